@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Client } from '@temporalio/client';
+import { dataSourceOptions } from '../src/persistence/data-source';
+import { OnboardingRecord } from '../src/persistence/entities/onboarding-record.entity';
+import { HealthController } from './health/health.controller';
+import { OnboardingsController } from './onboardings/onboardings.controller';
+import { OnboardingsService } from './onboardings/onboardings.service';
+import { TASK_QUEUE } from './tokens';
+
+export interface AppModuleOptions {
+  databaseUrl: string;
+  /** Owned by the caller, who closes its connection after the app. */
+  temporalClient: Client;
+  taskQueue: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(opts: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot(dataSourceOptions(opts.databaseUrl)),
+        TypeOrmModule.forFeature([OnboardingRecord]),
+        TerminusModule,
+      ],
+      controllers: [OnboardingsController, HealthController],
+      providers: [
+        { provide: Client, useValue: opts.temporalClient },
+        { provide: TASK_QUEUE, useValue: opts.taskQueue },
+        OnboardingsService,
+      ],
+    };
+  }
+}

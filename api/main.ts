@@ -1,0 +1,26 @@
+// The API as its own process (docker-compose, or several API replicas behind a balancer).
+import 'reflect-metadata';
+import { Client } from '@temporalio/client';
+import { loadSettings } from '../src/config/settings';
+import { connectClient } from '../src/infra/temporal-connection';
+import { createApp } from './create-app';
+
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
+  const { connection, namespace } = await connectClient(settings.temporalAddress, settings.temporalNamespace);
+  const app = await createApp({
+    databaseUrl: settings.databaseUrl,
+    temporalClient: new Client({ connection, namespace }),
+    taskQueue: settings.taskQueue,
+  });
+  app.enableShutdownHooks();
+  app.getHttpServer().on('close', () => void connection.close());
+  await app.listen(settings.apiPort);
+  console.log(`API on http://localhost:${settings.apiPort} (OpenAPI: /docs)`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

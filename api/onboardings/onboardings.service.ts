@@ -1,0 +1,144 @@
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { Repository } from 'typeorm';
+import {
+  getStateQuery,
+  ONBOARDING_WORKFLOW_TYPE,
+  onboardingIdForAccount,
+  recordMilestoneUpdate,
+} from '../../src/contracts/onboarding.contract';
+import { ACCOUNT_ID, STAGE, STATUS, TIER } from '../../src/contracts/search-attributes';
+import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
+import { OnboardingInput, OnboardingState, startOnboarding, timeToValueDays } from '../../src/domain/onboarding';
+import { tierForSegment } from '../../src/domain/segment';
+import { OnboardingRecord } from '../../src/persistence/entities/onboarding-record.entity';
+import { TASK_QUEUE } from '../tokens';
+import { ListOnboardingsQuery } from './dto/list-onboardings.query';
+import { RecordMilestoneDto } from './dto/record-milestone.dto';
+import { StartOnboardingDto } from './dto/start-onboarding.dto';
+import { requestFingerprint } from './request-fingerprint';
+import { toHttpError } from './temporal-errors';
+
+export interface StartedOnboarding {
+  onboardingId: string;
+  accountId: string;
+  tier: string;
+  playbookVersion: number;
+  created: boolean;
+}
+
+interface OnboardingMemo {
+  requestFingerprint: string;
+  tier: string;
+  playbookVersion: number;
+}
+
+@Injectable()
+export class OnboardingsService {
+  constructor(
+    private readonly temporal: Client,
+    @Inject(TASK_QUEUE) private readonly taskQueue: string,
+    @InjectRepository(OnboardingRecord) private readonly records: Repository<OnboardingRecord>,
+  ) {}
+
+  /**
+   * Starts the onboarding for a closed-won deal. Temporal's workflow-id uniqueness makes this
+   * idempotent: the same payload again returns the existing onboarding, a different one is a
+   * conflict. Nothing is written anywhere else, so a failed start leaves nothing behind.
+   */
+  async start(dto: StartOnboardingDto): Promise<StartedOnboarding> {
+    const tier = tierForSegment(dto.segment);
+    const playbook = DEFAULT_PLAYBOOKS[tier];
+    const onboardingId = onboardingIdForAccount(dto.account.id);
+    const memo: OnboardingMemo = { requestFingerprint: requestFingerprint(dto), tier, playbookVersion: playbook.version };
+    const input: OnboardingInput = {
+      onboardingId,
+      account: { id: dto.account.id, name: dto.account.name },
+      segment: dto.segment,
+      tier,
+      handoff: dto.handoff,
+      closedWonAt: new Date(dto.closedWonAt ?? Date.now()).toISOString(),
+      playbook,
+    };
+    const initial = startOnboarding(input, new Date());
+    try {
+      await this.temporal.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
+        taskQueue: this.taskQueue,
+        workflowId: onboardingId,
+        args: [input],
+        // A failed or terminated onboarding may be started again; a running or completed one not.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        memo: { ...memo },
+        typedSearchAttributes: [
+          { key: ACCOUNT_ID, value: dto.account.id },
+          { key: TIER, value: tier },
+          { key: STAGE, value: initial.stage.key },
+          { key: STATUS, value: initial.status },
+        ],
+        staticSummary: `Onboarding of account ${dto.account.id} (${dto.segment}, ${tier}, playbook v${playbook.version})`,
+      });
+      return { onboardingId, accountId: dto.account.id, tier, playbookVersion: playbook.version, created: true };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const existing = (await this.temporal.workflow.getHandle(onboardingId).describe()).memo as Partial<OnboardingMemo>;
+      if (existing?.requestFingerprint !== memo.requestFingerprint) {
+        throw new ConflictException(
+          `onboarding ${onboardingId} already exists for account ${dto.account.id} with a different closed-won payload`,
+        );
+      }
+      return {
+        onboardingId,
+        accountId: dto.account.id,
+        tier: existing.tier ?? tier,
+        playbookVersion: existing.playbookVersion ?? playbook.version,
+        created: false,
+      };
+    }
+  }
+
+  /** The live state, answered by the workflow itself. */
+  async getState(onboardingId: string): Promise<OnboardingState & { timeToValueDays: number | null }> {
+    try {
+      const state = await this.temporal.workflow.getHandle(onboardingId).query(getStateQuery);
+      return { ...state, timeToValueDays: timeToValueDays(state) ?? null };
+    } catch (err) {
+      throw toHttpError(err, onboardingId);
+    }
+  }
+
+  /**
+   * Records a milestone through a workflow update: the caller learns at once whether it was
+   * accepted. An idempotency key becomes the update id, so Temporal applies a retried call once.
+   */
+  async recordMilestone(
+    onboardingId: string,
+    milestone: string,
+    dto: RecordMilestoneDto,
+    idempotencyKey?: string,
+  ): Promise<OnboardingState> {
+    try {
+      return await this.temporal.workflow
+        .getHandle(onboardingId)
+        .executeUpdate(recordMilestoneUpdate, { args: [{ ...dto, milestone }], updateId: idempotencyKey });
+    } catch (err) {
+      throw toHttpError(err, onboardingId);
+    }
+  }
+
+  /** The list comes from PostgreSQL's read model, which may trail the live state by a moment. */
+  async list(query: ListOnboardingsQuery): Promise<{ items: OnboardingRecord[]; total: number }> {
+    const where = {
+      ...(query.tier ? { tier: query.tier } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.stage ? { stage: query.stage } : {}),
+    };
+    const [items, total] = await this.records.findAndCount({
+      where,
+      order: { closedWonAt: 'DESC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    return { items, total };
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * One jest run starts the real servers once (Temporal dev server, time-skipping test server,
+ * PostgreSQL) in globalSetup and stops them in globalTeardown: on a 2-core machine, starting
+ * them per file is slow and flaky. Tests run in band for the same reason.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 60_000,
+};

@@ -1,0 +1,50 @@
+import * as path from 'node:path';
+import { DEFAULT_TASK_QUEUE } from '../contracts/onboarding.contract';
+
+/**
+ * Runtime settings from the environment. When DATABASE_URL or TEMPORAL_ADDRESS is set, the
+ * service uses that server; when not, `npm start` runs embedded ones under DATA_DIR.
+ * Temporal TLS and API keys are read by @temporalio/envconfig (TEMPORAL_TLS*, TEMPORAL_API_KEY).
+ */
+export interface Settings {
+  apiPort: number;
+  databaseUrl?: string;
+  temporalAddress?: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  dataDir: string;
+  embeddedPostgresPort: number;
+  embeddedTemporalPort: number;
+  embeddedTemporalUiPort: number;
+  /** Workflows kept in the worker's cache (about 1 MB each); evicted ones are replayed on demand. */
+  maxCachedWorkflows: number;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  return {
+    apiPort: port(env, 'PORT', 3000),
+    databaseUrl: env.DATABASE_URL || undefined,
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
+    dataDir: path.resolve(env.DATA_DIR || '.data'),
+    embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 5433),
+    embeddedTemporalPort: port(env, 'EMBEDDED_TEMPORAL_PORT', 7233),
+    embeddedTemporalUiPort: port(env, 'EMBEDDED_TEMPORAL_UI_PORT', 8233),
+    maxCachedWorkflows: integer(env, 'WORKER_MAX_CACHED_WORKFLOWS', 500),
+  };
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+  return value;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = integer(env, name, fallback);
+  if (value < 1 || value > 65535) throw new Error(`${name} must be a TCP port (1-65535), got '${value}'`);
+  return value;
+}

@@ -1,0 +1,19 @@
+/**
+ * A command the onboarding refuses. The code is stable and mapped to an HTTP status by the API
+ * (src/contracts/onboarding-errors.ts); the message names what is wrong.
+ */
+export type RuleViolationCode =
+  | 'InvalidCommand'
+  | 'UnknownMilestone'
+  | 'MilestoneAlreadyRecorded'
+  | 'OnboardingCompleted';
+
+export class OnboardingRuleViolation extends Error {
+  constructor(
+    readonly code: RuleViolationCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OnboardingRuleViolation';
+  }
+}

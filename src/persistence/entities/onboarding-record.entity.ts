@@ -1,0 +1,63 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { MilestoneRecord, OnboardingStatus, StageVisit } from '../../domain/onboarding';
+
+/**
+ * The read model of one onboarding, for lists and dashboards. Temporal holds the truth; this
+ * row is a projection written by the workflow's activity and never edited by the API.
+ */
+@Entity({ name: 'onboardings' })
+export class OnboardingRecord {
+  @PrimaryColumn({ type: 'text' })
+  id: string;
+
+  @Column({ name: 'account_id', type: 'text' })
+  accountId: string;
+
+  @Column({ name: 'account_name', type: 'text' })
+  accountName: string;
+
+  @Column({ type: 'text' })
+  segment: string;
+
+  @Column({ type: 'text' })
+  tier: string;
+
+  @Column({ name: 'playbook_version', type: 'integer' })
+  playbookVersion: number;
+
+  @Column({ type: 'text' })
+  status: OnboardingStatus;
+
+  @Column({ type: 'text' })
+  stage: string;
+
+  @Column({ name: 'stage_entered_at', type: 'timestamptz' })
+  stageEnteredAt: Date;
+
+  @Column({ name: 'closed_won_at', type: 'timestamptz' })
+  closedWonAt: Date;
+
+  @Column({ name: 'first_value_at', type: 'timestamptz', nullable: true })
+  firstValueAt: Date | null;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  @Column({ type: 'jsonb' })
+  milestones: MilestoneRecord[];
+
+  @Column({ name: 'stage_history', type: 'jsonb' })
+  stageHistory: StageVisit[];
+
+  @Column({ name: 'handoff_missing', type: 'jsonb' })
+  handoffMissing: string[];
+
+  @Column({ name: 'started_at', type: 'timestamptz' })
+  startedAt: Date;
+
+  @Column({ type: 'integer' })
+  revision: number;
+
+  @Column({ name: 'projected_at', type: 'timestamptz' })
+  projectedAt: Date;
+}

@@ -1,0 +1,30 @@
+import { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
+import { createActivities } from '../activities';
+
+export interface OnboardingWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  dataSource: DataSource;
+  maxCachedWorkflows: number;
+  /** A pre-built bundle (tests bundle once per run); otherwise workflows/ is bundled at start. */
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
+    activities: createActivities({ dataSource: opts.dataSource }),
+    // Each cached workflow holds a V8 context (~1 MB); onboardings mostly sleep on long timers,
+    // so a bounded cache is enough: evicted ones are replayed when they wake.
+    maxCachedWorkflows: opts.maxCachedWorkflows,
+  });
+}
+
+export function workflowsPath(): string {
+  return require.resolve('../workflows');
+}

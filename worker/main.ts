@@ -1,0 +1,42 @@
+// The worker as its own process (docker-compose, or more workers against one cluster).
+// The Temporal runtime owns SIGINT/SIGTERM here: it drains the worker, then run() resolves.
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { loadSettings } from '../src/config/settings';
+import { dataSourceOptions } from '../src/persistence/data-source';
+import { connectClient, connectWorker } from '../src/infra/temporal-connection';
+import { ensureSearchAttributes } from '../src/infra/search-attribute-registry';
+import { createOnboardingWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const settings = loadSettings();
+  if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
+  const dataSource = await new DataSource(dataSourceOptions(settings.databaseUrl)).initialize();
+  await registerSearchAttributes(settings.temporalAddress, settings.temporalNamespace);
+  const { connection, namespace } = await connectWorker(settings.temporalAddress, settings.temporalNamespace);
+  try {
+    const worker = await createOnboardingWorker({ connection, namespace, dataSource, ...settings });
+    console.log(`worker polling task queue '${settings.taskQueue}' in namespace '${namespace}'`);
+    await worker.run();
+  } finally {
+    await connection.close();
+    await dataSource.destroy();
+  }
+}
+
+async function registerSearchAttributes(address: string | undefined, namespace: string): Promise<void> {
+  const { connection } = await connectClient(address, namespace);
+  try {
+    const added = await ensureSearchAttributes(connection, namespace);
+    if (added.length) console.log(`registered search attributes: ${added.join(', ')}`);
+  } catch (err) {
+    console.warn(`could not register search attributes (add them with your cluster's tools): ${err}`);
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
