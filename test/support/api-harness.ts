@@ -1,0 +1,71 @@
+/**
+ * The real service for API tests: the Nest app over HTTP (supertest), a worker running the
+ * workflow bundle with the real activities, the dev server and PostgreSQL from global setup.
+ */
+import type { INestApplication } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { DataSource } from 'typeorm';
+import { createApp } from '../../api/create-app';
+import { dataSourceOptions } from '../../src/persistence/data-source';
+import { createOnboardingWorker } from '../../worker/create-worker';
+import { testEnv, workflowBundle } from './test-env';
+
+export interface ApiHarness {
+  app: INestApplication;
+  http: INestApplication['getHttpServer'] extends () => infer S ? S : never;
+  client: Client;
+  dataSource: DataSource;
+  taskQueue: string;
+  close(): Promise<void>;
+}
+
+export async function startApiHarness(): Promise<ApiHarness> {
+  const address = testEnv('temporalAddress');
+  const databaseUrl = testEnv('databaseUrl');
+  const taskQueue = `api-test-${Math.random().toString(36).slice(2)}`;
+
+  const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
+  const workerConnection = await NativeConnection.connect({ address });
+  const worker = await createOnboardingWorker({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue,
+    dataSource,
+    maxCachedWorkflows: 100,
+    workflowBundle: workflowBundle(),
+  });
+  const running = worker.run();
+
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  const app = await createApp({ databaseUrl, temporalClient: client, taskQueue, logger: false });
+  await app.init();
+
+  return {
+    app,
+    http: app.getHttpServer(),
+    client,
+    dataSource,
+    taskQueue,
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+      await connection.close();
+      await dataSource.destroy();
+    },
+  };
+}
+
+/** Polls until `check` returns a value (read model and visibility are eventually consistent). */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
