@@ -13,15 +13,19 @@ const ENV_BY_BINARY: Record<TemporalBinary, string> = {
   'temporal-test-server': 'TEMPORAL_TEST_SERVER_PATH',
 };
 
-const PROJECT_ROOT = findProjectRoot(__dirname);
+/** Where scripts/install-temporal.js puts the binaries. */
+export const PROJECT_TOOLS_DIR = path.join(findProjectRoot(__dirname), '.tools', 'temporal', 'bin');
 
-export function resolveTemporalBinary(binary: TemporalBinary, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function resolveTemporalBinary(
+  binary: TemporalBinary,
+  { env = process.env, toolsDir = PROJECT_TOOLS_DIR }: { env?: NodeJS.ProcessEnv; toolsDir?: string } = {},
+): string | undefined {
   const explicit = env[ENV_BY_BINARY[binary]];
   if (explicit) {
     if (!isExecutable(explicit)) throw new Error(`${ENV_BY_BINARY[binary]}=${explicit} is not an executable file`);
     return explicit;
   }
-  const own = path.join(PROJECT_ROOT, '.tools', 'temporal', 'bin', binary);
+  const own = path.join(toolsDir, binary);
   if (isExecutable(own)) return own;
   for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, binary);

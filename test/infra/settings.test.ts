@@ -1,0 +1,16 @@
+import { loadSettings } from '../../src/config/settings';
+
+it('runs embedded servers when no DATABASE_URL or TEMPORAL_ADDRESS is set', () => {
+  const s = loadSettings({});
+  expect(s).toMatchObject({ apiPort: 3000, databaseUrl: undefined, temporalAddress: undefined, taskQueue: 'onboarding' });
+});
+
+it('uses the configured servers when given', () => {
+  const s = loadSettings({ DATABASE_URL: 'postgres://db/x', TEMPORAL_ADDRESS: 'temporal:7233', TEMPORAL_NAMESPACE: 'cs', PORT: '8080' });
+  expect(s).toMatchObject({ databaseUrl: 'postgres://db/x', temporalAddress: 'temporal:7233', temporalNamespace: 'cs', apiPort: 8080 });
+});
+
+it('names the variable when a value is wrong', () => {
+  expect(() => loadSettings({ PORT: 'eighty' })).toThrow("PORT must be a non-negative integer, got 'eighty'");
+  expect(() => loadSettings({ EMBEDDED_POSTGRES_PORT: '70000' })).toThrow(/EMBEDDED_POSTGRES_PORT must be a TCP port/);
+});
