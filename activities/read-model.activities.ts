@@ -1,51 +1,51 @@
 import type { DataSource } from 'typeorm';
-import type { ReadModelActivities } from '../src/contracts/read-model.contract';
-import type { OnboardingState } from '../src/domain/onboarding';
+import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
+import type { AuditEntry } from '../src/domain/onboarding';
+
+const COLUMNS = [
+  'id', 'account_id', 'account_name', 'segment', 'tier', 'playbook_version', 'status', 'stage',
+  'stage_entered_at', 'closed_won_at', 'first_value_at', 'completed_at', 'milestones', 'stage_history',
+  'handoff_missing', 'csm_id', 'waiting_on', 'waiting_since', 'at_risk', 'at_risk_reasons', 'stalled_since',
+  'tasks', 'gates', 'risks', 'escalations', 'started_at', 'revision',
+];
 
 /**
- * Writes the onboarding's state to the `onboardings` read model. The row only moves forward:
- * a write whose (startedAt, revision) is not newer than the stored one changes nothing, so a
- * retried activity, a replayed event or a late write from an older run is harmless.
+ * Writes the onboarding's state to the `onboardings` read model, and its audit entries to the
+ * audit log. The row only moves forward: a write whose (startedAt, revision) is not newer than
+ * the stored one changes nothing; audit entries are keyed by (onboarding, seq). So a retried
+ * activity, a replayed event or a late write from an older run is harmless.
  */
 export function createReadModelActivities(dataSource: DataSource): ReadModelActivities {
   return {
-    async projectOnboarding(state: OnboardingState): Promise<void> {
+    async projectOnboarding({ state, waitingOn, atRiskReasons }: OnboardingProjection): Promise<void> {
       const firstValue = state.milestones.find((m) => m.key === state.firstValueMilestone)?.achievedAt ?? null;
+      const values = [
+        state.onboardingId, state.account.id, state.account.name, state.segment, state.tier, state.playbookVersion,
+        state.status, state.stage.key, state.stage.enteredAt, state.closedWonAt, firstValue, state.completedAt ?? null,
+        JSON.stringify(state.milestones), JSON.stringify(state.stageHistory), JSON.stringify(state.handoffMissing),
+        state.csm?.id ?? null, waitingOn.kind, waitingOn.since, atRiskReasons.length > 0, JSON.stringify(atRiskReasons),
+        state.stalledSince ?? null, JSON.stringify(state.tasks), JSON.stringify(state.gates), JSON.stringify(state.risks),
+        JSON.stringify(state.escalations), state.startedAt, state.revision,
+      ];
+      const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+      const updates = COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = EXCLUDED.${c}`).join(', ');
       await dataSource.query(
-        `INSERT INTO onboardings AS o (
-           id, account_id, account_name, segment, tier, playbook_version, status, stage,
-           stage_entered_at, closed_won_at, first_value_at, completed_at, milestones,
-           stage_history, handoff_missing, started_at, revision, projected_at)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17, now())
-         ON CONFLICT (id) DO UPDATE SET
-           account_id = EXCLUDED.account_id, account_name = EXCLUDED.account_name,
-           segment = EXCLUDED.segment, tier = EXCLUDED.tier,
-           playbook_version = EXCLUDED.playbook_version, status = EXCLUDED.status,
-           stage = EXCLUDED.stage, stage_entered_at = EXCLUDED.stage_entered_at,
-           closed_won_at = EXCLUDED.closed_won_at, first_value_at = EXCLUDED.first_value_at,
-           completed_at = EXCLUDED.completed_at, milestones = EXCLUDED.milestones,
-           stage_history = EXCLUDED.stage_history, handoff_missing = EXCLUDED.handoff_missing,
-           started_at = EXCLUDED.started_at, revision = EXCLUDED.revision, projected_at = now()
+        `INSERT INTO onboardings AS o (${COLUMNS.join(', ')}, projected_at)
+         VALUES (${placeholders}, now())
+         ON CONFLICT (id) DO UPDATE SET ${updates}, projected_at = now()
          WHERE (o.started_at, o.revision) < (EXCLUDED.started_at, EXCLUDED.revision)`,
-        [
-          state.onboardingId,
-          state.account.id,
-          state.account.name,
-          state.segment,
-          state.tier,
-          state.playbookVersion,
-          state.status,
-          state.stage.key,
-          state.stage.enteredAt,
-          state.closedWonAt,
-          firstValue,
-          state.completedAt ?? null,
-          JSON.stringify(state.milestones),
-          JSON.stringify(state.stageHistory),
-          JSON.stringify(state.handoffMissing),
-          state.startedAt,
-          state.revision,
-        ],
+        values,
+      );
+    },
+
+    async appendAudit(onboardingId: string, entries: AuditEntry[]): Promise<void> {
+      if (entries.length === 0) return;
+      const rows = entries.map((_, i) => `($1, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6}, $${i * 6 + 7})`);
+      const values = entries.flatMap((e) => [e.seq, e.at, e.actor, e.action, JSON.stringify(e.details), e.evidence ?? null]);
+      await dataSource.query(
+        `INSERT INTO audit_log (onboarding_id, seq, at, actor, action, details, evidence)
+         VALUES ${rows.join(', ')} ON CONFLICT (onboarding_id, seq) DO NOTHING`,
+        [onboardingId, ...values],
       );
     },
   };

@@ -2,11 +2,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from '@temporalio/client';
+import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/persistence/data-source';
 import { OnboardingRecord } from '../src/persistence/entities/onboarding-record.entity';
+import { PlaybookStore } from '../src/playbooks/playbook-store';
 import { HealthController } from './health/health.controller';
 import { OnboardingsController } from './onboardings/onboardings.controller';
 import { OnboardingsService } from './onboardings/onboardings.service';
+import { PlaybooksController } from './playbooks/playbooks.controller';
+import { PlaybooksService } from './playbooks/playbooks.service';
 import { TASK_QUEUE } from './tokens';
 
 export interface AppModuleOptions {
@@ -26,11 +30,13 @@ export class AppModule {
         TypeOrmModule.forFeature([OnboardingRecord]),
         TerminusModule,
       ],
-      controllers: [OnboardingsController, HealthController],
+      controllers: [OnboardingsController, PlaybooksController, HealthController],
       providers: [
         { provide: Client, useValue: opts.temporalClient },
         { provide: TASK_QUEUE, useValue: opts.taskQueue },
         OnboardingsService,
+        { provide: PlaybookStore, useFactory: (ds: DataSource) => new PlaybookStore(ds), inject: [DataSource] },
+        PlaybooksService,
       ],
     };
   }

@@ -1,6 +1,8 @@
 import { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
+import type { Settings } from '../src/config/settings';
+import { createMailer } from '../src/infra/mailer';
 
 export interface OnboardingWorkerOptions {
   connection: NativeConnection;
@@ -8,6 +10,7 @@ export interface OnboardingWorkerOptions {
   taskQueue: string;
   dataSource: DataSource;
   maxCachedWorkflows: number;
+  notifications: Pick<Settings, 'smtpUrl' | 'mailFrom' | 'webhookUrl' | 'webhookSecret'>;
   /** A pre-built bundle (tests bundle once per run); otherwise workflows/ is bundled at start. */
   workflowBundle?: WorkflowBundleOption;
 }
@@ -18,7 +21,15 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-    activities: createActivities({ dataSource: opts.dataSource }),
+    activities: createActivities({
+      dataSource: opts.dataSource,
+      mailer: createMailer(opts.notifications),
+      mailFrom: opts.notifications.mailFrom,
+      webhook:
+        opts.notifications.webhookUrl && opts.notifications.webhookSecret
+          ? { url: opts.notifications.webhookUrl, secret: opts.notifications.webhookSecret }
+          : undefined,
+    }),
     // Each cached workflow holds a V8 context (~1 MB); onboardings mostly sleep on long timers,
     // so a bounded cache is enough: evicted ones are replayed when they wake.
     maxCachedWorkflows: opts.maxCachedWorkflows,

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   await registerSearchAttributes(settings.temporalAddress, settings.temporalNamespace);
   const { connection, namespace } = await connectWorker(settings.temporalAddress, settings.temporalNamespace);
   try {
-    const worker = await createOnboardingWorker({ connection, namespace, dataSource, ...settings });
+    const worker = await createOnboardingWorker({ ...settings, notifications: settings, connection, namespace, dataSource });
     console.log(`worker polling task queue '${settings.taskQueue}' in namespace '${namespace}'`);
     await worker.run();
   } finally {

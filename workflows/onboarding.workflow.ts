@@ -1,73 +1,220 @@
 import {
+  allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
-import { getStateQuery, recordMilestoneUpdate } from '../src/contracts/onboarding.contract';
-import type { ReadModelActivities } from '../src/contracts/read-model.contract';
-import { STAGE, STATUS } from '../src/contracts/search-attributes';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { CsmAssignmentActivities } from '../src/contracts/csm-assignment.contract';
+import type { NotificationActivities } from '../src/contracts/notification.contract';
 import {
-  checkRecordMilestone,
-  OnboardingInput,
-  OnboardingState,
+  acknowledgeEscalationUpdate,
+  approveGateUpdate,
+  completeHandoffUpdate,
+  completeTaskUpdate,
+  getStateQuery,
+  OnboardingView,
+  recordMilestoneUpdate,
+  recordRiskUpdate,
+  resolveRiskUpdate,
+} from '../src/contracts/onboarding.contract';
+import type { ReadModelActivities } from '../src/contracts/read-model.contract';
+import { AT_RISK, CSM, STAGE, STATUS, WAITING_ON } from '../src/contracts/search-attributes';
+import {
+  acknowledgeEscalation,
+  approveGate,
+  assignCsm,
+  Command,
+  completeHandoff,
+  completeTask,
   recordMilestone,
-  startOnboarding,
-} from '../src/domain/onboarding';
+  recordRisk,
+  resolveRisk,
+} from '../src/domain/commands';
+import { messageFor, renderMessage } from '../src/domain/messages';
+import { atRiskReasons, Notice, OnboardingInput, OnboardingState, startOnboarding, timeToValueDays } from '../src/domain/onboarding';
 import { OnboardingRuleViolation } from '../src/domain/onboarding-rule-violation';
+import type { Playbook, Role } from '../src/domain/playbook';
+import { fireDueTimers, nextTimerAt } from '../src/domain/timers';
+import { waitingOn } from '../src/domain/waiting-on';
 
-const readModel = proxyActivities<ReadModelActivities>({
+const readModel = proxyActivities<ReadModelActivities & NotificationActivities>({
   startToCloseTimeout: '30 seconds',
-  // The read model may be down for a while; keep trying, the onboarding itself goes on.
+  // The database or the mail server may be down for a while; keep trying, the journey goes on.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+const roster = proxyActivities<CsmAssignmentActivities>({
+  startToCloseTimeout: '30 seconds',
+  // Nobody with capacity is a normal state that can last hours: retry slowly, forever.
+  retry: { initialInterval: '10 seconds', maximumInterval: '1 hour' },
 });
 
 /**
  * One customer onboarding, interpreting the playbook it was started with. Temporal holds the
- * live state; each accepted change is projected to PostgreSQL by an idempotent activity.
+ * live state; the rules live in src/domain and are pure. This function only wires them to
+ * Temporal: updates in, timers, and side effects out through activities.
  */
-export async function onboardingWorkflow(input: OnboardingInput): Promise<OnboardingState> {
-  let state = startOnboarding(input, new Date());
+export async function onboardingWorkflow(input: OnboardingInput): Promise<OnboardingView> {
+  const { playbook } = input;
+  let state = input.resume ?? startOnboarding(input, new Date());
   let projectedRevision = 0;
+  let published = '';
 
-  setHandler(getStateQuery, () => state);
+  const publish = () => {
+    const view = viewOf(state, playbook);
+    const attributes = {
+      stage: state.stage.key,
+      status: state.status,
+      csm: state.csm?.id ?? 'unassigned',
+      waitingOn: view.waitingOn.kind,
+      atRisk: view.atRisk,
+    };
+    // Upsert only on change: every upsert is a history event.
+    if (JSON.stringify(attributes) === published) return;
+    published = JSON.stringify(attributes);
+    upsertSearchAttributes([
+      { key: STAGE, value: attributes.stage },
+      { key: STATUS, value: attributes.status },
+      { key: CSM, value: attributes.csm },
+      { key: WAITING_ON, value: attributes.waitingOn },
+      { key: AT_RISK, value: attributes.atRisk },
+    ]);
+    setCurrentDetails(
+      `**${state.status}**, stage *${state.stage.name}*` +
+        `\n\nWaiting on **${view.waitingOn.kind}** since ${view.waitingOn.since}: ${view.waitingOn.detail}` +
+        (view.atRisk ? `\n\nAt risk: ${view.atRiskReasons.join('; ')}` : ''),
+    );
+  };
 
-  setHandler(
-    recordMilestoneUpdate,
-    (command) => {
-      state = asFailure(() => recordMilestone(state, input.playbook.stages, command, new Date()));
-      publish(state);
-      return state;
-    },
-    // Synchronous on purpose: an async validator's rejection is never seen.
-    { validator: (command) => asFailure(() => checkRecordMilestone(state, command, new Date())) },
-  );
+  const handle = <C>(update: UpdateDefinition<OnboardingView, [C]>, command: Command<C>) =>
+    setHandler(
+      update,
+      (c: C) => {
+        state = asFailure(() => command.apply(state, playbook, c, new Date()));
+        publish();
+        return viewOf(state, playbook);
+      },
+      // Synchronous on purpose: an async validator's rejection is never seen.
+      { validator: (c: C) => asFailure(() => command.check(state, c, new Date())) },
+    );
 
-  publish(state);
-  // Project in the main loop rather than in handlers: one write at a time, bursts coalesce,
-  // and a slow database never delays the answer to a CSM's update.
+  setHandler(getStateQuery, () => viewOf(state, playbook));
+  handle(recordMilestoneUpdate, recordMilestone);
+  handle(completeTaskUpdate, completeTask);
+  handle(approveGateUpdate, approveGate);
+  handle(recordRiskUpdate, recordRisk);
+  handle(resolveRiskUpdate, resolveRisk);
+  handle(completeHandoffUpdate, completeHandoff);
+  handle(acknowledgeEscalationUpdate, acknowledgeEscalation);
+
   for (;;) {
-    await condition(() => state.revision > projectedRevision);
-    const snapshot = state;
-    await readModel.projectOnboarding(snapshot);
-    projectedRevision = snapshot.revision;
-    if (snapshot.status === 'completed') return snapshot;
+    state = fireDueTimers(state, playbook, new Date());
+    if (state.status === 'in-progress' && !state.csm) {
+      const csm = await roster.assignCsm({ onboardingId: state.onboardingId, tier: state.tier });
+      state = assignCsm(state, playbook, csm, new Date());
+    }
+    publish();
+    await carryOutEffects();
+    // Project in the main loop rather than in handlers: one write at a time, bursts coalesce,
+    // and a slow database never delays the answer to a CSM's update.
+    if (state.revision > projectedRevision) {
+      const snapshot = state;
+      const view = viewOf(snapshot, playbook);
+      const { outbox: _outbox, ...rest } = snapshot;
+      await readModel.projectOnboarding({ state: rest, waitingOn: view.waitingOn, atRiskReasons: view.atRiskReasons });
+      projectedRevision = snapshot.revision;
+    }
+    if (state.status === 'completed' && state.outbox.length === 0 && projectedRevision === state.revision) {
+      await roster.releaseCsm(state.onboardingId);
+      return viewOf(state, playbook);
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      // Let running update handlers finish so none is lost across the new run.
+      await condition(allHandlersFinished);
+      return await continueAsNew<typeof onboardingWorkflow>({ ...input, resume: state });
+    }
+    const seen = state.revision;
+    const next = nextTimerAt(state, playbook);
+    const changed = () => state.revision !== seen || state.outbox.length > 0;
+    if (next === undefined) await condition(changed);
+    else await condition(changed, Math.max(next - Date.now(), 1));
+  }
+
+  /** Sends what the rules queued, in order: audit entries in batches, messages one by one. */
+  async function carryOutEffects(): Promise<void> {
+    while (state.outbox.length > 0) {
+      const head = state.outbox[0];
+      if (head.kind === 'audit') {
+        let n = 0;
+        while (n < state.outbox.length && state.outbox[n].kind === 'audit') n++;
+        const entries = state.outbox.slice(0, n).map((e) => (e.kind === 'audit' ? e.entry : undefined)!);
+        await readModel.appendAudit(state.onboardingId, entries);
+        // Handlers only append to the outbox, so its head is still what was just carried out.
+        state = { ...state, outbox: state.outbox.slice(n) };
+      } else {
+        const message = render(state, playbook, head.notice);
+        if (message) await readModel.deliverMessage(message);
+        state = { ...state, outbox: state.outbox.slice(1) };
+      }
+    }
   }
 }
 
-/** Surfaces the state to operators: search attributes for filtering, details for the UI. */
-function publish(state: OnboardingState): void {
-  upsertSearchAttributes([
-    { key: STAGE, value: state.stage.key },
-    { key: STATUS, value: state.status },
-  ]);
-  const pending = state.milestones.filter((m) => !m.achievedAt).map((m) => m.key);
-  setCurrentDetails(
-    `**${state.status}**, stage *${state.stage.name}* since ${state.stage.enteredAt}` +
-      (pending.length ? `\n\nMilestones to go: ${pending.join(', ')}` : ''),
-  );
+function viewOf(state: OnboardingState, playbook: Playbook): OnboardingView {
+  const { outbox: _outbox, ...rest } = state;
+  const reasons = atRiskReasons(state);
+  return {
+    ...rest,
+    waitingOn: waitingOn(state, playbook),
+    atRisk: reasons.length > 0,
+    atRiskReasons: reasons,
+    timeToValueDays: timeToValueDays(state) ?? null,
+  };
+}
+
+/** Addresses per role: the deal's people from the state, internal roles from the playbook. */
+function directory(state: OnboardingState, playbook: Playbook): Partial<Record<Role, string[]>> {
+  const stakeholders = state.handoff.stakeholders ?? [];
+  const emails = (list: Array<{ email?: string }>) => list.map((s) => s.email).filter((e): e is string => !!e);
+  const dir: Partial<Record<Role, string[]>> = {
+    customer: emails(stakeholders),
+    'executive-sponsor': emails(stakeholders.filter((s) => s.executiveSponsor)),
+    sales: [state.salesOwner.email],
+    csm: state.csm ? [state.csm.email] : [],
+  };
+  for (const [role, email] of Object.entries(playbook.contacts)) if (email) dir[role as Role] = [email];
+  return dir;
+}
+
+function render(state: OnboardingState, playbook: Playbook, notice: Notice) {
+  const template = messageFor(playbook.messages, notice.event);
+  if (!template) return undefined;
+  const stakeholders = state.handoff.stakeholders ?? [];
+  const context = {
+    account: state.account,
+    tier: state.tier,
+    segment: state.segment,
+    csm: state.csm ?? { name: 'your Customer Success team' },
+    customer: stakeholders.find((s) => s.executiveSponsor) ?? stakeholders[0] ?? { name: state.account.name },
+    handoff: state.handoff,
+    handoffMissing: state.handoffMissing,
+    stage: { name: state.stage.name, lastProgressAt: state.lastProgressAt },
+    ...notice.context,
+  };
+  return renderMessage({
+    template,
+    key: notice.key,
+    onboardingId: state.onboardingId,
+    context,
+    directory: directory(state, playbook),
+    extraRoles: notice.extraRoles,
+  });
 }
 
 /**

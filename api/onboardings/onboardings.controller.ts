@@ -1,10 +1,33 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import {
+  acknowledgeEscalationUpdate,
+  approveGateUpdate,
+  completeHandoffUpdate,
+  completeTaskUpdate,
+  recordMilestoneUpdate,
+  recordRiskUpdate,
+  resolveRiskUpdate,
+} from '../../src/contracts/onboarding.contract';
+import {
+  AcknowledgeEscalationDto,
+  ApproveGateDto,
+  CompleteHandoffDto,
+  CompleteTaskDto,
+  RecordRiskDto,
+  ResolveRiskDto,
+} from './dto/journey-commands.dto';
 import { ListOnboardingsQuery } from './dto/list-onboardings.query';
 import { RecordMilestoneDto } from './dto/record-milestone.dto';
 import { StartOnboardingDto } from './dto/start-onboarding.dto';
 import { OnboardingsService } from './onboardings.service';
+
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'A retried call with the same key is applied once (it becomes the Temporal update id)',
+};
 
 @ApiTags('onboardings')
 @Controller('onboardings')
@@ -30,7 +53,7 @@ export class OnboardingsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: "An onboarding's live state: stage, milestones, status" })
+  @ApiOperation({ summary: "An onboarding's live state: stage, tasks, milestones, gates, risks, escalations, what it waits on" })
   @ApiResponse({ status: 404, description: 'No such onboarding' })
   get(@Param('id') id: string) {
     return this.onboardings.getState(id);
@@ -39,7 +62,7 @@ export class OnboardingsController {
   @Post(':id/milestones/:milestone')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a milestone; answers whether it was accepted' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried call with the same key is applied once' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiResponse({ status: 404, description: 'No such onboarding, or milestone not in its playbook' })
   @ApiResponse({ status: 409, description: 'Milestone already recorded, or onboarding already ended' })
   recordMilestone(
@@ -48,6 +71,83 @@ export class OnboardingsController {
     @Body() body: RecordMilestoneDto,
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
-    return this.onboardings.recordMilestone(id, milestone, body, idempotencyKey);
+    return this.onboardings.update(id, recordMilestoneUpdate, { ...body, milestone }, idempotencyKey);
+  }
+
+  @Post(':id/tasks/:task/complete')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Complete a task; refused while it is locked by its prerequisites' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 409, description: 'Task locked or already done' })
+  completeTask(
+    @Param('id') id: string,
+    @Param('task') task: string,
+    @Body() body: CompleteTaskDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.onboardings.update(id, completeTaskUpdate, { ...body, task }, idempotencyKey);
+  }
+
+  @Post(':id/gates/:gate/approve')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Approve a gate, by one of its named roles, with every acceptance criterion met" })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 403, description: 'Not an approver role of this gate' })
+  @ApiResponse({ status: 422, description: 'Acceptance criteria not met' })
+  approveGate(
+    @Param('id') id: string,
+    @Param('gate') gate: string,
+    @Body() body: ApproveGateDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.onboardings.update(id, approveGateUpdate, { ...body, gate }, idempotencyKey);
+  }
+
+  @Post(':id/risks')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record a risk or blocker: refused without an owner, a decision due date and a fallback' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  recordRisk(@Param('id') id: string, @Body() body: RecordRiskDto, @Headers('idempotency-key') idempotencyKey?: string) {
+    return this.onboardings.update(id, recordRiskUpdate, body, idempotencyKey);
+  }
+
+  @Post(':id/risks/:riskId/resolve')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resolve a risk' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  resolveRisk(
+    @Param('id') id: string,
+    @Param('riskId') riskId: string,
+    @Body() body: ResolveRiskDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.onboardings.update(id, resolveRiskUpdate, { ...body, riskId }, idempotencyKey);
+  }
+
+  @Post(':id/handoff')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Add handoff fields; a complete handoff assigns a CSM and starts the journey' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  completeHandoff(@Param('id') id: string, @Body() body: CompleteHandoffDto, @Headers('idempotency-key') idempotencyKey?: string) {
+    return this.onboardings.update(id, completeHandoffUpdate, body, idempotencyKey);
+  }
+
+  @Post(':id/escalations/:escalationId/acknowledge')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Acknowledge an escalation: the next level waits for the 48-hour review window' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  acknowledgeEscalation(
+    @Param('id') id: string,
+    @Param('escalationId') escalationId: string,
+    @Body() body: AcknowledgeEscalationDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ) {
+    return this.onboardings.update(id, acknowledgeEscalationUpdate, { ...body, escalationId }, idempotencyKey);
+  }
+
+  @Get(':id/audit')
+  @ApiOperation({ summary: 'The audit log: who decided what, when, on what evidence' })
+  audit(@Param('id') id: string) {
+    return this.onboardings.audit(id);
   }
 }

@@ -2,20 +2,20 @@ import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Repository } from 'typeorm';
+import type { UpdateDefinition } from '@temporalio/common';
 import {
   getStateQuery,
   ONBOARDING_WORKFLOW_TYPE,
   onboardingIdForAccount,
-  recordMilestoneUpdate,
+  OnboardingView,
 } from '../../src/contracts/onboarding.contract';
 import { ACCOUNT_ID, STAGE, STATUS, TIER } from '../../src/contracts/search-attributes';
-import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
-import { OnboardingInput, OnboardingState, startOnboarding, timeToValueDays } from '../../src/domain/onboarding';
+import { OnboardingInput, startOnboarding } from '../../src/domain/onboarding';
 import { tierForSegment } from '../../src/domain/segment';
+import { PlaybookStore } from '../../src/playbooks/playbook-store';
 import { OnboardingRecord } from '../../src/persistence/entities/onboarding-record.entity';
 import { TASK_QUEUE } from '../tokens';
 import { ListOnboardingsQuery } from './dto/list-onboardings.query';
-import { RecordMilestoneDto } from './dto/record-milestone.dto';
 import { StartOnboardingDto } from './dto/start-onboarding.dto';
 import { requestFingerprint } from './request-fingerprint';
 import { toHttpError } from './temporal-errors';
@@ -40,6 +40,7 @@ export class OnboardingsService {
     private readonly temporal: Client,
     @Inject(TASK_QUEUE) private readonly taskQueue: string,
     @InjectRepository(OnboardingRecord) private readonly records: Repository<OnboardingRecord>,
+    private readonly playbooks: PlaybookStore,
   ) {}
 
   /**
@@ -49,7 +50,8 @@ export class OnboardingsService {
    */
   async start(dto: StartOnboardingDto): Promise<StartedOnboarding> {
     const tier = tierForSegment(dto.segment);
-    const playbook = DEFAULT_PLAYBOOKS[tier];
+    // New onboardings take the latest published version; running ones keep theirs.
+    const playbook = await this.playbooks.latest(tier);
     const onboardingId = onboardingIdForAccount(dto.account.id);
     const memo: OnboardingMemo = { requestFingerprint: requestFingerprint(dto), tier, playbookVersion: playbook.version };
     const input: OnboardingInput = {
@@ -58,6 +60,7 @@ export class OnboardingsService {
       segment: dto.segment,
       tier,
       handoff: dto.handoff,
+      salesOwner: { name: dto.salesOwner.name, email: dto.salesOwner.email },
       closedWonAt: new Date(dto.closedWonAt ?? Date.now()).toISOString(),
       playbook,
     };
@@ -98,32 +101,38 @@ export class OnboardingsService {
   }
 
   /** The live state, answered by the workflow itself. */
-  async getState(onboardingId: string): Promise<OnboardingState & { timeToValueDays: number | null }> {
+  async getState(onboardingId: string): Promise<OnboardingView> {
     try {
-      const state = await this.temporal.workflow.getHandle(onboardingId).query(getStateQuery);
-      return { ...state, timeToValueDays: timeToValueDays(state) ?? null };
+      return await this.temporal.workflow.getHandle(onboardingId).query(getStateQuery);
     } catch (err) {
       throw toHttpError(err, onboardingId);
     }
   }
 
   /**
-   * Records a milestone through a workflow update: the caller learns at once whether it was
-   * accepted. An idempotency key becomes the update id, so Temporal applies a retried call once.
+   * Sends a command as a workflow update: the caller learns at once whether it was accepted.
+   * An idempotency key becomes the update id, so Temporal applies a retried call once.
    */
-  async recordMilestone(
+  async update<C>(
     onboardingId: string,
-    milestone: string,
-    dto: RecordMilestoneDto,
+    update: UpdateDefinition<OnboardingView, [C]>,
+    command: C,
     idempotencyKey?: string,
-  ): Promise<OnboardingState> {
+  ): Promise<OnboardingView> {
     try {
-      return await this.temporal.workflow
-        .getHandle(onboardingId)
-        .executeUpdate(recordMilestoneUpdate, { args: [{ ...dto, milestone }], updateId: idempotencyKey });
+      return await this.temporal.workflow.getHandle(onboardingId).executeUpdate(update, { args: [command], updateId: idempotencyKey });
     } catch (err) {
       throw toHttpError(err, onboardingId);
     }
+  }
+
+  /** Who decided what, when, on what evidence: the audit log, oldest first. */
+  async audit(onboardingId: string) {
+    const rows = await this.records.manager.query(
+      `SELECT seq, at, actor, action, details, evidence FROM audit_log WHERE onboarding_id = $1 ORDER BY seq`,
+      [onboardingId],
+    );
+    return { onboardingId, entries: rows };
   }
 
   /** The list comes from PostgreSQL's read model, which may trail the live state by a moment. */

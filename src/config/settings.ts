@@ -18,6 +18,13 @@ export interface Settings {
   embeddedTemporalUiPort: number;
   /** Workflows kept in the worker's cache (about 1 MB each); evicted ones are replayed on demand. */
   maxCachedWorkflows: number;
+  /** SMTP server for notifications, e.g. smtp://user:pass@host:587; unset: mails are only logged. */
+  smtpUrl?: string;
+  /** The From of every notification mail. */
+  mailFrom: string;
+  /** The CS platform's webhook for notifications, signed with webhookSecret. */
+  webhookUrl?: string;
+  webhookSecret?: string;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -32,7 +39,31 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     embeddedTemporalPort: port(env, 'EMBEDDED_TEMPORAL_PORT', 7233),
     embeddedTemporalUiPort: port(env, 'EMBEDDED_TEMPORAL_UI_PORT', 8233),
     maxCachedWorkflows: integer(env, 'WORKER_MAX_CACHED_WORKFLOWS', 500),
+    ...notificationSettings(env),
   };
+}
+
+function notificationSettings(env: NodeJS.ProcessEnv): Pick<Settings, 'smtpUrl' | 'mailFrom' | 'webhookUrl' | 'webhookSecret'> {
+  const smtpUrl = url(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  const webhookUrl = url(env, 'WEBHOOK_URL', ['http:', 'https:']);
+  const webhookSecret = env.WEBHOOK_SECRET || undefined;
+  // An unsigned webhook would let anyone who finds the URL forge onboarding events.
+  if (webhookUrl && !webhookSecret) throw new Error('WEBHOOK_SECRET must be set when WEBHOOK_URL is set');
+  return { smtpUrl, mailFrom: env.MAIL_FROM || 'Onboarding <onboarding@localhost>', webhookUrl, webhookSecret };
+}
+
+/** The value when it is a URL with one of the protocols; the error names the variable, never the value (it may hold a password). */
+function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (!raw) return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    throw new Error(`${name} must be a URL (${protocols.join(' or ')}//...)`);
+  }
+  if (!protocols.includes(protocol)) throw new Error(`${name} must be a URL (${protocols.join(' or ')}//...), got a ${protocol} URL`);
+  return raw;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

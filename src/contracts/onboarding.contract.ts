@@ -1,5 +1,15 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { OnboardingState, RecordMilestoneCommand } from '../domain/onboarding';
+import type {
+  AcknowledgeEscalationCommand,
+  ApproveGateCommand,
+  CompleteHandoffCommand,
+  CompleteTaskCommand,
+  RecordMilestoneCommand,
+  RecordRiskCommand,
+  ResolveRiskCommand,
+} from '../domain/commands';
+import type { OnboardingState } from '../domain/onboarding';
+import type { WaitingOn } from '../domain/waiting-on';
 
 /**
  * The one place where the onboarding workflow's name, task queue, id scheme, queries and
@@ -17,6 +27,23 @@ export function onboardingIdForAccount(accountId: string): string {
   return `onboarding-${accountId}`;
 }
 
-export const getStateQuery = defineQuery<OnboardingState>('getState');
+/** The state as callers see it: without the outbox, with what it waits on and why it is at risk. */
+export type OnboardingView = Omit<OnboardingState, 'outbox'> & {
+  waitingOn: WaitingOn;
+  atRisk: boolean;
+  atRiskReasons: string[];
+  timeToValueDays: number | null;
+};
 
-export const recordMilestoneUpdate = defineUpdate<OnboardingState, [RecordMilestoneCommand]>('recordMilestone');
+export const getStateQuery = defineQuery<OnboardingView>('getState');
+
+// Updates, not signals: the caller learns at once whether the change was accepted.
+export const recordMilestoneUpdate = defineUpdate<OnboardingView, [RecordMilestoneCommand]>('recordMilestone');
+export const completeTaskUpdate = defineUpdate<OnboardingView, [CompleteTaskCommand]>('completeTask');
+export const approveGateUpdate = defineUpdate<OnboardingView, [ApproveGateCommand]>('approveGate');
+export const recordRiskUpdate = defineUpdate<OnboardingView, [RecordRiskCommand]>('recordRisk');
+export const resolveRiskUpdate = defineUpdate<OnboardingView, [ResolveRiskCommand]>('resolveRisk');
+export const completeHandoffUpdate = defineUpdate<OnboardingView, [CompleteHandoffCommand]>('completeHandoff');
+export const acknowledgeEscalationUpdate = defineUpdate<OnboardingView, [AcknowledgeEscalationCommand]>(
+  'acknowledgeEscalation',
+);

@@ -1,12 +1,22 @@
-import type { OnboardingState } from '../domain/onboarding';
+import type { AuditEntry, OnboardingState } from '../domain/onboarding';
+import type { WaitingOn } from '../domain/waiting-on';
+
+/** What the read model stores of an onboarding: its state plus what is derived for filtering. */
+export interface OnboardingProjection {
+  state: Omit<OnboardingState, 'outbox'>;
+  waitingOn: WaitingOn;
+  atRiskReasons: string[];
+}
 
 /**
- * The activities the workflow calls to keep PostgreSQL's read model up to date. Declared here
- * (not in activities/) so the workflow depends on the contract, not on the implementation.
+ * The activities the workflow calls to keep PostgreSQL up to date. Declared here (not in
+ * activities/) so the workflow depends on the contract, not on the implementation.
  *
- * Every call is idempotent: a write carries the onboarding's (startedAt, revision), and the row
- * only moves forward, so a retried or replayed call changes nothing twice.
+ * Every call is idempotent: a projection carries the onboarding's (startedAt, revision) and the
+ * row only moves forward; audit entries are keyed by (onboarding, seq). A retried or replayed
+ * call changes nothing twice.
  */
 export interface ReadModelActivities {
-  projectOnboarding(state: OnboardingState): Promise<void>;
+  projectOnboarding(projection: OnboardingProjection): Promise<void>;
+  appendAudit(onboardingId: string, entries: AuditEntry[]): Promise<void>;
 }

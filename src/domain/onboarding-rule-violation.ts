@@ -6,7 +6,21 @@ export type RuleViolationCode =
   | 'InvalidCommand'
   | 'UnknownMilestone'
   | 'MilestoneAlreadyRecorded'
-  | 'OnboardingCompleted';
+  | 'OnboardingCompleted'
+  | 'UnknownTask'
+  | 'TaskLocked'
+  | 'TaskAlreadyDone'
+  | 'UnknownGate'
+  | 'GateNotReady'
+  | 'GateAlreadyApproved'
+  | 'GateApproverNotAllowed'
+  | 'GateCriteriaNotMet'
+  | 'InvalidRisk'
+  | 'UnknownRisk'
+  | 'RiskAlreadyResolved'
+  | 'UnknownEscalation'
+  | 'EscalationAlreadyAcknowledged'
+  | 'HandoffAlreadyComplete';
 
 export class OnboardingRuleViolation extends Error {
   constructor(
@@ -16,4 +30,8 @@ export class OnboardingRuleViolation extends Error {
     super(message);
     this.name = 'OnboardingRuleViolation';
   }
+}
+
+export function refuse(code: RuleViolationCode, message: string): never {
+  throw new OnboardingRuleViolation(code, message);
 }

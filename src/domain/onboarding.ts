@@ -1,16 +1,21 @@
 import type { Handoff, HandoffField } from './handoff';
 import { missingHandoffFields } from './handoff';
-import { OnboardingRuleViolation } from './onboarding-rule-violation';
-import type { Playbook } from './playbook';
+import type { MessageEvent, Playbook, Role } from './playbook';
 import type { Segment, Tier } from './segment';
 
 /**
- * The live state of one onboarding, kept by its workflow, and the pure rules that change it.
- * Everything here is deterministic: time comes in as an argument, never from the clock.
+ * The live state of one onboarding, kept by its workflow. Everything in src/domain is
+ * deterministic: time comes in as an argument, never from the clock, so the workflow can
+ * replay it.
  */
 export interface Account {
   id: string;
   name: string;
+}
+
+export interface Person {
+  name: string;
+  email: string;
 }
 
 export interface OnboardingInput {
@@ -19,9 +24,13 @@ export interface OnboardingInput {
   segment: Segment;
   tier: Tier;
   handoff: Handoff;
+  /** The Sales owner of the deal: reminded and escalated to while the handoff is incomplete. */
+  salesOwner: Person;
   /** ISO timestamp of the CRM's closed-won event: TTV is measured from here. */
   closedWonAt: string;
   playbook: Playbook;
+  /** Set by continue-as-new: the state to carry on from. */
+  resume?: OnboardingState;
 }
 
 export type OnboardingStatus = 'handoff-incomplete' | 'in-progress' | 'completed';
@@ -46,6 +55,103 @@ export interface StageVisit {
   exitedAt?: string;
 }
 
+export type TaskStatus = 'locked' | 'open' | 'done';
+
+export interface TaskRecord {
+  key: string;
+  name: string;
+  stage: string;
+  owner: Role;
+  dependsOn: string[];
+  status: TaskStatus;
+  unlockedAt?: string;
+  dueAt?: string;
+  completedAt?: string;
+  completedBy?: string;
+  evidence?: string;
+}
+
+export interface CriterionResult {
+  criterion: string;
+  met: boolean;
+  evidence?: string;
+}
+
+export interface GateRecord {
+  key: string;
+  name: string;
+  stage: string;
+  approverRoles: Role[];
+  acceptanceCriteria: string[];
+  approvedAt?: string;
+  approvedBy?: string;
+  approverRole?: Role;
+  criteria?: CriterionResult[];
+}
+
+export const RISK_CATEGORIES = ['data', 'auth', 'cutover', 'comms', 'compliance'] as const;
+export type RiskCategory = (typeof RISK_CATEGORIES)[number];
+
+export interface RiskRecord {
+  id: string;
+  category: RiskCategory;
+  description: string;
+  blocker: boolean;
+  owner: string;
+  decisionDueDate: string;
+  fallback: string;
+  recordedAt: string;
+  recordedBy: string;
+  status: 'open' | 'resolved';
+  resolvedAt?: string;
+  resolution?: string;
+}
+
+export type EscalationSubjectKind = 'task' | 'milestone' | 'stage' | 'handoff';
+
+/** One raised level of a ladder for one item. Its id makes it unique: one per item and level. */
+export interface EscalationRecord {
+  id: string;
+  subject: { kind: EscalationSubjectKind; key: string };
+  level: number;
+  notify: Role;
+  breachedAt: string;
+  raisedAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  /** Set when the item is done (or the stall recovered): the ladder stops. */
+  closedAt?: string;
+}
+
+export interface CsmAssignment {
+  id: string;
+  name: string;
+  email: string;
+  assignedAt: string;
+}
+
+/** A message the workflow must send; rendered from the playbook's template for its event. */
+export interface Notice {
+  key: string;
+  event: MessageEvent;
+  /** Recipients beyond the template's `to`: a task's owner, an escalation level's role. */
+  extraRoles: Role[];
+  context: Record<string, unknown>;
+}
+
+/** An entry for the audit log: who decided what, when, on what evidence. */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  details: Record<string, unknown>;
+  evidence?: string;
+}
+
+/** Side effects decided by the rules and carried out by the workflow through activities. */
+export type Effect = { kind: 'notice'; notice: Notice } | { kind: 'audit'; entry: AuditEntry };
+
 export interface OnboardingState {
   onboardingId: string;
   account: Account;
@@ -56,141 +162,127 @@ export interface OnboardingState {
   /** When the workflow started; with `revision` it orders writes to the read model. */
   startedAt: string;
   status: OnboardingStatus;
+  handoff: Handoff;
+  handoffMissing: HandoffField[];
+  salesOwner: Person;
+  csm?: CsmAssignment;
   stage: StageVisit;
   stageHistory: StageVisit[];
   milestones: MilestoneRecord[];
+  tasks: TaskRecord[];
+  gates: GateRecord[];
+  risks: RiskRecord[];
+  escalations: EscalationRecord[];
+  /** Keys of reminders already sent (task reminders, handoff reminders), so each goes once. */
+  remindersSent: string[];
+  /** The last accepted change that moved the journey on; stall detection counts from here. */
+  lastProgressAt: string;
+  stalledSince?: string;
   firstValueMilestone: string;
-  handoffMissing: HandoffField[];
   completedAt?: string;
+  /** Side effects not yet carried out; continue-as-new carries them over. */
+  outbox: Effect[];
+  auditSeq: number;
   /** Increases by one with every accepted change. */
   revision: number;
 }
 
-export interface RecordMilestoneCommand {
-  milestone: string;
-  /** Who reports it: a CSM's id, or the integration's name. */
-  actor: string;
-  /** Where it came from: api, crm, product-telemetry... */
-  source?: string;
-  /** A link or note that shows the outcome happened. */
-  evidence?: string;
-  /** When it happened, if not now (ISO); never in the future. */
-  achievedAt?: string;
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+export const DAY_MS = 24 * 60 * 60 * 1000;
+export const HOUR_MS = 60 * 60 * 1000;
 
 export function startOnboarding(input: OnboardingInput, now: Date): OnboardingState {
+  const { playbook } = input;
   const closedWon = Date.parse(input.closedWonAt);
-  const milestones: MilestoneRecord[] = input.playbook.milestones.map((m) => ({
-    key: m.key,
-    name: m.name,
-    targetDay: m.targetDay,
-    targetDate: new Date(closedWon + m.targetDay * DAY_MS).toISOString(),
-  }));
+  const at = now.toISOString();
+  const first = playbook.stages[0];
+  const stage: StageVisit = { key: first.key, name: first.name, enteredAt: at };
   const handoffMissing = missingHandoffFields(input.handoff);
-  const first = input.playbook.stages[0];
-  const stage: StageVisit = { key: first.key, name: first.name, enteredAt: now.toISOString() };
-  return {
+  const state: OnboardingState = {
     onboardingId: input.onboardingId,
     account: input.account,
     segment: input.segment,
     tier: input.tier,
-    playbookVersion: input.playbook.version,
+    playbookVersion: playbook.version,
     closedWonAt: input.closedWonAt,
-    startedAt: now.toISOString(),
+    startedAt: at,
     status: handoffMissing.length > 0 ? 'handoff-incomplete' : 'in-progress',
+    handoff: input.handoff,
+    handoffMissing,
+    salesOwner: input.salesOwner,
     stage,
     stageHistory: [stage],
-    milestones,
-    firstValueMilestone: input.playbook.firstValueMilestone,
-    handoffMissing,
+    milestones: playbook.milestones.map((m) => ({
+      key: m.key,
+      name: m.name,
+      targetDay: m.targetDay,
+      targetDate: new Date(closedWon + m.targetDay * DAY_MS).toISOString(),
+    })),
+    tasks: playbook.tasks.map((t) => ({
+      key: t.key,
+      name: t.name,
+      stage: t.stage,
+      owner: t.owner,
+      dependsOn: t.dependsOn,
+      status: 'locked',
+    })),
+    gates: playbook.gates.map((g) => ({
+      key: g.key,
+      name: g.name,
+      stage: g.stage,
+      approverRoles: g.approverRoles,
+      acceptanceCriteria: g.acceptanceCriteria,
+    })),
+    risks: [],
+    escalations: [],
+    remindersSent: [],
+    lastProgressAt: at,
+    firstValueMilestone: playbook.firstValueMilestone,
+    outbox: [],
+    auditSeq: 0,
     revision: 1,
   };
-}
-
-/** Throws an OnboardingRuleViolation when the command must be refused; returns otherwise. */
-export function checkRecordMilestone(state: OnboardingState, command: RecordMilestoneCommand, now: Date): void {
-  if (typeof command?.milestone !== 'string' || command.milestone.length === 0) {
-    throw new OnboardingRuleViolation('InvalidCommand', 'milestone must be a non-empty string');
+  audit(state, at, 'system', 'onboarding-started', {
+    tier: state.tier,
+    playbookVersion: state.playbookVersion,
+    handoffMissing,
+  });
+  if (state.status === 'handoff-incomplete') {
+    notify(state, `handoff-incomplete:0`, 'handoff-incomplete', [], {});
   }
-  if (typeof command.actor !== 'string' || command.actor.length === 0) {
-    throw new OnboardingRuleViolation('InvalidCommand', 'actor must be a non-empty string');
-  }
-  if (command.achievedAt !== undefined) {
-    const at = Date.parse(command.achievedAt);
-    if (Number.isNaN(at)) {
-      throw new OnboardingRuleViolation('InvalidCommand', 'achievedAt must be an ISO 8601 timestamp');
-    }
-    if (at > now.getTime()) {
-      throw new OnboardingRuleViolation('InvalidCommand', 'achievedAt must not be in the future');
-    }
-    if (at < Date.parse(state.closedWonAt)) {
-      throw new OnboardingRuleViolation('InvalidCommand', 'achievedAt must not be before closed-won');
-    }
-  }
-  if (state.status === 'completed') {
-    throw new OnboardingRuleViolation('OnboardingCompleted', `onboarding ${state.onboardingId} is already completed`);
-  }
-  const milestone = state.milestones.find((m) => m.key === command.milestone);
-  if (!milestone) {
-    const known = state.milestones.map((m) => m.key).join(', ');
-    throw new OnboardingRuleViolation(
-      'UnknownMilestone',
-      `milestone '${command.milestone}' is not in this onboarding's playbook (known: ${known})`,
-    );
-  }
-  if (milestone.achievedAt) {
-    throw new OnboardingRuleViolation(
-      'MilestoneAlreadyRecorded',
-      `milestone '${milestone.key}' was already recorded at ${milestone.achievedAt}`,
-    );
-  }
+  return state;
 }
 
 /**
- * Records the milestone, then moves the onboarding past every stage whose exit milestones are
- * all achieved. The final stage's exit completes the onboarding.
+ * Applies `change` to a copy of the state and returns the copy. JSON copies are deterministic
+ * and the state is plain data by design.
  */
-export function recordMilestone(
-  state: OnboardingState,
-  stages: Playbook['stages'],
-  command: RecordMilestoneCommand,
-  now: Date,
-): OnboardingState {
-  checkRecordMilestone(state, command, now);
-  const achievedAt = command.achievedAt ? new Date(command.achievedAt).toISOString() : now.toISOString();
-  const milestones = state.milestones.map((m) =>
-    m.key !== command.milestone
-      ? m
-      : {
-          ...m,
-          achievedAt,
-          recordedBy: command.actor,
-          source: command.source ?? 'api',
-          evidence: command.evidence,
-          withinTarget: Date.parse(achievedAt) <= Date.parse(m.targetDate),
-        },
-  );
-  return advanceStages({ ...state, milestones, revision: state.revision + 1 }, stages, now);
+export function produce(state: OnboardingState, change: (draft: OnboardingState) => void): OnboardingState {
+  const draft = JSON.parse(JSON.stringify(state)) as OnboardingState;
+  change(draft);
+  return draft;
 }
 
-function advanceStages(state: OnboardingState, stages: Playbook['stages'], now: Date): OnboardingState {
-  const achieved = new Set(state.milestones.filter((m) => m.achievedAt).map((m) => m.key));
-  const current = stages.findIndex((s) => !s.exitMilestones.every((key) => achieved.has(key)));
-  const at = now.toISOString();
-  if (current === -1) {
-    const stageHistory = closeVisit(state.stageHistory, state.stage.key, at);
-    return { ...state, status: 'completed', completedAt: at, stage: stageHistory[stageHistory.length - 1], stageHistory };
-  }
-  const next = stages[current];
-  if (next.key === state.stage.key) return state;
-  const stage: StageVisit = { key: next.key, name: next.name, enteredAt: at };
-  return { ...state, stage, stageHistory: [...closeVisit(state.stageHistory, state.stage.key, at), stage] };
+export function audit(
+  draft: OnboardingState,
+  at: string,
+  actor: string,
+  action: string,
+  details: Record<string, unknown>,
+  evidence?: string,
+): void {
+  draft.auditSeq += 1;
+  draft.outbox.push({ kind: 'audit', entry: { seq: draft.auditSeq, at, actor, action, details, evidence } });
 }
 
-function closeVisit(history: StageVisit[], key: string, at: string): StageVisit[] {
-  return history.map((v) => (v.key === key && !v.exitedAt ? { ...v, exitedAt: at } : v));
+/** Queues a message; the key makes it unique per onboarding, so it is sent once. */
+export function notify(
+  draft: OnboardingState,
+  key: string,
+  event: MessageEvent,
+  extraRoles: Role[],
+  context: Record<string, unknown>,
+): void {
+  draft.outbox.push({ kind: 'notice', notice: { key: `${draft.onboardingId}:${key}`, event, extraRoles, context } });
 }
 
 /** Days from closed-won to the first-value milestone, once achieved. */
@@ -198,4 +290,16 @@ export function timeToValueDays(state: OnboardingState): number | undefined {
   const firstValue = state.milestones.find((m) => m.key === state.firstValueMilestone);
   if (!firstValue?.achievedAt) return undefined;
   return (Date.parse(firstValue.achievedAt) - Date.parse(state.closedWonAt)) / DAY_MS;
+}
+
+/** Open blockers make an onboarding at risk; so do a stall and unacknowledged escalations. */
+export function atRiskReasons(state: OnboardingState): string[] {
+  const reasons: string[] = [];
+  if (state.stalledSince) reasons.push(`stalled at ${state.stage.name} since ${state.stalledSince}`);
+  for (const risk of state.risks) {
+    if (risk.status === 'open' && risk.blocker) reasons.push(`open blocker: ${risk.description}`);
+  }
+  const open = state.escalations.filter((e) => !e.closedAt && !e.acknowledgedAt);
+  if (open.length) reasons.push(`${open.length} unacknowledged escalation(s)`);
+  return reasons;
 }

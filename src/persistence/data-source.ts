@@ -1,9 +1,20 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { NotificationRecord } from './entities/notification.entity';
 import { OnboardingRecord } from './entities/onboarding-record.entity';
+import { PlaybookVersion } from './entities/playbook-version.entity';
 import { CreateOnboardings1764150000000 } from './migrations/1764150000000-CreateOnboardings';
+import { CreatePlaybooks1764160000000 } from './migrations/1764160000000-CreatePlaybooks';
+import { CreateNotifications1764170000000 } from './migrations/1764170000000-CreateNotifications';
+import { JourneyFacts1764180000000 } from './migrations/1764180000000-JourneyFacts';
 
-export const ENTITIES = [OnboardingRecord];
-export const MIGRATIONS = [CreateOnboardings1764150000000];
+export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion];
+// In timestamp order: TypeORM runs them in this order.
+export const MIGRATIONS = [
+  CreateOnboardings1764150000000,
+  CreatePlaybooks1764160000000,
+  CreateNotifications1764170000000,
+  JourneyFacts1764180000000,
+];
 
 /** Schema changes go through migrations only; `synchronize` stays off everywhere. */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {

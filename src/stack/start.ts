@@ -14,6 +14,7 @@ import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { ensureSearchAttributes } from '../infra/search-attribute-registry';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { connectClient, connectWorker } from '../infra/temporal-connection';
+import { seedDemoCsmRoster } from '../persistence/csm-roster';
 import { dataSourceOptions, migrate } from '../persistence/data-source';
 
 type Stop = () => Promise<unknown>;
@@ -84,7 +85,8 @@ async function main(): Promise<void> {
     stops.push(['worker database pool', () => dataSource.destroy()]);
     const workerConnection = await connectWorker(temporalAddress, settings.temporalNamespace);
     stops.push(['worker connection', () => workerConnection.connection.close()]);
-    const worker = await createOnboardingWorker({ ...settings, ...workerConnection, dataSource });
+    const worker = await createOnboardingWorker({ ...settings, notifications: settings, ...workerConnection, dataSource });
+    if (!settings.databaseUrl) await seedDemoCsmRoster(dataSource);
     const running = worker.run();
     stops.push(['worker', async () => {
       worker.shutdown();

@@ -3,14 +3,17 @@
  */
 import { DataSource } from 'typeorm';
 import { createReadModelActivities } from '../../activities/read-model.activities';
+import type { OnboardingProjection } from '../../src/contracts/read-model.contract';
+import { assignCsm, recordMilestone } from '../../src/domain/commands';
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
-import { OnboardingState, recordMilestone, startOnboarding } from '../../src/domain/onboarding';
+import { OnboardingState, startOnboarding } from '../../src/domain/onboarding';
+import { waitingOn } from '../../src/domain/waiting-on';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { onboardingInput } from '../fixtures/onboarding-input';
 import { testEnv } from '../support/test-env';
 
 let dataSource: DataSource;
-const stages = DEFAULT_PLAYBOOKS['tech-touch'].stages;
+const playbook = DEFAULT_PLAYBOOKS['tech-touch'];
 
 beforeAll(async () => {
   dataSource = await new DataSource(dataSourceOptions(testEnv('databaseUrl'))).initialize();
@@ -25,21 +28,35 @@ async function row(id: string) {
   return r;
 }
 
-function states(accountId: string): [OnboardingState, OnboardingState] {
+function projection(state: OnboardingState): OnboardingProjection {
+  const { outbox: _outbox, ...rest } = state;
+  return { state: rest, waitingOn: waitingOn(state, playbook), atRiskReasons: [] };
+}
+
+function states(accountId: string): [OnboardingProjection, OnboardingProjection] {
   const closedWon = new Date('2026-03-02T10:00:00Z');
-  const first = startOnboarding(onboardingInput(accountId, 'mid-market', closedWon), new Date('2026-03-02T10:00:01Z'));
-  const second = recordMilestone(first, stages, { milestone: 'first-login', actor: 'csm:ana' }, new Date('2026-03-03T10:00:00Z'));
-  return [first, second];
+  const started = startOnboarding(onboardingInput(accountId, 'mid-market', closedWon), new Date('2026-03-02T10:00:01Z'));
+  const first = assignCsm(started, playbook, { id: 'csm-x', name: 'X', email: 'x@vendor.example' }, new Date('2026-03-02T10:00:02Z'));
+  const second = recordMilestone.apply(first, playbook, { milestone: 'first-login', actor: 'csm:ana' }, new Date('2026-03-03T10:00:00Z'));
+  return [projection(first), projection(second)];
 }
 
 it('inserts the onboarding, then moves it forward', async () => {
   const { projectOnboarding } = createReadModelActivities(dataSource);
   const [first, second] = states('rm-forward');
   await projectOnboarding(first);
-  expect(await row(first.onboardingId)).toMatchObject({ stage: 'welcome', revision: 1, status: 'in-progress', tier: 'tech-touch' });
+  expect(await row(first.state.onboardingId)).toMatchObject({
+    stage: 'welcome',
+    revision: 2,
+    status: 'in-progress',
+    tier: 'tech-touch',
+    csm_id: 'csm-x',
+    waiting_on: 'milestone',
+  });
   await projectOnboarding(second);
-  const r = await row(first.onboardingId);
-  expect(r).toMatchObject({ stage: 'technical-setup', revision: 2 });
+  const r = await row(first.state.onboardingId);
+  expect(r).toMatchObject({ stage: 'technical-setup', revision: 3, waiting_on: 'customer-task' });
+  expect(r.tasks.filter((t: any) => t.status === 'open').map((t: any) => t.key)).toEqual(['connect-data-source', 'invite-team']);
   expect(r.milestones.find((m: any) => m.key === 'first-login').recordedBy).toBe('csm:ana');
 });
 
@@ -47,9 +64,9 @@ it('changes nothing when the same revision is projected again (a retried activit
   const { projectOnboarding } = createReadModelActivities(dataSource);
   const [first] = states('rm-replay');
   await projectOnboarding(first);
-  const before = await row(first.onboardingId);
+  const before = await row(first.state.onboardingId);
   await projectOnboarding(first);
-  expect(await row(first.onboardingId)).toEqual(before);
+  expect(await row(first.state.onboardingId)).toEqual(before);
 });
 
 it('ignores a late write of an older revision', async () => {
@@ -57,14 +74,31 @@ it('ignores a late write of an older revision', async () => {
   const [first, second] = states('rm-late');
   await projectOnboarding(second);
   await projectOnboarding(first);
-  expect(await row(first.onboardingId)).toMatchObject({ stage: 'technical-setup', revision: 2 });
+  expect(await row(first.state.onboardingId)).toMatchObject({ stage: 'technical-setup', revision: 3 });
 });
 
 it('lets a newer run of the same onboarding replace an older run, whatever its revision', async () => {
   const { projectOnboarding } = createReadModelActivities(dataSource);
   const [, second] = states('rm-rerun');
   await projectOnboarding(second);
-  const rerun = { ...states('rm-rerun')[0], startedAt: '2026-04-01T00:00:00.000Z' };
+  const [first] = states('rm-rerun');
+  const rerun = { ...first, state: { ...first.state, startedAt: '2026-04-01T00:00:00.000Z' } };
   await projectOnboarding(rerun);
-  expect(await row(rerun.onboardingId)).toMatchObject({ stage: 'welcome', revision: 1 });
+  expect(await row(rerun.state.onboardingId)).toMatchObject({ stage: 'welcome', revision: 2 });
+});
+
+it('appends audit entries once, whatever the retries', async () => {
+  const { appendAudit } = createReadModelActivities(dataSource);
+  const entries = [
+    { seq: 1, at: '2026-03-02T10:00:00.000Z', actor: 'system', action: 'onboarding-started', details: { tier: 'tech-touch' } },
+    { seq: 2, at: '2026-03-02T11:00:00.000Z', actor: 'csm:ana', action: 'task-completed', details: { task: 'x' }, evidence: 'notes' },
+  ];
+  await appendAudit('rm-audit', entries);
+  await appendAudit('rm-audit', entries);
+  await appendAudit('rm-audit', [entries[1]]);
+  const rows = await dataSource.query('SELECT seq, actor, action, evidence FROM audit_log WHERE onboarding_id = $1 ORDER BY seq', ['rm-audit']);
+  expect(rows).toEqual([
+    { seq: 1, actor: 'system', action: 'onboarding-started', evidence: null },
+    { seq: 2, actor: 'csm:ana', action: 'task-completed', evidence: 'notes' },
+  ]);
 });

@@ -7,7 +7,11 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../api/create-app';
+import { loadSettings } from '../../src/config/settings';
+import { upsertCsms } from '../../src/persistence/csm-roster';
 import { dataSourceOptions } from '../../src/persistence/data-source';
+import { TEST_CSMS } from '../fixtures/onboarding-input';
+import { SmtpInbox, startSmtpInbox } from './smtp-inbox';
 import { createOnboardingWorker } from '../../worker/create-worker';
 import { testEnv, workflowBundle } from './test-env';
 
@@ -17,6 +21,8 @@ export interface ApiHarness {
   client: Client;
   dataSource: DataSource;
   taskQueue: string;
+  /** The real SMTP server the worker's notification activity sends to. */
+  inbox: SmtpInbox;
   close(): Promise<void>;
 }
 
@@ -26,6 +32,8 @@ export async function startApiHarness(): Promise<ApiHarness> {
   const taskQueue = `api-test-${Math.random().toString(36).slice(2)}`;
 
   const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
+  await upsertCsms(dataSource, TEST_CSMS);
+  const inbox = await startSmtpInbox();
   const workerConnection = await NativeConnection.connect({ address });
   const worker = await createOnboardingWorker({
     connection: workerConnection,
@@ -34,6 +42,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     dataSource,
     maxCachedWorkflows: 100,
     workflowBundle: workflowBundle(),
+    notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
   });
   const running = worker.run();
 
@@ -48,6 +57,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     client,
     dataSource,
     taskQueue,
+    inbox,
     async close() {
       await app.close();
       worker.shutdown();
@@ -55,6 +65,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
       await workerConnection.close();
       await connection.close();
       await dataSource.destroy();
+      await inbox.close();
     },
   };
 }

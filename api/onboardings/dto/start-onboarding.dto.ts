@@ -86,6 +86,11 @@ export class HandoffDto {
   migrationScope?: string;
 }
 
+export class PersonDto {
+  @ApiProperty({ example: 'Sam Carter' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+  @ApiProperty({ example: 'sam.carter@vendor.example' }) @IsEmail() email: string;
+}
+
 export class StartOnboardingDto {
   @ApiProperty({ type: AccountDto })
   @IsObject()
@@ -102,6 +107,12 @@ export class StartOnboardingDto {
   @ValidateNested()
   @Type(() => HandoffDto)
   handoff: HandoffDto;
+
+  @ApiProperty({ type: PersonDto, description: 'Sales owner of the deal: reminded while the handoff is incomplete' })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PersonDto)
+  salesOwner: PersonDto;
 
   @ApiPropertyOptional({ description: 'When the deal closed (ISO 8601); defaults to now' })
   @IsOptional()

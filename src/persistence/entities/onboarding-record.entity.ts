@@ -1,5 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { MilestoneRecord, OnboardingStatus, StageVisit } from '../../domain/onboarding';
+import type {
+  EscalationRecord,
+  GateRecord,
+  MilestoneRecord,
+  OnboardingStatus,
+  RiskRecord,
+  StageVisit,
+  TaskRecord,
+} from '../../domain/onboarding';
 
 /**
  * The read model of one onboarding, for lists and dashboards. Temporal holds the truth; this
@@ -51,6 +59,36 @@ export class OnboardingRecord {
 
   @Column({ name: 'handoff_missing', type: 'jsonb' })
   handoffMissing: string[];
+
+  @Column({ name: 'csm_id', type: 'text', nullable: true })
+  csmId: string | null;
+
+  @Column({ name: 'waiting_on', type: 'text' })
+  waitingOn: string;
+
+  @Column({ name: 'waiting_since', type: 'timestamptz', nullable: true })
+  waitingSince: Date | null;
+
+  @Column({ name: 'at_risk', type: 'boolean' })
+  atRisk: boolean;
+
+  @Column({ name: 'at_risk_reasons', type: 'jsonb' })
+  atRiskReasons: string[];
+
+  @Column({ name: 'stalled_since', type: 'timestamptz', nullable: true })
+  stalledSince: Date | null;
+
+  @Column({ type: 'jsonb' })
+  tasks: TaskRecord[];
+
+  @Column({ type: 'jsonb' })
+  gates: GateRecord[];
+
+  @Column({ type: 'jsonb' })
+  risks: RiskRecord[];
+
+  @Column({ type: 'jsonb' })
+  escalations: EscalationRecord[];
 
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt: Date;

@@ -1,0 +1,338 @@
+import type { Handoff } from './handoff';
+import { missingHandoffFields } from './handoff';
+import {
+  audit,
+  CriterionResult,
+  notify,
+  OnboardingState,
+  produce,
+  RISK_CATEGORIES,
+  RiskCategory,
+} from './onboarding';
+import { refuse } from './onboarding-rule-violation';
+import type { Playbook, Role } from './playbook';
+import { ROLES } from './playbook';
+import { markProgress, settle } from './progress';
+
+/**
+ * The commands CSMs and integrations send to an onboarding. Each has a `check` (throws an
+ * OnboardingRuleViolation naming what is wrong; used as the update validator, so a refused
+ * command never reaches history) and an `apply` that returns the new state.
+ */
+export interface Command<C> {
+  check(state: OnboardingState, command: C, now: Date): void;
+  apply(state: OnboardingState, playbook: Playbook, command: C, now: Date): OnboardingState;
+}
+
+export interface RecordMilestoneCommand {
+  milestone: string;
+  /** Who reports it: a CSM's id, or the integration's name. */
+  actor: string;
+  /** Where it came from: api, crm, product-telemetry... */
+  source?: string;
+  /** A link or note that shows the outcome happened. */
+  evidence?: string;
+  /** When it happened, if not now (ISO); never in the future. */
+  achievedAt?: string;
+}
+
+export interface CompleteTaskCommand {
+  task: string;
+  actor: string;
+  evidence?: string;
+}
+
+export interface ApproveGateCommand {
+  gate: string;
+  actor: string;
+  /** The role the approver acts in; must be one of the gate's approver roles. */
+  role: Role;
+  /** One result per acceptance criterion of the gate; all must be met. */
+  criteria: CriterionResult[];
+}
+
+export interface RecordRiskCommand {
+  category: RiskCategory;
+  description: string;
+  blocker: boolean;
+  /** Rule from the seeds: no blocker exists without an owner, a decision due date and a fallback. */
+  owner: string;
+  decisionDueDate: string;
+  fallback: string;
+  actor: string;
+}
+
+export interface ResolveRiskCommand {
+  riskId: string;
+  resolution: string;
+  actor: string;
+}
+
+export interface CompleteHandoffCommand {
+  /** The fields Sales adds; merged over what arrived on closed-won. */
+  handoff: Handoff;
+  actor: string;
+}
+
+export interface AcknowledgeEscalationCommand {
+  escalationId: string;
+  actor: string;
+}
+
+function requireText(value: unknown, field: string): void {
+  if (typeof value !== 'string' || value.trim().length === 0) refuse('InvalidCommand', `${field} must be a non-empty string`);
+}
+
+function requireOpen(state: OnboardingState): void {
+  if (state.status === 'completed') refuse('OnboardingCompleted', `onboarding ${state.onboardingId} is already completed`);
+}
+
+/** Every accepted change: audit it, count it as progress, settle what follows, bump the revision. */
+function accepted(
+  state: OnboardingState,
+  playbook: Playbook,
+  now: Date,
+  change: (draft: OnboardingState, at: string) => void,
+  progress = true,
+): OnboardingState {
+  return produce(state, (draft) => {
+    const at = now.toISOString();
+    change(draft, at);
+    if (progress) markProgress(draft, at);
+    settle(draft, playbook, at);
+    draft.revision += 1;
+  });
+}
+
+export const recordMilestone: Command<RecordMilestoneCommand> = {
+  check(state, command, now) {
+    requireText(command?.milestone, 'milestone');
+    requireText(command.actor, 'actor');
+    if (command.achievedAt !== undefined) {
+      const at = Date.parse(command.achievedAt);
+      if (Number.isNaN(at)) refuse('InvalidCommand', 'achievedAt must be an ISO 8601 timestamp');
+      if (at > now.getTime()) refuse('InvalidCommand', 'achievedAt must not be in the future');
+      if (at < Date.parse(state.closedWonAt)) refuse('InvalidCommand', 'achievedAt must not be before closed-won');
+    }
+    requireOpen(state);
+    const milestone = state.milestones.find((m) => m.key === command.milestone);
+    if (!milestone) {
+      const known = state.milestones.map((m) => m.key).join(', ');
+      refuse('UnknownMilestone', `milestone '${command.milestone}' is not in this onboarding's playbook (known: ${known})`);
+    }
+    if (milestone.achievedAt) {
+      refuse('MilestoneAlreadyRecorded', `milestone '${milestone.key}' was already recorded at ${milestone.achievedAt}`);
+    }
+  },
+  apply(state, playbook, command, now) {
+    this.check(state, command, now);
+    return accepted(state, playbook, now, (draft, at) => {
+      const m = draft.milestones.find((x) => x.key === command.milestone)!;
+      m.achievedAt = command.achievedAt ? new Date(command.achievedAt).toISOString() : at;
+      m.recordedBy = command.actor;
+      m.source = command.source ?? 'api';
+      m.evidence = command.evidence;
+      m.withinTarget = Date.parse(m.achievedAt) <= Date.parse(m.targetDate);
+      audit(draft, at, command.actor, 'milestone-recorded', { milestone: m.key, achievedAt: m.achievedAt, withinTarget: m.withinTarget, source: m.source }, command.evidence);
+      const context = { milestone: { key: m.key, name: m.name, achievedAt: m.achievedAt } };
+      notify(draft, `milestone-achieved:${m.key}`, 'milestone-achieved', [], context);
+      if (playbook.milestones.find((d) => d.key === m.key)?.executiveTouchpoint) {
+        notify(draft, `executive-touchpoint:${m.key}`, 'executive-touchpoint', [], context);
+      }
+    });
+  },
+};
+
+export const completeTask: Command<CompleteTaskCommand> = {
+  check(state, command) {
+    requireText(command?.task, 'task');
+    requireText(command.actor, 'actor');
+    requireOpen(state);
+    const task = state.tasks.find((t) => t.key === command.task);
+    if (!task) {
+      refuse('UnknownTask', `task '${command.task}' is not in this onboarding's playbook (known: ${state.tasks.map((t) => t.key).join(', ')})`);
+    }
+    if (task.status === 'done') refuse('TaskAlreadyDone', `task '${task.key}' was already completed at ${task.completedAt}`);
+    if (task.status === 'locked') {
+      if (state.status === 'handoff-incomplete') {
+        refuse('TaskLocked', `task '${task.key}' is locked: the handoff is incomplete (missing: ${state.handoffMissing.join(', ')})`);
+      }
+      const pending = task.dependsOn.filter((d) => state.tasks.find((t) => t.key === d)?.status !== 'done');
+      refuse(
+        'TaskLocked',
+        pending.length
+          ? `task '${task.key}' is locked until its prerequisites are done: ${pending.join(', ')}`
+          : `task '${task.key}' is locked until the onboarding reaches stage '${task.stage}'`,
+      );
+    }
+  },
+  apply(state, playbook, command, now) {
+    this.check(state, command, now);
+    return accepted(state, playbook, now, (draft, at) => {
+      const t = draft.tasks.find((x) => x.key === command.task)!;
+      t.status = 'done';
+      t.completedAt = at;
+      t.completedBy = command.actor;
+      t.evidence = command.evidence;
+      audit(draft, at, command.actor, 'task-completed', { task: t.key, dueAt: t.dueAt, onTime: at <= (t.dueAt ?? at) }, command.evidence);
+    });
+  },
+};
+
+export const approveGate: Command<ApproveGateCommand> = {
+  check(state, command) {
+    requireText(command?.gate, 'gate');
+    requireText(command.actor, 'actor');
+    requireOpen(state);
+    const gate = state.gates.find((g) => g.key === command.gate);
+    if (!gate) {
+      refuse('UnknownGate', `gate '${command.gate}' is not in this onboarding's playbook (known: ${state.gates.map((g) => g.key).join(', ') || 'none'})`);
+    }
+    if (gate.approvedAt) refuse('GateAlreadyApproved', `gate '${gate.key}' was already approved at ${gate.approvedAt} by ${gate.approvedBy}`);
+    if (!(ROLES as readonly string[]).includes(command.role) || !gate.approverRoles.includes(command.role)) {
+      refuse('GateApproverNotAllowed', `gate '${gate.key}' may only be approved by: ${gate.approverRoles.join(', ')} (not '${command.role}')`);
+    }
+    if (state.status !== 'in-progress' || !state.stageHistory.some((v) => v.key === gate.stage)) {
+      refuse('GateNotReady', `gate '${gate.key}' opens at stage '${gate.stage}'; the onboarding is at '${state.stage.key}' (${state.status})`);
+    }
+    const results = Array.isArray(command.criteria) ? command.criteria : [];
+    const unmet = gate.acceptanceCriteria.filter((c) => !results.some((r) => r.criterion === c && r.met === true));
+    if (unmet.length) refuse('GateCriteriaNotMet', `gate '${gate.key}' has acceptance criteria not met: ${unmet.join('; ')}`);
+  },
+  apply(state, playbook, command, now) {
+    this.check(state, command, now);
+    return accepted(state, playbook, now, (draft, at) => {
+      const g = draft.gates.find((x) => x.key === command.gate)!;
+      g.approvedAt = at;
+      g.approvedBy = command.actor;
+      g.approverRole = command.role;
+      g.criteria = command.criteria;
+      audit(draft, at, command.actor, 'gate-approved', { gate: g.key, role: command.role, criteria: command.criteria });
+    });
+  },
+};
+
+export const recordRisk: Command<RecordRiskCommand> = {
+  check(state, command) {
+    requireOpen(state);
+    const missing = (['owner', 'decisionDueDate', 'fallback', 'description', 'actor'] as const).filter(
+      (f) => typeof command?.[f] !== 'string' || command[f].trim().length === 0,
+    );
+    if (missing.length) {
+      refuse('InvalidRisk', `a risk needs an owner, a decision due date and a fallback; missing: ${missing.join(', ')}`);
+    }
+    if (!(RISK_CATEGORIES as readonly string[]).includes(command.category)) {
+      refuse('InvalidRisk', `category must be one of: ${RISK_CATEGORIES.join(', ')}`);
+    }
+    if (Number.isNaN(Date.parse(command.decisionDueDate))) refuse('InvalidRisk', 'decisionDueDate must be an ISO 8601 date');
+    if (typeof command.blocker !== 'boolean') refuse('InvalidRisk', 'blocker must be true or false');
+  },
+  apply(state, playbook, command, now) {
+    this.check(state, command, now);
+    return accepted(
+      state,
+      playbook,
+      now,
+      (draft, at) => {
+        const id = `risk-${draft.risks.length + 1}`;
+        draft.risks.push({ id, ...pickRisk(command), recordedAt: at, recordedBy: command.actor, status: 'open' });
+        audit(draft, at, command.actor, 'risk-recorded', { id, ...pickRisk(command) });
+      },
+      false,
+    );
+  },
+};
+
+function pickRisk(c: RecordRiskCommand) {
+  return {
+    category: c.category,
+    description: c.description,
+    blocker: c.blocker,
+    owner: c.owner,
+    decisionDueDate: c.decisionDueDate,
+    fallback: c.fallback,
+  };
+}
+
+export const resolveRisk: Command<ResolveRiskCommand> = {
+  check(state, command) {
+    requireText(command?.riskId, 'riskId');
+    requireText(command.resolution, 'resolution');
+    requireText(command.actor, 'actor');
+    const risk = state.risks.find((r) => r.id === command.riskId);
+    if (!risk) refuse('UnknownRisk', `risk '${command.riskId}' is not in this onboarding's register`);
+    if (risk.status === 'resolved') refuse('RiskAlreadyResolved', `risk '${risk.id}' was already resolved at ${risk.resolvedAt}`);
+  },
+  apply(state, playbook, command, now) {
+    this.check(state, command, now);
+    return accepted(state, playbook, now, (draft, at) => {
+      const r = draft.risks.find((x) => x.id === command.riskId)!;
+      r.status = 'resolved';
+      r.resolvedAt = at;
+      r.resolution = command.resolution;
+      audit(draft, at, command.actor, 'risk-resolved', { id: r.id, resolution: command.resolution });
+    });
+  },
+};
+
+export const completeHandoff: Command<CompleteHandoffCommand> = {
+  check(state, command) {
+    requireText(command?.actor, 'actor');
+    if (typeof command.handoff !== 'object' || command.handoff === null) refuse('InvalidCommand', 'handoff must be an object');
+    requireOpen(state);
+    if (state.status !== 'handoff-incomplete') refuse('HandoffAlreadyComplete', `the handoff of ${state.onboardingId} is already complete`);
+  },
+  apply(state, playbook, command, now) {
+    this.check(state, command, now);
+    return accepted(state, playbook, now, (draft, at) => {
+      draft.handoff = { ...draft.handoff, ...command.handoff };
+      draft.handoffMissing = missingHandoffFields(draft.handoff);
+      audit(draft, at, command.actor, 'handoff-updated', { fields: Object.keys(command.handoff), missing: draft.handoffMissing });
+      if (draft.handoffMissing.length === 0) {
+        draft.status = 'in-progress';
+        // The journey starts now: the stage clock starts from handoff completion.
+        draft.stage.enteredAt = at;
+        draft.stageHistory[0].enteredAt = at;
+        audit(draft, at, command.actor, 'handoff-completed', {});
+      }
+    });
+  },
+};
+
+export const acknowledgeEscalation: Command<AcknowledgeEscalationCommand> = {
+  check(state, command) {
+    requireText(command?.escalationId, 'escalationId');
+    requireText(command.actor, 'actor');
+    const e = state.escalations.find((x) => x.id === command.escalationId);
+    if (!e) refuse('UnknownEscalation', `escalation '${command.escalationId}' is not open on this onboarding`);
+    if (e.acknowledgedAt) refuse('EscalationAlreadyAcknowledged', `escalation '${e.id}' was acknowledged at ${e.acknowledgedAt} by ${e.acknowledgedBy}`);
+  },
+  apply(state, playbook, command, now) {
+    this.check(state, command, now);
+    return accepted(
+      state,
+      playbook,
+      now,
+      (draft, at) => {
+        const e = draft.escalations.find((x) => x.id === command.escalationId)!;
+        e.acknowledgedAt = at;
+        e.acknowledgedBy = command.actor;
+        audit(draft, at, command.actor, 'escalation-acknowledged', { id: e.id });
+      },
+      false,
+    );
+  },
+};
+
+/** The CSM chosen by the assignment activity joins; the welcome sequence starts. */
+export function assignCsm(state: OnboardingState, playbook: Playbook, csm: { id: string; name: string; email: string }, now: Date): OnboardingState {
+  return produce(state, (draft) => {
+    const at = now.toISOString();
+    draft.csm = { ...csm, assignedAt: at };
+    audit(draft, at, 'system', 'csm-assigned', { csm: csm.id });
+    notify(draft, 'csm-assigned', 'csm-assigned', [], {});
+    notify(draft, 'welcome', 'welcome', [], {});
+    settle(draft, playbook, at);
+    draft.revision += 1;
+  });
+}

@@ -1,0 +1,84 @@
+import type { OutboundMessage } from '../contracts/notification.contract';
+import type { MessageEvent, MessageTemplate, Role } from './playbook';
+
+/**
+ * Rendering of the playbook's message templates. Pure (no Node APIs, no packages): the workflow
+ * renders its messages itself, so a replay renders the same text and the same recipients.
+ */
+
+const TOKEN = /\{\{\s*([^{}\s]+)\s*\}\}/g;
+
+/**
+ * Replaces each `{{a.b.c}}` token with the value at that path in `context`. Arrays are joined
+ * with ', '; a missing value (or an object, which has no plain-text form) renders as ''.
+ * Plain-text mail: nothing is escaped. One pass, so a value that contains `{{x}}` stays as it is.
+ */
+export function renderTemplate(text: string, context: Record<string, unknown>): string {
+  return text.replace(TOKEN, (_, path: string) => format(lookup(context, path)));
+}
+
+function lookup(context: Record<string, unknown>, path: string): unknown {
+  let value: unknown = context;
+  for (const part of path.split('.')) {
+    // Own properties only: `{{constructor}}` must not reach the prototype.
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, part)) return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+function format(value: unknown): string {
+  if (Array.isArray(value)) return value.map(format).filter((s) => s !== '').join(', ');
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return '';
+}
+
+export interface RenderMessageArgs {
+  template: MessageTemplate;
+  /** Unique per onboarding and occurrence: delivery is idempotent on it. */
+  key: string;
+  onboardingId: string;
+  context: Record<string, unknown>;
+  /** Addresses per role: the playbook's contacts, the CSM, the customer's stakeholders... */
+  directory: Partial<Record<Role, string[]>>;
+  /** Roles told in addition to the template's (e.g. the owner of a task, an escalation level). */
+  extraRoles?: Role[];
+}
+
+/** The message for a template, or undefined when none of its roles has an address. */
+export function renderMessage(args: RenderMessageArgs): OutboundMessage | undefined {
+  const to = recipients([...args.template.to, ...(args.extraRoles ?? [])], args.directory);
+  if (to.length === 0) return undefined;
+  return {
+    key: args.key,
+    onboardingId: args.onboardingId,
+    event: args.template.event,
+    to,
+    // A subject is one header line: a line break from a value (an account name) must not split it.
+    subject: renderTemplate(args.template.subject, args.context).replace(/\s*[\r\n]+\s*/g, ' ').trim(),
+    body: renderTemplate(args.template.body, args.context),
+  };
+}
+
+/** Addresses of the roles, in order, each once (compared case-insensitively), blanks dropped. */
+function recipients(roles: Role[], directory: Partial<Record<Role, string[]>>): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const role of roles) {
+    for (const raw of directory[role] ?? []) {
+      const address = raw.trim();
+      const id = address.toLowerCase();
+      if (address === '' || seen.has(id)) continue;
+      seen.add(id);
+      out.push(address);
+    }
+  }
+  return out;
+}
+
+/** The playbook's template for an event, if it has one. */
+export function messageFor(templates: MessageTemplate[], event: MessageEvent): MessageTemplate | undefined {
+  return templates.find((t) => t.event === event);
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { MESSAGE_EVENTS, Playbook, ROLES } from '../domain/playbook';
+import { TIERS } from '../domain/segment';
+
+/**
+ * The shape of a playbook, mirroring src/domain/playbook.ts. Strict objects: a misspelt field
+ * is an error rather than silently ignored. Cross-references (stages, tasks, ladders, ...) are
+ * checked by playbook-rules.ts, which can name the thing that is missing.
+ */
+
+/** Keys appear in URLs (`/milestones/:milestone`) and in messages, so they stay kebab-case. */
+const key = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a kebab-case key (lower-case letters, digits and single dashes)');
+const text = z.string().regex(/\S/, 'must not be empty');
+const role = z.enum(ROLES);
+const days = z.number().nonnegative();
+const hours = z.number().nonnegative();
+
+const stage = z.strictObject({
+  key,
+  name: text,
+  entryCriteria: text,
+  exitCriteria: text,
+  exitMilestones: z.array(key),
+  exitGates: z.array(key),
+  // 0 would call every stage stalled the moment it is entered.
+  stallAfterDays: z.number().positive(),
+});
+
+const task = z.strictObject({
+  key,
+  name: text,
+  stage: key,
+  owner: role,
+  dueAfterDays: days,
+  dependsOn: z.array(key),
+  remindBeforeHours: hours,
+  escalation: key,
+});
+
+const milestone = z.strictObject({
+  key,
+  name: text,
+  // Zero or negative targets are reported by the rules as "milestone without target".
+  targetDay: z
+    .number({ error: (iss) => (iss.input === undefined ? 'milestone without target: targetDay is required' : undefined) })
+    .int(),
+  escalation: key,
+  executiveTouchpoint: z.boolean(),
+});
+
+const gate = z.strictObject({
+  key,
+  name: text,
+  stage: key,
+  approverRoles: z.array(role).min(1, 'a gate needs at least one approver role'),
+  acceptanceCriteria: z.array(text).min(1, 'a gate needs at least one acceptance criterion'),
+});
+
+const escalationLevel = z.strictObject({
+  notify: z.enum(ROLES, {
+    error: (iss) => (iss.input === undefined ? 'ladder with no owner: the level has no notify role' : undefined),
+  }),
+  afterHours: hours,
+});
+
+const escalationLadder = z.strictObject({
+  key,
+  // An empty ladder is reported by the rules as "ladder with no owner".
+  levels: z.array(escalationLevel),
+});
+
+const message = z.strictObject({
+  event: z.enum(MESSAGE_EVENTS),
+  to: z.array(role),
+  subject: text,
+  body: text,
+});
+
+export const playbookSchema = z.strictObject({
+  tier: z.enum(TIERS),
+  version: z.number().int().positive(),
+  name: text,
+  stages: z.array(stage).min(1, 'a playbook needs at least one stage'),
+  tasks: z.array(task),
+  milestones: z.array(milestone),
+  gates: z.array(gate),
+  escalationLadders: z.array(escalationLadder),
+  handoff: z.strictObject({
+    // 0 would remind Sales in a tight loop.
+    remindEveryHours: z.number().positive(),
+    escalation: key,
+  }),
+  messages: z.array(message),
+  contacts: z.partialRecord(role, z.email()),
+  firstValueMilestone: key,
+});
+
+/** Fails to compile when the schema and the Playbook type drift apart. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesPlaybook: Same<z.infer<typeof playbookSchema>, Playbook> = true;
+void schemaMatchesPlaybook;

@@ -1,0 +1,31 @@
+import { loadSettings } from '../../src/config/settings';
+import { createMailer } from '../../src/infra/mailer';
+
+it('mails nowhere and signs no webhook by default', () => {
+  expect(loadSettings({})).toMatchObject({ smtpUrl: undefined, mailFrom: 'Onboarding <onboarding@localhost>', webhookUrl: undefined, webhookSecret: undefined });
+});
+
+it('reads the SMTP server, the sender and the webhook', () => {
+  const s = loadSettings({
+    SMTP_URL: 'smtp://user:pass@mail.example:587',
+    MAIL_FROM: 'CS <cs@example.com>',
+    WEBHOOK_URL: 'https://cs.example/hooks',
+    WEBHOOK_SECRET: 's3cret',
+  });
+  expect(s).toMatchObject({ smtpUrl: 'smtp://user:pass@mail.example:587', mailFrom: 'CS <cs@example.com>', webhookUrl: 'https://cs.example/hooks', webhookSecret: 's3cret' });
+});
+
+it('names the variable when the webhook has no secret or a URL is wrong, without echoing the value', () => {
+  expect(() => loadSettings({ WEBHOOK_URL: 'https://cs.example/hooks' })).toThrow('WEBHOOK_SECRET must be set when WEBHOOK_URL is set');
+  expect(() => loadSettings({ SMTP_URL: 'user:pass@mail' })).toThrow(/^SMTP_URL must be a URL \(smtp: or smtps:\/\/\.\.\.\), got a user: URL$/);
+  expect(() => loadSettings({ SMTP_URL: 'not a url p4ss' })).toThrow(/^SMTP_URL must be a URL/);
+  expect(() => loadSettings({ WEBHOOK_URL: 'ftp://cs.example', WEBHOOK_SECRET: 'x' })).toThrow(/^WEBHOOK_URL must be a URL \(http: or https:/);
+});
+
+it('without SMTP_URL, builds each message, sends it nowhere and logs one line', async () => {
+  const lines: string[] = [];
+  const mailer = createMailer({}, (line) => lines.push(line));
+  const info = await mailer.sendMail({ from: 'a@example.com', to: ['b@example.com', 'c@example.com'], subject: 'Hello', text: 'Body' });
+  expect(JSON.parse(info.message)).toMatchObject({ subject: 'Hello', text: 'Body' });
+  expect(lines).toEqual(['mail not sent (SMTP_URL is not set): to b@example.com, c@example.com, subject "Hello"']);
+});
