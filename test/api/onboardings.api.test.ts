@@ -144,11 +144,19 @@ describe('milestones and live state', () => {
   });
 
   it('lists onboardings from the read model, filtered, once the projection caught up', async () => {
+    const live = await request(h.http).get(`/onboardings/${onboardingId}`).expect(200);
     const row = await eventually(async () => {
       const res = await request(h.http).get('/onboardings').query({ tier: 'tech-touch', limit: 500 }).expect(200);
-      return res.body.items.find((r: any) => r.id === onboardingId && r.revision === 3);
+      return res.body.items.find((r: any) => r.id === onboardingId && r.revision >= live.body.revision);
     });
-    expect(row).toMatchObject({ accountId: id, stage: 'training', status: 'in-progress', playbookVersion: 1 });
+    expect(row).toMatchObject({
+      accountId: id,
+      stage: 'training',
+      status: 'in-progress',
+      playbookVersion: 1,
+      csmId: expect.stringMatching(/^csm-test-/),
+      waitingOn: live.body.waitingOn.kind,
+    });
     expect(row.milestones.find((m: any) => m.key === 'first-login').recordedBy).toBe('csm:ana');
 
     const highTouch = await request(h.http).get('/onboardings').query({ tier: 'high-touch' }).expect(200);
@@ -156,6 +164,82 @@ describe('milestones and live state', () => {
 
     const bad = await request(h.http).get('/onboardings').query({ tier: 'gold', limit: 0 }).expect(400);
     expect(bad.body.message.join('\n')).toMatch(/tier[\s\S]*limit/);
+  });
+});
+
+describe('the journey through the API', () => {
+  const id = account('journey');
+  const onboardingId = `onboarding-${id}`;
+  const path = (suffix: string) => `/onboardings/${onboardingId}${suffix}`;
+
+  it('holds an incomplete handoff, tells Sales by e-mail, and starts with a CSM and a welcome once completed', async () => {
+    const body = closedWonBody(id, 'enterprise');
+    delete (body.handoff as any).targetGoLive;
+    delete (body.handoff as any).migrationScope;
+    await request(h.http).post('/onboardings').send(body).expect(201);
+
+    const waiting = await request(h.http).get(path('')).expect(200);
+    expect(waiting.body).toMatchObject({ status: 'handoff-incomplete', waitingOn: { kind: 'handoff', items: ['targetGoLive', 'migrationScope'] } });
+    const toSales = await eventually(async () => h.inbox.messages.find((m) => m.mail.subject === `Handoff for Account ${id} is incomplete`));
+    expect(toSales.envelope.to).toEqual(['sam.carter@vendor.example']);
+    expect(toSales.mail.text).toContain('Missing: targetGoLive, migrationScope');
+
+    const locked = await request(h.http).post(path('/tasks/kickoff-call/complete')).send({ actor: 'csm:ana' }).expect(409);
+    expect(locked.body).toMatchObject({ error: 'TaskLocked', message: expect.stringContaining('handoff is incomplete') });
+
+    await request(h.http)
+      .post(path('/handoff'))
+      .send({ actor: 'sales:sam', handoff: { targetGoLive: '2027-04-01', migrationScope: 'Cards and accounts' } })
+      .expect(200);
+    const started = await eventually(async () => {
+      const res = await request(h.http).get(path('')).expect(200);
+      return res.body.csm ? res.body : undefined;
+    });
+    expect(started).toMatchObject({ status: 'in-progress', csm: { id: 'csm-test-ana' }, waitingOn: { kind: 'internal-task', items: ['kickoff-call'] } });
+
+    const welcome = await eventually(async () => h.inbox.messages.find((m) => m.mail.subject === `Welcome to your onboarding, Account ${id}`));
+    expect(welcome.envelope.to).toEqual(expect.arrayContaining(['dana.whitfield@customer.example', 'ana.lopez@onboarding.example']));
+    expect(welcome.mail.text).toContain('Dear Dana Whitfield, Ana Lopez is your dedicated Customer Success Manager');
+  });
+
+  it('refuses a task before its prerequisite, a gate by the wrong role, and a blocker without a fallback', async () => {
+    const early = await request(h.http).post(path('/tasks/confirm-success-criteria/complete')).send({ actor: 'customer:dana' }).expect(409);
+    expect(early.body.message).toContain('prerequisites are done: kickoff-call');
+    const done = await request(h.http).post(path('/tasks/kickoff-call/complete')).send({ actor: 'csm:ana', evidence: 'notes' }).expect(200);
+    expect(done.body.tasks.find((t: any) => t.key === 'confirm-success-criteria').status).toBe('open');
+
+    const criteria = [{ criterion: 'UAT scenarios passed', met: true }];
+    const wrongRole = await request(h.http).post(path('/gates/go-live-readiness/approve')).send({ actor: 'ana', role: 'csm', criteria }).expect(403);
+    expect(wrongRole.body.error).toBe('GateApproverNotAllowed');
+    await request(h.http).post(path('/gates/go-live-readiness/approve')).send({ actor: 'ana', role: 'wizard', criteria }).expect(400);
+
+    const risk = { actor: 'csm:ana', category: 'cutover', description: 'Ledger mismatch', blocker: true, owner: 'impl:lee', decisionDueDate: '2027-02-01' };
+    const noFallback = await request(h.http).post(path('/risks')).send(risk).expect(400);
+    expect(noFallback.body).toMatchObject({ error: 'InvalidRisk', message: expect.stringContaining('missing: fallback') });
+    const recorded = await request(h.http).post(path('/risks')).send({ ...risk, fallback: 'Delay one week' }).expect(200);
+    expect(recorded.body).toMatchObject({ atRisk: true, risks: [{ id: 'risk-1', status: 'open', owner: 'impl:lee' }] });
+    await request(h.http).post(path('/risks/risk-1/resolve')).send({ actor: 'impl:lee', resolution: 'Reconciled' }).expect(200);
+    await request(h.http).post(path('/escalations/task:nope:L1/acknowledge')).send({ actor: 'csm:ana' }).expect(404);
+  });
+
+  it('keeps an audit log of who decided what, with evidence, and filterable search attributes', async () => {
+    const audit = await eventually(async () => {
+      const res = await request(h.http).get(path('/audit')).expect(200);
+      return res.body.entries.some((e: any) => e.action === 'risk-resolved') ? res.body.entries : undefined;
+    });
+    expect(audit.map((e: any) => e.seq)).toEqual(audit.map((_: any, i: number) => i + 1));
+    expect(audit.find((e: any) => e.action === 'task-completed')).toMatchObject({ actor: 'csm:ana', evidence: 'notes' });
+    expect(audit.map((e: any) => e.action)).toEqual(
+      expect.arrayContaining(['onboarding-started', 'handoff-completed', 'csm-assigned', 'risk-recorded', 'risk-resolved']),
+    );
+
+    const found = await eventually(async () => {
+      const ids: string[] = [];
+      const query = `OnboardingCsm = "csm-test-ana" AND OnboardingWaitingOn = "customer-task" AND OnboardingAtRisk = false`;
+      for await (const wf of h.client.workflow.list({ query })) ids.push(wf.workflowId);
+      return ids.includes(onboardingId) ? ids : undefined;
+    });
+    expect(found).toContain(onboardingId);
   });
 });
 
