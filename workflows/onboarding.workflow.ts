@@ -114,6 +114,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   handle(acknowledgeEscalationUpdate, acknowledgeEscalation);
 
   for (;;) {
+    // Updates run while this loop awaits activities: anything they change after this point is
+    // seen by comparing with `seen` before sleeping.
+    const seen = state.revision;
     state = fireDueTimers(state, playbook, new Date());
     if (state.status === 'in-progress' && !state.csm) {
       const csm = await roster.assignCsm({ onboardingId: state.onboardingId, tier: state.tier });
@@ -134,33 +137,42 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       await roster.releaseCsm(state.onboardingId);
       return viewOf(state, playbook);
     }
-    if (workflowInfo().continueAsNewSuggested) {
+    const { continueAsNewSuggested, historyLength } = workflowInfo();
+    if (continueAsNewSuggested || historyLength >= (input.historyEventLimit ?? Infinity)) {
       // Let running update handlers finish so none is lost across the new run.
       await condition(allHandlersFinished);
       return await continueAsNew<typeof onboardingWorkflow>({ ...input, resume: state });
     }
-    const seen = state.revision;
+    // Changed during this pass (by a timer, the CSM assignment or an update): go round again.
+    if (state.revision !== seen || state.outbox.length > 0) continue;
     const next = nextTimerAt(state, playbook);
     const changed = () => state.revision !== seen || state.outbox.length > 0;
     if (next === undefined) await condition(changed);
     else await condition(changed, Math.max(next - Date.now(), 1));
   }
 
-  /** Sends what the rules queued, in order: audit entries in batches, messages one by one. */
+  /**
+   * Sends what the rules queued, in order: audit entries in batches, messages one by one. Only
+   * what was queued on entry: effects of updates that arrive meanwhile wait for the next pass,
+   * so a stream of updates cannot hold off the projection and the continue-as-new check.
+   */
   async function carryOutEffects(): Promise<void> {
-    while (state.outbox.length > 0) {
+    let budget = state.outbox.length;
+    while (budget > 0) {
       const head = state.outbox[0];
       if (head.kind === 'audit') {
         let n = 0;
-        while (n < state.outbox.length && state.outbox[n].kind === 'audit') n++;
+        while (n < budget && state.outbox[n].kind === 'audit') n++;
         const entries = state.outbox.slice(0, n).map((e) => (e.kind === 'audit' ? e.entry : undefined)!);
         await readModel.appendAudit(state.onboardingId, entries);
         // Handlers only append to the outbox, so its head is still what was just carried out.
         state = { ...state, outbox: state.outbox.slice(n) };
+        budget -= n;
       } else {
         const message = render(state, playbook, head.notice);
         if (message) await readModel.deliverMessage(message);
         state = { ...state, outbox: state.outbox.slice(1) };
+        budget -= 1;
       }
     }
   }

@@ -31,6 +31,11 @@ export interface OnboardingInput {
   playbook: Playbook;
   /** Set by continue-as-new: the state to carry on from. */
   resume?: OnboardingState;
+  /**
+   * Continue as new once the run's history has this many events. Unset: when Temporal suggests
+   * it (long before the 51,200-event limit). A lower value keeps replays short.
+   */
+  historyEventLimit?: number;
 }
 
 export type OnboardingStatus = 'handoff-incomplete' | 'in-progress' | 'completed';

@@ -25,6 +25,7 @@ import type { AuditEntry, OnboardingInput } from '../../src/domain/onboarding';
 import type { Segment } from '../../src/domain/segment';
 import { testingExecutable } from '../../src/infra/temporal-binaries';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';
+import { until, walkJourney } from '../support/journey-driver';
 import { timeSkippingWorkflowBundle } from '../support/test-env';
 
 jest.setTimeout(120_000);
@@ -100,16 +101,6 @@ async function start(queue: string, input: OnboardingInput) {
   return env.client.workflow.start(ONBOARDING_WORKFLOW_TYPE, { taskQueue: queue, workflowId: input.onboardingId, args: [input] });
 }
 
-/** Polls the state query until `predicate` holds (activities complete asynchronously). */
-async function until(handle: WorkflowHandle, predicate: (s: OnboardingView) => boolean): Promise<OnboardingView> {
-  for (let i = 0; i < 200; i++) {
-    const state = await handle.query(getStateQuery);
-    if (predicate(state)) return state;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('state never reached the expected condition');
-}
-
 async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
   const err = await promise.then(
     () => undefined,
@@ -122,42 +113,11 @@ async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
 }
 
 /**
- * Drives a journey the way a diligent team would: every few days, complete the open tasks,
- * record the current stage's milestones, and approve its gates as their named role.
- */
-async function walkJourney(handle: WorkflowHandle, input: OnboardingInput, stepDays: number): Promise<void> {
-  for (let step = 0; step < 40; step++) {
-    const state = await handle.query(getStateQuery);
-    if (state.status === 'completed') return;
-    if (!state.csm) {
-      await until(handle, (s) => !!s.csm);
-      continue;
-    }
-    for (const task of state.tasks.filter((t) => t.status === 'open')) {
-      await handle.executeUpdate(completeTaskUpdate, { args: [{ task: task.key, actor: `${task.owner}:walker` }] });
-    }
-    const stage = input.playbook.stages.find((s) => s.key === state.stage.key)!;
-    for (const key of stage.exitMilestones) {
-      if (!state.milestones.find((m) => m.key === key)!.achievedAt) {
-        await handle.executeUpdate(recordMilestoneUpdate, { args: [{ milestone: key, actor: 'csm:ana', evidence: `evidence for ${key}` }] });
-      }
-    }
-    for (const gate of state.gates.filter((g) => g.stage === stage.key && !g.approvedAt)) {
-      await handle.executeUpdate(approveGateUpdate, {
-        args: [{ gate: gate.key, actor: `${gate.approverRoles[0]}:walker`, role: gate.approverRoles[0], criteria: gate.acceptanceCriteria.map((criterion) => ({ criterion, met: true })) }],
-      });
-    }
-    await env.sleep(stepDays * DAY);
-  }
-  throw new Error('journey did not complete');
-}
-
-/**
  * Ends a test's onboarding by completing it. Terminating one instead can leave an activity task
  * the test server counts as outstanding, and it then skips no time for the next test.
  */
 async function finish(handle: WorkflowHandle, input: OnboardingInput): Promise<void> {
-  await walkJourney(handle, input, 5);
+  await walkJourney(handle, input, () => env.sleep(5 * DAY));
   expect((await handle.result()).status).toBe('completed');
 }
 
@@ -170,7 +130,7 @@ describe.each<[Segment, number]>([
     await withWorker(async (recorded, queue) => {
       const input = onboardingInput(`journey-${segment}`, segment, new Date(await env.currentTimeMs()));
       const handle = await start(queue, input);
-      await walkJourney(handle, input, stepDays);
+      await walkJourney(handle, input, () => env.sleep(stepDays * DAY));
       const result: OnboardingView = await handle.result();
 
       expect(result.status).toBe('completed');
@@ -311,7 +271,7 @@ it('changes nothing when the worker restarts in the middle of a journey', async 
     const after = await handle.query(getStateQuery);
     expect(after).toEqual(before);
     await handle.executeUpdate(acknowledgeEscalationUpdate, { args: [{ escalationId: before.escalations[0].id, actor: 'csm:ana' }] });
-    await walkJourney(handle, input, 9);
+    await walkJourney(handle, input, () => env.sleep(9 * DAY));
     expect((await handle.result()).status).toBe('completed');
   } finally {
     await second.stop();
@@ -319,4 +279,21 @@ it('changes nothing when the worker restarts in the middle of a journey', async 
   // Replays on the new worker re-ran no side effect: every message and audit entry exactly once.
   expect(new Set(recorded.messages.map((m) => m.key)).size).toBe(recorded.messages.length);
   expect(recorded.audit.map((a) => a.seq)).toEqual(recorded.audit.map((_, i) => i + 1));
+});
+
+it('continues as new when its history grows, carrying the whole state, and sends nothing twice', async () => {
+  await withWorker(async (recorded, queue) => {
+    const input = { ...onboardingInput('wf-long', 'mid-market', new Date(await env.currentTimeMs())), historyEventLimit: 60 };
+    const handle = await start(queue, input);
+    await walkJourney(handle, input, () => env.sleep(9 * DAY));
+    const result: OnboardingView = await handle.result();
+    expect(result.status).toBe('completed');
+
+    const firstRun = await env.client.workflow.getHandle(input.onboardingId, handle.firstExecutionRunId).fetchHistory();
+    expect(firstRun.events!.at(-1)!.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    expect(firstRun.events!.length).toBeLessThan(120);
+    expect(new Set(recorded.messages.map((m) => m.key)).size).toBe(recorded.messages.length);
+    expect(recorded.audit.map((a) => a.seq)).toEqual(recorded.audit.map((_, i) => i + 1));
+    expect(result.milestones.every((m) => m.achievedAt)).toBe(true);
+  });
 });

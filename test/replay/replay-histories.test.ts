@@ -1,0 +1,38 @@
+/**
+ * Recorded histories of finished onboardings (test/histories, exported by the Temporal CLI in
+ * the UI's JSON format) must replay against the current workflow code. A change that breaks
+ * that would break every running onboarding: guard it with patched() instead, or re-record
+ * deliberately (npm run histories:record) when no onboarding runs the old code.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { workflowBundle } from '../support/test-env';
+
+const dir = path.resolve(__dirname, '../histories');
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const load = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+
+it('has histories of each tier, of an incomplete handoff, and of a continued-as-new onboarding', () => {
+  expect(files).toEqual([
+    'high-touch-handoff-risk.json',
+    'self-service-continued-last-run.json',
+    'self-service-continued.json',
+    'tech-touch.json',
+  ]);
+});
+
+it.each(files)('replays %s against the current workflow code', async (file) => {
+  await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, load(file), file.replace(/\.json$/, ''));
+});
+
+it('reports a divergence when the workflow code changes non-deterministically', async () => {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./fixtures/changed-workflow'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
+  await expect(Worker.runReplayHistory({ workflowBundle: { code } }, load('tech-touch.json'), 'tech-touch')).rejects.toBeInstanceOf(
+    DeterminismViolationError,
+  );
+});
