@@ -5,7 +5,8 @@
 import request from 'supertest';
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
 import { TIERS } from '../../src/domain/segment';
-import { ApiHarness, startApiHarness } from '../support/api-harness';
+import { closedWonBody } from '../fixtures/onboarding-input';
+import { ApiHarness, eventually, startApiHarness } from '../support/api-harness';
 
 let h: ApiHarness;
 const run = Math.random().toString(36).slice(2, 8);
@@ -140,4 +141,30 @@ describe('unknown tiers and versions', () => {
     expect(res.body.message).toBe('playbook high-touch has no version 9999');
     await request(h.http).get('/playbooks/high-touch/versions/latest').expect(400);
   });
+});
+
+it('keeps running onboardings on their version while new ones start on a newly published one', async () => {
+  const before = `pinned-before-${run}`;
+  const after = `pinned-after-${run}`;
+  await request(h.http).post('/onboardings').send(closedWonBody(before, 'mid-market')).expect(201);
+  const current = (await request(h.http).get('/playbooks/tech-touch').expect(200)).body;
+
+  const next = definition('tech-touch', 'api test: pinned versions');
+  next.messages = next.messages.map((m) => (m.event === 'welcome' ? { ...m, subject: 'Welcome (new playbook), {{account.name}}' } : m));
+  const published = await request(h.http)
+    .post('/playbooks/tech-touch/versions')
+    .send({ publishedBy: 'cs-ops:api-test', notes: 'pilot cohort', definition: next })
+    .expect(201);
+  expect(published.body.version).toBe(current.version + 1);
+
+  const started = await request(h.http).post('/onboardings').send(closedWonBody(after, 'mid-market')).expect(201);
+  expect(started.body.playbookVersion).toBe(current.version + 1);
+  const old = await request(h.http).get(`/onboardings/onboarding-${before}`).expect(200);
+  expect(old.body.playbookVersion).toBe(current.version);
+
+  // Each onboarding speaks in its own version's words.
+  const welcomeAfter = await eventually(async () => h.inbox.messages.find((m) => m.mail.subject === `Welcome (new playbook), Account ${after}`));
+  expect(welcomeAfter.envelope.to).toContain('dana.whitfield@customer.example');
+  const welcomeBefore = await eventually(async () => h.inbox.messages.find((m) => m.mail.subject?.endsWith(`Account ${before}: your first steps`)));
+  expect(welcomeBefore).toBeDefined();
 });
