@@ -7,9 +7,9 @@ import {
   OnboardingState,
   produce,
   RISK_CATEGORIES,
-  RiskCategory,
+  RiskFields,
 } from './onboarding';
-import { refuse } from './onboarding-rule-violation';
+import { refuse, RuleViolationCode } from './onboarding-rule-violation';
 import type { Playbook, Role } from './playbook';
 import { ROLES } from './playbook';
 import { markProgress, settle } from './progress';
@@ -51,14 +51,7 @@ export interface ApproveGateCommand {
   criteria: CriterionResult[];
 }
 
-export interface RecordRiskCommand {
-  category: RiskCategory;
-  description: string;
-  blocker: boolean;
-  /** Rule from the seeds: no blocker exists without an owner, a decision due date and a fallback. */
-  owner: string;
-  decisionDueDate: string;
-  fallback: string;
+export interface RecordRiskCommand extends RiskFields {
   actor: string;
 }
 
@@ -81,6 +74,15 @@ export interface AcknowledgeEscalationCommand {
 
 function requireText(value: unknown, field: string): void {
   if (typeof value !== 'string' || value.trim().length === 0) refuse('InvalidCommand', `${field} must be a non-empty string`);
+}
+
+/** The playbook item named by a command, or a refusal that lists the known ones. */
+function known<T extends { key: string }>(items: T[], key: string, code: RuleViolationCode, noun: string): T {
+  const item = items.find((i) => i.key === key);
+  if (!item) {
+    refuse(code, `${noun} '${key}' is not in this onboarding's playbook (known: ${items.map((i) => i.key).join(', ') || 'none'})`);
+  }
+  return item;
 }
 
 function requireOpen(state: OnboardingState): void {
@@ -115,11 +117,7 @@ export const recordMilestone: Command<RecordMilestoneCommand> = {
       if (at < Date.parse(state.closedWonAt)) refuse('InvalidCommand', 'achievedAt must not be before closed-won');
     }
     requireOpen(state);
-    const milestone = state.milestones.find((m) => m.key === command.milestone);
-    if (!milestone) {
-      const known = state.milestones.map((m) => m.key).join(', ');
-      refuse('UnknownMilestone', `milestone '${command.milestone}' is not in this onboarding's playbook (known: ${known})`);
-    }
+    const milestone = known(state.milestones, command.milestone, 'UnknownMilestone', 'milestone');
     if (milestone.achievedAt) {
       refuse('MilestoneAlreadyRecorded', `milestone '${milestone.key}' was already recorded at ${milestone.achievedAt}`);
     }
@@ -148,10 +146,7 @@ export const completeTask: Command<CompleteTaskCommand> = {
     requireText(command?.task, 'task');
     requireText(command.actor, 'actor');
     requireOpen(state);
-    const task = state.tasks.find((t) => t.key === command.task);
-    if (!task) {
-      refuse('UnknownTask', `task '${command.task}' is not in this onboarding's playbook (known: ${state.tasks.map((t) => t.key).join(', ')})`);
-    }
+    const task = known(state.tasks, command.task, 'UnknownTask', 'task');
     if (task.status === 'done') refuse('TaskAlreadyDone', `task '${task.key}' was already completed at ${task.completedAt}`);
     if (task.status === 'locked') {
       if (state.status === 'handoff-incomplete') {
@@ -184,10 +179,7 @@ export const approveGate: Command<ApproveGateCommand> = {
     requireText(command?.gate, 'gate');
     requireText(command.actor, 'actor');
     requireOpen(state);
-    const gate = state.gates.find((g) => g.key === command.gate);
-    if (!gate) {
-      refuse('UnknownGate', `gate '${command.gate}' is not in this onboarding's playbook (known: ${state.gates.map((g) => g.key).join(', ') || 'none'})`);
-    }
+    const gate = known(state.gates, command.gate, 'UnknownGate', 'gate');
     if (gate.approvedAt) refuse('GateAlreadyApproved', `gate '${gate.key}' was already approved at ${gate.approvedAt} by ${gate.approvedBy}`);
     if (!(ROLES as readonly string[]).includes(command.role) || !gate.approverRoles.includes(command.role)) {
       refuse('GateApproverNotAllowed', `gate '${gate.key}' may only be approved by: ${gate.approverRoles.join(', ')} (not '${command.role}')`);
@@ -243,7 +235,7 @@ export const recordRisk: Command<RecordRiskCommand> = {
   },
 };
 
-function pickRisk(c: RecordRiskCommand) {
+function pickRisk(c: RecordRiskCommand): RiskFields {
   return {
     category: c.category,
     description: c.description,

@@ -97,14 +97,18 @@ export interface GateRecord {
 export const RISK_CATEGORIES = ['data', 'auth', 'cutover', 'comms', 'compliance'] as const;
 export type RiskCategory = (typeof RISK_CATEGORIES)[number];
 
-export interface RiskRecord {
-  id: string;
+/** Rule from the seeds: no blocker exists without an owner, a decision due date and a fallback. */
+export interface RiskFields {
   category: RiskCategory;
   description: string;
   blocker: boolean;
   owner: string;
   decisionDueDate: string;
   fallback: string;
+}
+
+export interface RiskRecord extends RiskFields {
+  id: string;
   recordedAt: string;
   recordedBy: string;
   status: 'open' | 'resolved';
