@@ -35,10 +35,13 @@ export class OnboardingsController {
   constructor(private readonly onboardings: OnboardingsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Start an onboarding for a closed-won deal (idempotent per account)' })
-  @ApiResponse({ status: 201, description: 'Started' })
+  @ApiOperation({
+    summary: 'Start an onboarding for a closed-won deal (idempotent per account)',
+    description: 'Give `segment`, or `arr` and `complexity` for the latest segmentation rule to decide it; the rule maps the segment to the tier.',
+  })
+  @ApiResponse({ status: 201, description: '{ onboardingId, accountId, segment, tier, playbookVersion, created: true }' })
   @ApiResponse({ status: 200, description: 'Already started with the same payload' })
-  @ApiResponse({ status: 400, description: 'Invalid payload; the message names the field' })
+  @ApiResponse({ status: 400, description: 'Invalid payload; the message names the field (or "give segment, or arr and complexity")' })
   @ApiResponse({ status: 409, description: 'An onboarding for this account exists with a different payload' })
   async start(@Body() body: StartOnboardingDto, @Res({ passthrough: true }) res: Response) {
     const started = await this.onboardings.start(body);

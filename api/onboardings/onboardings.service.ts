@@ -1,4 +1,4 @@
-import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Repository } from 'typeorm';
@@ -11,18 +11,21 @@ import {
 } from '../../src/contracts/onboarding.contract';
 import { ACCOUNT_ID, STAGE, STATUS, TIER } from '../../src/contracts/search-attributes';
 import { OnboardingInput, startOnboarding } from '../../src/domain/onboarding';
-import { tierForSegment } from '../../src/domain/segment';
+import type { Segment } from '../../src/domain/segment';
+import { segmentFor, tierFor } from '../../src/domain/segmentation';
 import { PlaybookStore } from '../../src/playbooks/playbook-store';
+import { SegmentationStore } from '../../src/playbooks/segmentation-store';
 import { OnboardingRecord } from '../../src/persistence/entities/onboarding-record.entity';
 import { TASK_QUEUE } from '../tokens';
 import { ListOnboardingsQuery } from './dto/list-onboardings.query';
-import { StartOnboardingDto } from './dto/start-onboarding.dto';
+import { SEGMENT_OR_MEASURES, StartOnboardingDto } from './dto/start-onboarding.dto';
 import { requestFingerprint } from './request-fingerprint';
 import { toHttpError } from './temporal-errors';
 
 export interface StartedOnboarding {
   onboardingId: string;
   accountId: string;
+  segment: string;
   tier: string;
   playbookVersion: number;
   created: boolean;
@@ -30,8 +33,11 @@ export interface StartedOnboarding {
 
 interface OnboardingMemo {
   requestFingerprint: string;
+  segment: string;
   tier: string;
   playbookVersion: number;
+  /** The segmentation rule version that mapped the segment to the tier (and decided the segment if the CRM gave none). */
+  segmentationVersion: number;
 }
 
 @Injectable()
@@ -41,6 +47,7 @@ export class OnboardingsService {
     @Inject(TASK_QUEUE) private readonly taskQueue: string,
     @InjectRepository(OnboardingRecord) private readonly records: Repository<OnboardingRecord>,
     private readonly playbooks: PlaybookStore,
+    private readonly segmentation: SegmentationStore,
   ) {}
 
   /**
@@ -49,15 +56,28 @@ export class OnboardingsService {
    * conflict. Nothing is written anywhere else, so a failed start leaves nothing behind.
    */
   async start(dto: StartOnboardingDto): Promise<StartedOnboarding> {
-    const tier = tierForSegment(dto.segment);
+    // The DTO's validation already says this; kept for callers that bypass the pipe.
+    if (dto.segment === undefined && (dto.arr === undefined || dto.complexity === undefined)) {
+      throw new BadRequestException([SEGMENT_OR_MEASURES]);
+    }
+    // The latest segmentation rule decides the segment when the CRM gives none, and the tier.
+    const rule = await this.segmentation.latest();
+    const segment: Segment = dto.segment ?? segmentFor(rule, { arr: dto.arr!, complexity: dto.complexity! });
+    const tier = tierFor(rule, segment);
     // New onboardings take the latest published version; running ones keep theirs.
     const playbook = await this.playbooks.latest(tier);
     const onboardingId = onboardingIdForAccount(dto.account.id);
-    const memo: OnboardingMemo = { requestFingerprint: requestFingerprint(dto), tier, playbookVersion: playbook.version };
+    const memo: OnboardingMemo = {
+      requestFingerprint: requestFingerprint(dto),
+      segment,
+      tier,
+      playbookVersion: playbook.version,
+      segmentationVersion: rule.version,
+    };
     const input: OnboardingInput = {
       onboardingId,
       account: { id: dto.account.id, name: dto.account.name },
-      segment: dto.segment,
+      segment,
       tier,
       handoff: dto.handoff,
       salesOwner: { name: dto.salesOwner.name, email: dto.salesOwner.email },
@@ -79,9 +99,9 @@ export class OnboardingsService {
           { key: STAGE, value: initial.stage.key },
           { key: STATUS, value: initial.status },
         ],
-        staticSummary: `Onboarding of account ${dto.account.id} (${dto.segment}, ${tier}, playbook v${playbook.version})`,
+        staticSummary: `Onboarding of account ${dto.account.id} (${segment}, ${tier}, playbook v${playbook.version}, segmentation v${rule.version})`,
       });
-      return { onboardingId, accountId: dto.account.id, tier, playbookVersion: playbook.version, created: true };
+      return { onboardingId, accountId: dto.account.id, segment, tier, playbookVersion: playbook.version, created: true };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const existing = (await this.temporal.workflow.getHandle(onboardingId).describe()).memo as Partial<OnboardingMemo>;
@@ -93,6 +113,8 @@ export class OnboardingsService {
       return {
         onboardingId,
         accountId: dto.account.id,
+        // What the onboarding started with: a rule published since does not change it.
+        segment: existing.segment ?? segment,
         tier: existing.tier ?? tier,
         playbookVersion: existing.playbookVersion ?? playbook.version,
         created: false,

@@ -1,3 +1,5 @@
+import { DEFAULT_SEGMENTATION_RULE, tierFor } from './segmentation';
+
 /**
  * Segment says who the customer is; tier says how the onboarding is run. The seeds map
  * enterprise to CSM-led high-touch, mid-market to automated tech-touch with milestone triggers,
@@ -9,14 +11,12 @@ export type Segment = (typeof SEGMENTS)[number];
 export const TIERS = ['high-touch', 'tech-touch', 'self-service'] as const;
 export type Tier = (typeof TIERS)[number];
 
-const DEFAULT_TIER_BY_SEGMENT: Record<Segment, Tier> = {
-  enterprise: 'high-touch',
-  'mid-market': 'tech-touch',
-  smb: 'self-service',
-};
-
+/**
+ * The seeds' mapping (the default segmentation rule's tiers). New onboardings take the tier
+ * from the latest published segmentation rule instead (`tierFor` in segmentation.ts).
+ */
 export function tierForSegment(segment: Segment): Tier {
-  return DEFAULT_TIER_BY_SEGMENT[segment];
+  return tierFor(DEFAULT_SEGMENTATION_RULE, segment);
 }
 
 export function isSegment(value: unknown): value is Segment {

@@ -42,13 +42,15 @@ function toPlaybookErrors(issue: z.core.$ZodIssue): PlaybookError[] {
   }));
 }
 
-/** Messages for people editing a playbook, rather than zod's generic ones. */
-const describeIssue: z.core.$ZodErrorMap = (issue) => {
+/** Messages for people editing a playbook (or a segmentation rule), rather than zod's generic ones. */
+export const describeIssue: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'required';
       return `expected ${issue.expected === 'int' ? 'an integer' : issue.expected}, got ${describeValue(issue.input)}`;
     case 'invalid_value':
+      // zod 4 reports a missing enum field as a value outside the list.
+      if (issue.input === undefined) return 'required';
       return `must be one of ${issue.values.map((v) => String(v)).join(', ')}, got ${describeValue(issue.input)}`;
     case 'too_small':
       if (issue.origin === 'number') return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${issue.minimum}, got ${issue.input}`;

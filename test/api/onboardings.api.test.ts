@@ -33,7 +33,14 @@ describe('POST /onboardings (closed-won)', () => {
   it('starts one onboarding workflow per account, findable by its search attributes', async () => {
     const id = account('acme');
     const res = await request(h.http).post('/onboardings').send(closedWonBody(id)).expect(201);
-    expect(res.body).toEqual({ onboardingId: `onboarding-${id}`, accountId: id, tier: 'high-touch', playbookVersion: 1, created: true });
+    expect(res.body).toEqual({
+      onboardingId: `onboarding-${id}`,
+      accountId: id,
+      segment: 'enterprise',
+      tier: 'high-touch',
+      playbookVersion: 1,
+      created: true,
+    });
     expect(res.headers.location).toBe(`/onboardings/onboarding-${id}`);
 
     const description = await h.client.workflow.getHandle(`onboarding-${id}`).describe();
@@ -63,6 +70,71 @@ describe('POST /onboardings (closed-won)', () => {
     let runs = 0;
     for await (const _ of h.client.workflow.list({ query: `WorkflowId = "onboarding-${id}"` })) runs++;
     expect(runs).toBe(1);
+  });
+
+  it('segments a deal without a segment by its ARR: 300k with low complexity starts a high-touch enterprise onboarding', async () => {
+    const id = account('by-arr');
+    const { segment: _, ...body } = closedWonBody(id);
+    const res = await request(h.http).post('/onboardings').send({ ...body, arr: 300_000, complexity: 'low' }).expect(201);
+    expect(res.body).toEqual({
+      onboardingId: `onboarding-${id}`,
+      accountId: id,
+      segment: 'enterprise',
+      tier: 'high-touch',
+      playbookVersion: 1,
+      created: true,
+    });
+
+    const description = await h.client.workflow.getHandle(`onboarding-${id}`).describe();
+    expect(description.typedSearchAttributes.get(TIER)).toBe('high-touch');
+    expect(description.memo).toMatchObject({ segment: 'enterprise', tier: 'high-touch', playbookVersion: 1, segmentationVersion: 1 });
+    const state = await request(h.http).get(`/onboardings/onboarding-${id}`).expect(200);
+    expect(state.body).toMatchObject({ segment: 'enterprise', tier: 'high-touch', stage: { key: 'kickoff' } });
+
+    // The fingerprint is over the body as sent: the same body again is the same onboarding.
+    const again = await request(h.http).post('/onboardings').send({ ...body, arr: 300_000, complexity: 'low' }).expect(200);
+    expect(again.body).toMatchObject({ segment: 'enterprise', tier: 'high-touch', created: false });
+    await request(h.http).post('/onboardings').send({ ...body, arr: 310_000, complexity: 'low' }).expect(409);
+  });
+
+  it('segments a deal by its complexity: 10k ARR with medium complexity starts a tech-touch mid-market onboarding', async () => {
+    const id = account('by-complexity');
+    const { segment: _, ...body } = closedWonBody(id);
+    const res = await request(h.http).post('/onboardings').send({ ...body, arr: 10_000, complexity: 'medium' }).expect(201);
+    expect(res.body).toMatchObject({ segment: 'mid-market', tier: 'tech-touch', created: true });
+    const description = await h.client.workflow.getHandle(`onboarding-${id}`).describe();
+    expect(description.typedSearchAttributes.get(TIER)).toBe('tech-touch');
+    expect(description.memo).toMatchObject({ segment: 'mid-market', segmentationVersion: 1 });
+  });
+
+  it('takes the segment given over arr and complexity', async () => {
+    const id = account('given-segment');
+    const res = await request(h.http).post('/onboardings').send({ ...closedWonBody(id, 'smb'), arr: 900_000, complexity: 'high' }).expect(201);
+    expect(res.body).toMatchObject({ segment: 'smb', tier: 'self-service' });
+  });
+
+  it.each([
+    ['neither segment nor arr and complexity', {}],
+    ['arr without complexity', { arr: 300_000 }],
+    ['complexity without arr', { complexity: 'high' }],
+  ])('refuses a deal with %s with a 400 naming them, and creates nothing', async (_case, extra) => {
+    const id = account(`unsegmented-${Math.random().toString(36).slice(2, 6)}`);
+    const { segment: _, ...body } = closedWonBody(id);
+    const res = await request(h.http).post('/onboardings').send({ ...body, ...extra }).expect(400);
+    expect(res.body.message).toEqual(['give segment, or arr and complexity']);
+    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+  });
+
+  it.each([
+    ['a negative arr', { arr: -1, complexity: 'low' }, 'arr must not be less than 0'],
+    ['an arr that is not a number', { arr: '300000', complexity: 'low' }, 'arr must be a number'],
+    ['an unknown complexity', { arr: 1000, complexity: 'extreme' }, 'complexity must be one of: low, medium, high'],
+  ])('refuses a deal with %s with a 400 naming the field', async (_case, extra, message) => {
+    const id = account(`bad-measure-${Math.random().toString(36).slice(2, 6)}`);
+    const { segment: _, ...body } = closedWonBody(id);
+    const res = await request(h.http).post('/onboardings').send({ ...body, ...extra }).expect(400);
+    expect((res.body.message as string[]).join('\n')).toContain(message);
+    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
   });
 
   it.each([

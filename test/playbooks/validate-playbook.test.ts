@@ -63,6 +63,12 @@ describe('the shape', () => {
     expect(errors).toHaveLength(5);
   });
 
+  it('says "required" for a missing field that takes one of a list', () => {
+    const p: any = highTouch();
+    delete p.tasks[3].owner;
+    expect(errorsOf(p)).toEqual([{ path: 'tasks[3].owner', message: 'required' }]);
+  });
+
   it('wants a positive integer version and non-negative numbers', () => {
     const p: any = highTouch();
     p.version = 0;

@@ -7,14 +7,21 @@ import {
   IsIn,
   IsISO8601,
   IsNotEmpty,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
   Matches,
   MaxLength,
+  Min,
+  Validate,
   ValidateNested,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
 } from 'class-validator';
-import { SEGMENTS, Segment } from '../../../src/domain/segment';
+import { isSegment, SEGMENTS, Segment } from '../../../src/domain/segment';
+import { COMPLEXITIES, Complexity } from '../../../src/domain/segmentation';
 
 /** The closed-won payload the CS platform or CRM sends. Handoff fields may arrive incomplete. */
 export class AccountDto {
@@ -91,6 +98,27 @@ export class PersonDto {
   @ApiProperty({ example: 'sam.carter@vendor.example' }) @IsEmail() email: string;
 }
 
+export const SEGMENT_OR_MEASURES = 'give segment, or arr and complexity';
+
+/**
+ * `segment` when given must be a known one; when absent, `arr` and `complexity` must both be
+ * there for the segmentation rule to decide it. (One constraint on `segment`, because
+ * `@IsOptional` would skip every check of an absent field.)
+ */
+@ValidatorConstraint({ name: 'segmentOrMeasures' })
+class SegmentOrMeasures implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    if (value !== undefined) return isSegment(value);
+    const dto = args.object as Partial<StartOnboardingDto>;
+    return dto.arr !== undefined && dto.complexity !== undefined;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    if (args.value !== undefined) return `segment must be one of: ${SEGMENTS.join(', ')}`;
+    return SEGMENT_OR_MEASURES;
+  }
+}
+
 export class StartOnboardingDto {
   @ApiProperty({ type: AccountDto })
   @IsObject()
@@ -98,9 +126,23 @@ export class StartOnboardingDto {
   @Type(() => AccountDto)
   account: AccountDto;
 
-  @ApiProperty({ enum: SEGMENTS })
-  @IsIn(SEGMENTS, { message: `segment must be one of: ${SEGMENTS.join(', ')}` })
-  segment: Segment;
+  @ApiPropertyOptional({
+    enum: SEGMENTS,
+    description: 'The CRM\'s segment; without it, the latest segmentation rule decides it from arr and complexity (then both are required)',
+  })
+  @Validate(SegmentOrMeasures)
+  segment?: Segment;
+
+  @ApiPropertyOptional({ example: 300000, minimum: 0, description: 'Annual recurring revenue of the deal; with complexity, segments the account when no segment is given' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'arr must be a number (annual recurring revenue)' })
+  @Min(0)
+  arr?: number;
+
+  @ApiPropertyOptional({ enum: COMPLEXITIES, description: 'Complexity of the deal; with arr, segments the account when no segment is given' })
+  @IsOptional()
+  @IsIn(COMPLEXITIES, { message: `complexity must be one of: ${COMPLEXITIES.join(', ')}` })
+  complexity?: Complexity;
 
   @ApiProperty({ type: HandoffDto })
   @IsObject()

@@ -1,0 +1,42 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { PublishSegmentationRuleDto } from './dto/publish-segmentation-rule.dto';
+import { SegmentationService } from './segmentation.service';
+
+@ApiTags('segmentation')
+@Controller('segmentation')
+export class SegmentationController {
+  constructor(private readonly segmentation: SegmentationService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The latest segmentation rule, which segments new closed-won deals and maps segments to tiers' })
+  @ApiResponse({ status: 200, description: '{ version, segments: [{ segment, minArr, minComplexity }], tiers }' })
+  latest() {
+    return this.segmentation.latest();
+  }
+
+  @Get('versions')
+  @ApiOperation({ summary: 'Every published version of the segmentation rule (without the rules)' })
+  @ApiResponse({ status: 200, description: '[{ version, publishedAt, publishedBy, notes }]' })
+  list() {
+    return this.segmentation.list();
+  }
+
+  @Get('versions/:version')
+  @ApiOperation({ summary: 'One version of the segmentation rule' })
+  @ApiResponse({ status: 404, description: 'No such version' })
+  version(@Param('version', ParseIntPipe) version: number) {
+    return this.segmentation.version(version);
+  }
+
+  @Post('versions')
+  @ApiOperation({ summary: 'Publish the next version of the segmentation rule (onboardings already started keep their segment and tier)' })
+  @ApiResponse({ status: 201, description: '{ version }' })
+  @ApiResponse({ status: 400, description: "{ message: 'invalid segmentation rule', errors: [{ path, message }] }" })
+  async publish(@Body() body: PublishSegmentationRuleDto, @Res({ passthrough: true }) res: Response) {
+    const published = await this.segmentation.publish(body);
+    res.location(`/segmentation/versions/${published.version}`);
+    return published;
+  }
+}
