@@ -315,6 +315,21 @@ describe('the journey through the API', () => {
   });
 });
 
+describe('welcome e-mails per tier', () => {
+  it.each([
+    ['enterprise', 'Welcome to your onboarding, Account {id}', 'Dear Dana Whitfield, Ana Lopez is your dedicated Customer Success Manager'],
+    ['mid-market', 'Welcome aboard, Account {id}: your first steps', 'Hi Dana Whitfield, here is your guided setup.'],
+    ['smb', 'Get started with your account, Account {id}', 'Hi Dana Whitfield, everything you need is in the setup wizard'],
+  ] as const)('sends the %s welcome, personalised, through the SMTP server', async (segment, subject, opening) => {
+    const id = account(`welcome-${segment}`);
+    await request(h.http).post('/onboardings').send(closedWonBody(id, segment)).expect(201);
+    const mail = await eventually(async () => h.inbox.messages.find((m) => m.mail.subject === subject.replace('{id}', id)));
+    expect(mail.mail.text).toContain(opening);
+    expect(mail.envelope.to).toContain('dana.whitfield@customer.example');
+    expect(mail.mail.headers.get('x-onboarding-event')).toBe('welcome');
+  });
+});
+
 describe('operations', () => {
   it('reports Temporal and the database as up on /health', async () => {
     const res = await request(h.http).get('/health').expect(200);
