@@ -11,6 +11,7 @@ export interface OnboardingWorkerOptions {
   dataSource: DataSource;
   maxCachedWorkflows: number;
   notifications: Pick<Settings, 'smtpUrl' | 'mailFrom' | 'webhookUrl' | 'webhookSecret'>;
+  migrationPlatformUrl: string;
   /** A pre-built bundle (tests bundle once per run); otherwise workflows/ is bundled at start. */
   workflowBundle?: WorkflowBundleOption;
 }
@@ -25,6 +26,7 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
       dataSource: opts.dataSource,
       mailer: createMailer(opts.notifications),
       mailFrom: opts.notifications.mailFrom,
+      migrationPlatformUrl: opts.migrationPlatformUrl,
       webhook:
         opts.notifications.webhookUrl && opts.notifications.webhookSecret
           ? { url: opts.notifications.webhookUrl, secret: opts.notifications.webhookSecret }

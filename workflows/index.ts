@@ -1,2 +1,3 @@
 // The worker's workflow bundle entry point: every workflow type it runs is exported here.
+export { cutoverWorkflow } from './cutover.workflow';
 export { onboardingWorkflow } from './onboarding.workflow';

@@ -18,6 +18,8 @@ export interface Settings {
   embeddedTemporalUiPort: number;
   /** Workflows kept in the worker's cache (about 1 MB each); evicted ones are replayed on demand. */
   maxCachedWorkflows: number;
+  /** The platforms a cutover migrates between (the bundled sandbox platform by default). */
+  migrationPlatformUrl: string;
   /** SMTP server for notifications, e.g. smtp://user:pass@host:587; unset: mails are only logged. */
   smtpUrl?: string;
   /** The From of every notification mail. */
@@ -39,6 +41,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     embeddedTemporalPort: port(env, 'EMBEDDED_TEMPORAL_PORT', 7233),
     embeddedTemporalUiPort: port(env, 'EMBEDDED_TEMPORAL_UI_PORT', 8233),
     maxCachedWorkflows: integer(env, 'WORKER_MAX_CACHED_WORKFLOWS', 500),
+    migrationPlatformUrl: env.MIGRATION_PLATFORM_URL || 'http://127.0.0.1:4010',
     ...notificationSettings(env),
   };
 }

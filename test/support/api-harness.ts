@@ -43,6 +43,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     maxCachedWorkflows: 100,
     workflowBundle: workflowBundle(),
     notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
+    migrationPlatformUrl: loadSettings({}).migrationPlatformUrl,
   });
   const running = worker.run();
 

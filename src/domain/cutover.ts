@@ -1,0 +1,108 @@
+/**
+ * Cutover: the switch from the customer's old platform to ours, as a controlled, reversible
+ * operation (seed 002). A plan is data: ordered steps, each with an operation on the systems
+ * being migrated and the operation that undoes it. Pure types and the default plan.
+ */
+export const CUTOVER_OPERATIONS = [
+  'legacy.freeze',
+  'legacy.unfreeze',
+  'records.migrate',
+  'records.purge-target',
+  'records.reconcile',
+  'sso.switch-to-target',
+  'sso.switch-to-legacy',
+  'flags.enable',
+  'flags.disable',
+  'cohort.open-pilot',
+  'cohort.close-pilot',
+  'cohort.open-everyone',
+  'cohort.close-everyone',
+] as const;
+export type CutoverOperation = (typeof CUTOVER_OPERATIONS)[number];
+
+export interface CutoverStepDefinition {
+  key: string;
+  name: string;
+  action: CutoverOperation;
+  /** What undoes the action; none for a step that changes nothing (a check). */
+  compensation?: CutoverOperation;
+  params?: Record<string, unknown>;
+}
+
+export interface CutoverPlan {
+  steps: CutoverStepDefinition[];
+  /** Reconciliation must match at least this share of source records (0-1). */
+  reconciliationThreshold: number;
+  /** Records per migration batch; each batch is a checkpoint. */
+  batchSize: number;
+  /** How hard a step and a compensation are retried before the saga rolls back or asks an operator. */
+  retry: { initialIntervalMs: number; stepAttempts: number; compensationAttempts: number };
+}
+
+export const DEFAULT_CUTOVER_PLAN: CutoverPlan = {
+  steps: [
+    { key: 'freeze-legacy-writes', name: 'Freeze writes on the legacy platform', action: 'legacy.freeze', compensation: 'legacy.unfreeze' },
+    { key: 'migrate-records', name: 'Migrate records in batches', action: 'records.migrate', compensation: 'records.purge-target' },
+    { key: 'reconcile', name: 'Reconcile counts and checksums', action: 'records.reconcile' },
+    { key: 'switch-sso', name: 'Switch SSO to the new platform', action: 'sso.switch-to-target', compensation: 'sso.switch-to-legacy' },
+    {
+      key: 'enable-feature-flags',
+      name: 'Enable feature flags',
+      action: 'flags.enable',
+      compensation: 'flags.disable',
+      params: { flags: ['new-ledger', 'card-issuing'] },
+    },
+    { key: 'open-pilot-cohort', name: 'Open to the pilot cohort', action: 'cohort.open-pilot', compensation: 'cohort.close-pilot' },
+    { key: 'open-to-everyone', name: 'Open to everyone', action: 'cohort.open-everyone', compensation: 'cohort.close-everyone' },
+  ],
+  reconciliationThreshold: 1,
+  batchSize: 100,
+  retry: { initialIntervalMs: 1000, stepAttempts: 3, compensationAttempts: 5 },
+};
+
+export type CutoverMode = 'cutover' | 'rehearsal';
+
+export interface CutoverInput {
+  cutoverId: string;
+  onboardingId: string;
+  /** 1 for the first attempt; a retry after a fix is a new attempt with new idempotency keys. */
+  attempt: number;
+  mode: CutoverMode;
+  plan: CutoverPlan;
+}
+
+export type CutoverStepStatus = 'pending' | 'running' | 'done' | 'failed' | 'compensating' | 'compensated' | 'compensated-by-operator';
+export type CutoverStatus = 'running' | 'compensating' | 'needs-operator' | 'succeeded' | 'rolled-back';
+
+export interface CutoverStepState {
+  key: string;
+  name: string;
+  status: CutoverStepStatus;
+  error?: string;
+}
+
+export interface CutoverState {
+  cutoverId: string;
+  onboardingId: string;
+  attempt: number;
+  mode: CutoverMode;
+  status: CutoverStatus;
+  steps: CutoverStepState[];
+  /** The step that failed and why: the first fact an engineer needs. */
+  failure?: { step: string; error: string };
+  /** Compensations in the order they ran: must be the reverse of the completed steps. */
+  compensationOrder: string[];
+  /** Set while a compensation keeps failing: what the operator must decide about. */
+  operatorNeeded?: { step: string; error: string; since: string };
+  /** Reconciliation result: share of source records matched in the target. */
+  reconciliation?: { sourceCount: number; targetCount: number; accuracy: number };
+  rollbackInvoked: boolean;
+}
+
+/** What an operator decides about a compensation that keeps failing. */
+export interface OperatorDecision {
+  /** retry: try the compensation again (after fixing its cause); done-by-hand: it was undone manually. */
+  decision: 'retry' | 'done-by-hand';
+  actor: string;
+  note?: string;
+}

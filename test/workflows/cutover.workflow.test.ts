@@ -1,0 +1,162 @@
+/**
+ * The cutover saga on the real dev server, with the real HTTP adapter against the bundled
+ * sandbox platform: what the legacy and target platforms hold is read back from the sandbox.
+ */
+import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createCutoverActivities } from '../../activities/cutover.activities';
+import { CUTOVER_WORKFLOW_TYPE, getCutoverStateQuery, operatorDecisionUpdate } from '../../src/contracts/cutover.contract';
+import { CutoverInput, CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
+import { SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
+import { testEnv, workflowBundle } from '../support/test-env';
+
+jest.setTimeout(120_000);
+
+let sandbox: SandboxPlatform;
+let nativeConnection: NativeConnection;
+let connection: Connection;
+let client: Client;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `cutover-test-${Math.random().toString(36).slice(2)}`;
+
+const RECORDS = Array.from({ length: 250 }, (_, i) => ({
+  id: `rec-${String(i).padStart(4, '0')}`,
+  kind: (['account', 'card', 'payment'] as const)[i % 3],
+  data: { n: i, balance: i * 10 },
+}));
+// Fast retries so failure paths take seconds; production plans keep the defaults.
+const PLAN = { ...DEFAULT_CUTOVER_PLAN, retry: { initialIntervalMs: 50, stepAttempts: 3, compensationAttempts: 3 } };
+
+beforeAll(async () => {
+  sandbox = await startSandboxPlatform({ port: 0 });
+  nativeConnection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
+  connection = await Connection.connect({ address: testEnv('temporalAddress') });
+  client = new Client({ connection });
+  worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: workflowBundle(),
+    activities: createCutoverActivities({ baseUrl: sandbox.url, timeoutMs: 5_000 }),
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await nativeConnection?.close();
+  await connection?.close();
+  await sandbox?.close();
+});
+
+beforeEach(() => {
+  sandbox.reset();
+  sandbox.seed(RECORDS);
+});
+
+let attempt = 0;
+async function startCutover(): Promise<WorkflowHandle> {
+  attempt += 1;
+  const input: CutoverInput = { cutoverId: `onboarding-acme:cutover:${attempt}`, onboardingId: 'onboarding-acme', attempt, mode: 'cutover', plan: PLAN };
+  return client.workflow.start(CUTOVER_WORKFLOW_TYPE, { taskQueue, workflowId: input.cutoverId, args: [input] });
+}
+
+/** The legacy platform exactly as before the cutover, and nothing left on the target. */
+function expectLegacyAsItWas(): void {
+  const s = sandbox.state();
+  expect(s.legacy).toMatchObject({ frozen: false, count: RECORDS.length });
+  expect(s.target.count).toBe(0);
+  expect(s.sso).toBe('legacy');
+  expect(Object.values(s.flags).every((on) => on === false)).toBe(true);
+  expect(s.cohorts).toEqual({ pilot: false, everyone: false });
+}
+
+it('cuts over cleanly: every step done, every record on the target once, reconciled', async () => {
+  const result: CutoverState = await (await startCutover()).result();
+  expect(result.status).toBe('succeeded');
+  expect(result.steps.every((s) => s.status === 'done')).toBe(true);
+  expect(result.reconciliation).toEqual({ sourceCount: 250, targetCount: 250, accuracy: 1 });
+  expect(result.rollbackInvoked).toBe(false);
+  const s = sandbox.state();
+  expect(s.legacy.frozen).toBe(true);
+  expect(s.target.count).toBe(250);
+  expect(s.target.stats.overwrites).toBe(0);
+  expect(sandbox.target.checksum().sha256).toBe(sandbox.legacy.checksum().sha256);
+  expect(s.sso).toBe('target');
+  expect(s.flags).toEqual({ 'new-ledger': true, 'card-issuing': true });
+  expect(s.cohorts).toEqual({ pilot: true, everyone: true });
+});
+
+const FAULT_PATH: Record<string, string> = {
+  'freeze-legacy-writes': '/legacy/freeze',
+  'migrate-records': '/target/records/batch',
+  reconcile: '/target/checksum',
+  'switch-sso': '/sso/switch',
+  'enable-feature-flags': '/flags/card-issuing',
+  'open-pilot-cohort': '/cohorts/pilot/open',
+  'open-to-everyone': '/cohorts/everyone/open',
+};
+
+it.each(PLAN.steps.map((s, i) => [s.key, i] as const))(
+  'compensates a failure at %s in exact reverse order and leaves the legacy platform as it was',
+  async (key, index) => {
+    // Fail the step's call for as long as the step retries; the compensations then succeed.
+    sandbox.faults.set({ failStep: { path: FAULT_PATH[key], times: PLAN.retry.stepAttempts, status: 503 } });
+    const result: CutoverState = await (await startCutover()).result();
+
+    expect(result.status).toBe('rolled-back');
+    expect(result.failure).toMatchObject({ step: key, error: expect.stringContaining('503') });
+    expect(result.rollbackInvoked).toBe(true);
+    const attempted = PLAN.steps.slice(0, index + 1).map((s) => s.key);
+    expect(result.compensationOrder).toEqual([...attempted].reverse());
+    expect(result.steps.slice(index + 1).every((s) => s.status === 'pending')).toBe(true);
+    expectLegacyAsItWas();
+  },
+);
+
+it('stops in needs-operator when a compensation keeps failing, and goes on after an operator decision', async () => {
+  sandbox.faults.set({ failStep: { path: '/cohorts/pilot/open', times: PLAN.retry.stepAttempts, status: 503 } });
+  const handle = await startCutover();
+  await waitFor(handle, (s) => s.steps.find((x) => x.key === 'open-pilot-cohort')!.status === 'running');
+  sandbox.faults.set({ failStep: { path: '/sso/switch', times: 99, status: 503 } });
+
+  const stuck = await waitFor(handle, (s) => s.status === 'needs-operator');
+  expect(stuck.operatorNeeded).toMatchObject({ step: 'switch-sso', error: expect.stringContaining('503') });
+  expect(stuck.compensationOrder).toEqual(['open-pilot-cohort', 'enable-feature-flags']);
+  expect(sandbox.state().sso).toBe('target');
+
+  await expect(handle.executeUpdate(operatorDecisionUpdate, { args: [{ decision: 'maybe' as never, actor: 'ops:kim' }] })).rejects.toThrow();
+  sandbox.faults.set({ failStep: null }); // the operator fixed the SSO provider
+  await handle.executeUpdate(operatorDecisionUpdate, { args: [{ decision: 'retry', actor: 'ops:kim', note: 'IdP back' }] });
+  const result: CutoverState = await handle.result();
+  expect(result.status).toBe('rolled-back');
+  expect(result.compensationOrder).toEqual(['open-pilot-cohort', 'enable-feature-flags', 'switch-sso', 'reconcile', 'migrate-records', 'freeze-legacy-writes']);
+  expectLegacyAsItWas();
+});
+
+it('resumes a migration that failed half-way from its checkpoint: every record on the target exactly once', async () => {
+  sandbox.faults.set({ failAfterRecords: 150 });
+  const handle = await startCutover();
+  // Let the crash happen, then let the retry through.
+  for (let i = 0; i < 200 && sandbox.target.size < 150; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  sandbox.faults.set({ failAfterRecords: null });
+  const result: CutoverState = await handle.result();
+  expect(sandbox.counters.get('injectedFailures', 'POST /target/records/batch')).toBe(1);
+  expect(result.status).toBe('succeeded');
+  expect(sandbox.target.size).toBe(250);
+  expect(sandbox.target.checksum().sha256).toBe(sandbox.legacy.checksum().sha256);
+  // Only the interrupted batch was sent again, never the ones before the checkpoint.
+  expect(sandbox.target.stats.overwrites).toBeLessThanOrEqual(PLAN.batchSize);
+});
+
+async function waitFor(handle: WorkflowHandle, predicate: (s: CutoverState) => boolean): Promise<CutoverState> {
+  for (let i = 0; i < 400; i++) {
+    const state = await handle.query(getCutoverStateQuery);
+    if (predicate(state)) return state;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('cutover never reached the expected state');
+}

@@ -1,0 +1,146 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+} from '@temporalio/workflow';
+import type { CutoverActivities, CutoverOperationRequest } from '../src/contracts/cutover.contract';
+import { getCutoverStateQuery, operatorDecisionUpdate } from '../src/contracts/cutover.contract';
+import type { CutoverInput, CutoverState, CutoverStepDefinition, OperatorDecision } from '../src/domain/cutover';
+
+/**
+ * The cutover saga: runs the plan's steps in order; on a failure, undoes the completed ones in
+ * exact reverse order. A compensation that keeps failing puts the cutover in `needs-operator`
+ * until an operator decides (retry it, or say it was undone by hand).
+ */
+export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverState> {
+  const state: CutoverState = {
+    cutoverId: input.cutoverId,
+    onboardingId: input.onboardingId,
+    attempt: input.attempt,
+    mode: input.mode,
+    status: 'running',
+    steps: input.plan.steps.map((s) => ({ key: s.key, name: s.name, status: 'pending' })),
+    compensationOrder: [],
+    rollbackInvoked: false,
+  };
+  let decision: OperatorDecision | undefined;
+  const { retry } = input.plan;
+  const forward = proxyActivities<CutoverActivities>({
+    startToCloseTimeout: '30 minutes',
+    // A migration reports a checkpoint at every batch; a silent worker is retried from it.
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: retry.initialIntervalMs, maximumInterval: '30 seconds', maximumAttempts: retry.stepAttempts },
+  });
+  const undo = proxyActivities<CutoverActivities>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '1 minute',
+    // Compensations try hard; when they still fail, an operator decides (never silently).
+    retry: { initialInterval: retry.initialIntervalMs, maximumInterval: '30 seconds', maximumAttempts: retry.compensationAttempts },
+  });
+
+  setHandler(getCutoverStateQuery, () => state);
+  setHandler(
+    operatorDecisionUpdate,
+    (d) => {
+      decision = d;
+      return state;
+    },
+    {
+      validator: (d) => {
+        if (state.status !== 'needs-operator') {
+          throw ApplicationFailure.create({ type: 'NoDecisionPending', message: `cutover ${state.cutoverId} is ${state.status}: no decision pending`, nonRetryable: true });
+        }
+        if (d?.decision !== 'retry' && d?.decision !== 'done-by-hand') {
+          throw ApplicationFailure.create({ type: 'InvalidCommand', message: "decision must be 'retry' or 'done-by-hand'", nonRetryable: true });
+        }
+        if (typeof d.actor !== 'string' || !d.actor) {
+          throw ApplicationFailure.create({ type: 'InvalidCommand', message: 'actor must be a non-empty string', nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  const step = (key: string) => state.steps.find((s) => s.key === key)!;
+  const request = (s: CutoverStepDefinition, direction: 'do' | 'undo', round = 0): CutoverOperationRequest => ({
+    cutoverId: input.cutoverId,
+    mode: input.mode,
+    step: s.key,
+    operation: direction === 'do' ? s.action : s.compensation!,
+    params: s.params,
+    batchSize: input.plan.batchSize,
+    reconciliationThreshold: input.plan.reconciliationThreshold,
+    idempotencyKey: `${input.cutoverId}:${s.key}:${direction}${round ? `:${round}` : ''}`,
+  });
+  const show = () => setCurrentDetails(`**${state.status}**\n\n${state.steps.map((s) => `- ${s.name}: ${s.status}`).join('\n')}`);
+
+  // Compensations are registered before their step runs: a step can succeed and its reply be lost.
+  const toUndo: CutoverStepDefinition[] = [];
+  try {
+    for (const s of input.plan.steps) {
+      toUndo.push(s);
+      step(s.key).status = 'running';
+      show();
+      const result = await forward.runCutoverOperation(request(s, 'do'));
+      if (result.reconciliation) state.reconciliation = result.reconciliation;
+      step(s.key).status = 'done';
+    }
+    state.status = 'succeeded';
+    show();
+    return state;
+  } catch (err) {
+    const failed = toUndo[toUndo.length - 1];
+    const error = messageOf(err);
+    state.failure = { step: failed.key, error };
+    step(failed.key).status = 'failed';
+    step(failed.key).error = error;
+  }
+
+  state.status = 'compensating';
+  state.rollbackInvoked = true;
+  show();
+  await CancellationScope.nonCancellable(async () => {
+    for (const s of [...toUndo].reverse()) {
+      const current = step(s.key);
+      if (!s.compensation) {
+        // Nothing to undo (a check); it still counts in the order, so the order is auditable.
+        state.compensationOrder.push(s.key);
+        if (current.status === 'done') current.status = 'compensated';
+        continue;
+      }
+      current.status = 'compensating';
+      for (let round = 0; ; round++) {
+        try {
+          await undo.runCutoverOperation(request(s, 'undo', round));
+          current.status = 'compensated';
+          break;
+        } catch (err) {
+          state.status = 'needs-operator';
+          state.operatorNeeded = { step: s.key, error: messageOf(err), since: new Date().toISOString() };
+          show();
+          decision = undefined;
+          await condition(() => decision !== undefined);
+          const made = decision!;
+          state.operatorNeeded = undefined;
+          state.status = 'compensating';
+          if (made.decision === 'done-by-hand') {
+            current.status = 'compensated-by-operator';
+            break;
+          }
+        }
+      }
+      state.compensationOrder.push(s.key);
+    }
+  });
+  state.status = 'rolled-back';
+  show();
+  return state;
+}
+
+function messageOf(err: unknown): string {
+  const cause = (err as { cause?: unknown })?.cause;
+  if (cause instanceof Error) return cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
