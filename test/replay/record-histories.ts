@@ -13,7 +13,11 @@ import { Worker } from '@temporalio/worker';
 import { completeHandoffUpdate, ONBOARDING_WORKFLOW_TYPE, recordRiskUpdate, resolveRiskUpdate } from '../../src/contracts/onboarding.contract';
 import type { OnboardingInput } from '../../src/domain/onboarding';
 import { devServerSearchAttributeArgs } from '../../src/infra/search-attribute-registry';
+import { createCutoverActivities } from '../../activities/cutover.activities';
+import { CUTOVER_WORKFLOW_TYPE } from '../../src/contracts/cutover.contract';
+import { CutoverInput, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
 import { resolveTemporalBinary, testingExecutable } from '../../src/infra/temporal-binaries';
+import { startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 import { workflowsPath } from '../../worker/create-worker';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';
 import { until, walkJourney } from '../support/journey-driver';
@@ -38,9 +42,15 @@ async function main(): Promise<void> {
   const env = await TestWorkflowEnvironment.createLocal({
     server: { executable: testingExecutable('temporal'), extraArgs: devServerSearchAttributeArgs() },
   });
+  const sandbox = await startSandboxPlatform({ port: 0 });
   try {
     const taskQueue = 'record-histories';
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: workflowsPath(), activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: workflowsPath(),
+      activities: { ...activities, ...createCutoverActivities({ baseUrl: sandbox.url }) },
+    });
     await worker.runUntil(async () => {
       const scenarios: Array<[string, OnboardingInput, (h: any) => Promise<void>]> = [
         ['high-touch-handoff-risk', { ...onboardingInput('history-high-touch', 'enterprise'), handoff: { goals: ['Replace the card platform'] } }, async (h) => {
@@ -61,25 +71,32 @@ async function main(): Promise<void> {
         await walkJourney(handle, input, () => new Promise((r) => setTimeout(r, 200)));
         await handle.result();
         // Exported by the Temporal CLI, in the JSON format the UI exports too. The first run: for a
-        // continued onboarding, the history that ends in continue-as-new.
-        const json = execFileSync(resolveTemporalBinary('temporal')!, [
-          'workflow', 'show', '--address', env.address, '--workflow-id', input.onboardingId,
-          '--run-id', handle.firstExecutionRunId, '--output', 'json',
-        ]);
-        fs.writeFileSync(path.join(OUT, `${name}.json`), json);
-        console.log(`recorded ${name}: ${JSON.parse(json.toString()).events.length} events`);
-        if (input.historyEventLimit) {
-          // And the last run, which started from the carried-over state.
-          const last = execFileSync(resolveTemporalBinary('temporal')!, [
-            'workflow', 'show', '--address', env.address, '--workflow-id', input.onboardingId, '--output', 'json',
-          ]);
-          fs.writeFileSync(path.join(OUT, `${name}-last-run.json`), last);
-          console.log(`recorded ${name}-last-run: ${JSON.parse(last.toString()).events.length} events`);
-        }
+        // continued onboarding, the history that ends in continue-as-new; and its last run.
+        exportHistory(input.onboardingId, handle.firstExecutionRunId, name);
+        if (input.historyEventLimit) exportHistory(input.onboardingId, undefined, `${name}-last-run`);
       }
+
+      // A failed cutover: SSO switch refused, the completed steps compensated in reverse order.
+      sandbox.seed(Array.from({ length: 120 }, (_, i) => ({ id: `rec-${String(i).padStart(4, '0')}`, kind: 'account' as const, data: { n: i } })));
+      const plan = { ...DEFAULT_CUTOVER_PLAN, batchSize: 50, retry: { initialIntervalMs: 100, stepAttempts: 2, compensationAttempts: 3 } };
+      sandbox.faults.set({ failStep: { path: '/sso/switch', times: plan.retry.stepAttempts, status: 503 } });
+      const cutover: CutoverInput = { cutoverId: 'history-cutover:cutover:1', onboardingId: 'history-cutover', attempt: 1, mode: 'cutover', plan };
+      const handle = await env.client.workflow.start(CUTOVER_WORKFLOW_TYPE, { taskQueue, workflowId: cutover.cutoverId, args: [cutover] });
+      const result = await handle.result();
+      if (result.status !== 'rolled-back') throw new Error(`expected a rolled-back cutover, got ${result.status}`);
+      exportHistory(cutover.cutoverId, handle.firstExecutionRunId, 'cutover-failed-at-switch-sso');
     });
   } finally {
+    await sandbox.close();
     await env.teardown();
+  }
+
+  function exportHistory(workflowId: string, runId: string | undefined, name: string): void {
+    const json = execFileSync(resolveTemporalBinary('temporal')!, [
+      'workflow', 'show', '--address', env.address, '--workflow-id', workflowId, ...(runId ? ['--run-id', runId] : []), '--output', 'json',
+    ]);
+    fs.writeFileSync(path.join(OUT, `${name}.json`), json);
+    console.log(`recorded ${name}: ${JSON.parse(json.toString()).events.length} events`);
   }
 }
 

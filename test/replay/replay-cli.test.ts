@@ -28,6 +28,15 @@ it('says a recorded history replays cleanly against the current code (exit 0)', 
   expect(result.status).toBe(0);
 });
 
+it('replays a real failed cutover history cleanly', () => {
+  const result = replay('--file', 'test/histories/cutover-failed-at-switch-sso.json');
+  expect(result.stdout).toMatch(/^replays cleanly: test\/histories\/cutover-failed-at-switch-sso\.json, \d+ events/);
+  expect(result.status).toBe(0);
+  const diverged = replay('--file', 'test/histories/cutover-failed-at-switch-sso.json', '--workflows', 'test/replay/fixtures/changed-workflow.ts');
+  expect(diverged.stdout).toMatch(/first divergence at event \d+/);
+  expect(diverged.status).toBe(1);
+});
+
 it('says where the history diverges from non-deterministically changed code (exit 1)', () => {
   const result = replay('--file', 'test/histories/tech-touch.json', '--workflows', 'test/replay/fixtures/changed-workflow.ts');
   expect(result.stdout).toContain('DIVERGES: test/histories/tech-touch.json');

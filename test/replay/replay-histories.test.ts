@@ -14,8 +14,9 @@ const dir = path.resolve(__dirname, '../histories');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 const load = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 
-it('has histories of each tier, of an incomplete handoff, and of a continued-as-new onboarding', () => {
+it('has histories of each tier, of an incomplete handoff, of a continued-as-new onboarding and of a failed cutover', () => {
   expect(files).toEqual([
+    'cutover-failed-at-switch-sso.json',
     'high-touch-handoff-risk.json',
     'self-service-continued-last-run.json',
     'self-service-continued.json',
@@ -24,6 +25,7 @@ it('has histories of each tier, of an incomplete handoff, and of a continued-as-
 });
 
 it.each(files)('replays %s against the current workflow code', async (file) => {
+  // The workflow id only labels errors; the history names its workflow type.
   await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, load(file), file.replace(/\.json$/, ''));
 });
 
