@@ -8,7 +8,7 @@ import {
 } from '@temporalio/workflow';
 import type { CutoverActivities, CutoverOperationRequest } from '../src/contracts/cutover.contract';
 import { getCutoverStateQuery, operatorDecisionUpdate } from '../src/contracts/cutover.contract';
-import type { CutoverInput, CutoverState, CutoverStepDefinition, OperatorDecision } from '../src/domain/cutover';
+import { CutoverInput, CutoverState, CutoverStepDefinition, OperatorDecision, stepsFor } from '../src/domain/cutover';
 
 /**
  * The cutover saga: runs the plan's steps in order; on a failure, undoes the completed ones in
@@ -22,7 +22,7 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverState
     attempt: input.attempt,
     mode: input.mode,
     status: 'running',
-    steps: input.plan.steps.map((s) => ({ key: s.key, name: s.name, status: 'pending' })),
+    steps: stepsFor(input.plan, input.mode).map((s) => ({ key: s.key, name: s.name, status: 'pending' })),
     compensationOrder: [],
     rollbackInvoked: false,
   };
@@ -79,7 +79,7 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverState
   // Compensations are registered before their step runs: a step can succeed and its reply be lost.
   const toUndo: CutoverStepDefinition[] = [];
   try {
-    for (const s of input.plan.steps) {
+    for (const s of stepsFor(input.plan, input.mode)) {
       toUndo.push(s);
       step(s.key).status = 'running';
       show();
@@ -87,19 +87,28 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverState
       if (result.reconciliation) state.reconciliation = result.reconciliation;
       step(s.key).status = 'done';
     }
-    state.status = 'succeeded';
-    show();
-    return state;
+    if (input.mode === 'cutover') {
+      state.status = 'succeeded';
+      show();
+      return state;
+    }
+    state.rehearsal = { passed: true, accuracy: state.reconciliation?.accuracy };
   } catch (err) {
     const failed = toUndo[toUndo.length - 1];
     const error = messageOf(err);
     state.failure = { step: failed.key, error };
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause instanceof ApplicationFailure && cause.type === 'ReconciliationMismatch' && cause.details?.[0]) {
+      state.reconciliation = cause.details[0] as CutoverState['reconciliation'];
+    }
     step(failed.key).status = 'failed';
     step(failed.key).error = error;
+    if (input.mode === 'rehearsal') state.rehearsal = { passed: false, accuracy: state.reconciliation?.accuracy };
   }
 
+  // A failed cutover rolls back; a rehearsal always cleans up behind itself.
   state.status = 'compensating';
-  state.rollbackInvoked = true;
+  state.rollbackInvoked = input.mode === 'cutover';
   show();
   await CancellationScope.nonCancellable(async () => {
     for (const s of [...toUndo].reverse()) {
@@ -134,7 +143,7 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverState
       state.compensationOrder.push(s.key);
     }
   });
-  state.status = 'rolled-back';
+  state.status = state.rehearsal?.passed ? 'succeeded' : 'rolled-back';
   show();
   return state;
 }

@@ -62,6 +62,16 @@ export const DEFAULT_CUTOVER_PLAN: CutoverPlan = {
 
 export type CutoverMode = 'cutover' | 'rehearsal';
 
+/**
+ * A rehearsal is a dry run against the staging target: only the data steps (migrate, reconcile)
+ * run, and their compensations always run after them, so it cleans up behind itself.
+ */
+export const REHEARSED_OPERATIONS: readonly CutoverOperation[] = ['records.migrate', 'records.reconcile'];
+
+export function stepsFor(plan: CutoverPlan, mode: CutoverMode): CutoverStepDefinition[] {
+  return mode === 'rehearsal' ? plan.steps.filter((s) => REHEARSED_OPERATIONS.includes(s.action)) : plan.steps;
+}
+
 export interface CutoverInput {
   cutoverId: string;
   onboardingId: string;
@@ -97,6 +107,8 @@ export interface CutoverState {
   /** Reconciliation result: share of source records matched in the target. */
   reconciliation?: { sourceCount: number; targetCount: number; accuracy: number };
   rollbackInvoked: boolean;
+  /** For a rehearsal: whether it passed (every step done, reconciliation met the threshold). */
+  rehearsal?: { passed: boolean; accuracy?: number };
 }
 
 /** What an operator decides about a compensation that keeps failing. */
