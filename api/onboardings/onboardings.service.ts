@@ -163,6 +163,9 @@ export class OnboardingsService {
       ...(query.tier ? { tier: query.tier } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.stage ? { stage: query.stage } : {}),
+      ...(query.csm ? { csmId: query.csm } : {}),
+      ...(query.waitingOn ? { waitingOn: query.waitingOn } : {}),
+      ...(query.atRisk !== undefined ? { atRisk: query.atRisk } : {}),
     };
     const [items, total] = await this.records.findAndCount({
       where,

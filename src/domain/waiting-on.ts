@@ -5,14 +5,16 @@ import type { Playbook } from './playbook';
  * What the onboarding is blocked on right now, and since when: the first question an operator
  * or CSM asks. Also a search attribute, so runs can be filtered by it.
  */
-export type WaitingOnKind =
-  | 'handoff'
-  | 'csm-assignment'
-  | 'gate-approval'
-  | 'customer-task'
-  | 'internal-task'
-  | 'milestone'
-  | 'nothing';
+export const WAITING_ON_KINDS = [
+  'handoff',
+  'csm-assignment',
+  'gate-approval',
+  'customer-task',
+  'internal-task',
+  'milestone',
+  'nothing',
+] as const;
+export type WaitingOnKind = (typeof WAITING_ON_KINDS)[number];
 
 export interface WaitingOn {
   kind: WaitingOnKind;

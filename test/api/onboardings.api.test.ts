@@ -236,6 +236,18 @@ describe('milestones and live state', () => {
 
     const bad = await request(h.http).get('/onboardings').query({ tier: 'gold', limit: 0 }).expect(400);
     expect(bad.body.message.join('\n')).toMatch(/tier[\s\S]*limit/);
+
+    // A CSM's portfolio, and the filters an at-risk view needs.
+    const portfolio = await request(h.http).get('/onboardings').query({ csm: row.csmId, limit: 500 }).expect(200);
+    expect(portfolio.body.items.map((r: any) => r.id)).toContain(onboardingId);
+    expect(portfolio.body.items.every((r: any) => r.csmId === row.csmId)).toBe(true);
+    const waiting = await request(h.http).get('/onboardings').query({ waitingOn: row.waitingOn, atRisk: 'false', limit: 500 }).expect(200);
+    expect(waiting.body.items.map((r: any) => r.id)).toContain(onboardingId);
+    expect(waiting.body.items.every((r: any) => r.waitingOn === row.waitingOn && r.atRisk === false)).toBe(true);
+    const atRisk = await request(h.http).get('/onboardings').query({ atRisk: 'true', limit: 500 }).expect(200);
+    expect(atRisk.body.items.map((r: any) => r.id)).not.toContain(onboardingId);
+    const wrong = await request(h.http).get('/onboardings').query({ waitingOn: 'coffee', atRisk: 'maybe' }).expect(400);
+    expect(wrong.body.message.join('\n')).toMatch(/waitingOn[\s\S]*atRisk/);
   });
 });
 
