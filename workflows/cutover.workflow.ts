@@ -2,12 +2,14 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  getExternalWorkflowHandle,
   proxyActivities,
   setCurrentDetails,
   setHandler,
 } from '@temporalio/workflow';
 import type { CutoverActivities, CutoverOperationRequest } from '../src/contracts/cutover.contract';
 import { getCutoverStateQuery, operatorDecisionUpdate } from '../src/contracts/cutover.contract';
+import { cutoverFinishedSignal } from '../src/contracts/onboarding.contract';
 import { CutoverInput, CutoverState, CutoverStepDefinition, OperatorDecision, stepsFor } from '../src/domain/cutover';
 
 /**
@@ -16,6 +18,27 @@ import { CutoverInput, CutoverState, CutoverStepDefinition, OperatorDecision, st
  * until an operator decides (retry it, or say it was undone by hand).
  */
 export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverState> {
+  const state = await runSaga(input);
+  if (input.parentWorkflowId) {
+    // Tell the onboarding, whatever happened: it records the attempt's facts. An onboarding that
+    // has ended since cannot be told; the cutover's own result still says everything.
+    await CancellationScope.nonCancellable(() =>
+      getExternalWorkflowHandle(input.parentWorkflowId!).signal(cutoverFinishedSignal, {
+        cutoverId: state.cutoverId,
+        attempt: state.attempt,
+        mode: state.mode,
+        status: state.status === 'succeeded' ? 'succeeded' : 'rolled-back',
+        failure: state.failure,
+        reconciliation: state.reconciliation,
+        rehearsal: state.rehearsal,
+        rollbackInvoked: state.rollbackInvoked,
+      }),
+    ).catch(() => undefined);
+  }
+  return state;
+}
+
+async function runSaga(input: CutoverInput): Promise<CutoverState> {
   const state: CutoverState = {
     cutoverId: input.cutoverId,
     onboardingId: input.onboardingId,

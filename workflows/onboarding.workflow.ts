@@ -3,8 +3,10 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  ParentClosePolicy,
   proxyActivities,
   setCurrentDetails,
+  startChild,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -17,10 +19,12 @@ import {
   approveGateUpdate,
   completeHandoffUpdate,
   completeTaskUpdate,
+  cutoverFinishedSignal,
   getStateQuery,
   OnboardingView,
   recordMilestoneUpdate,
   recordRiskUpdate,
+  requestCutoverUpdate,
   resolveRiskUpdate,
 } from '../src/contracts/onboarding.contract';
 import type { ReadModelActivities } from '../src/contracts/read-model.contract';
@@ -32,10 +36,15 @@ import {
   Command,
   completeHandoff,
   completeTask,
+  cutoverStarted,
+  recordCutoverOutcome,
   recordMilestone,
   recordRisk,
+  requestCutover,
   resolveRisk,
 } from '../src/domain/commands';
+import { DEFAULT_CUTOVER_PLAN } from '../src/domain/cutover';
+import { cutoverWorkflow } from './cutover.workflow';
 import { messageFor, renderMessage } from '../src/domain/messages';
 import { atRiskReasons, Notice, OnboardingInput, OnboardingState, startOnboarding, timeToValueDays } from '../src/domain/onboarding';
 import { OnboardingRuleViolation } from '../src/domain/onboarding-rule-violation';
@@ -112,6 +121,11 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   handle(resolveRiskUpdate, resolveRisk);
   handle(completeHandoffUpdate, completeHandoff);
   handle(acknowledgeEscalationUpdate, acknowledgeEscalation);
+  handle(requestCutoverUpdate, requestCutover);
+  setHandler(cutoverFinishedSignal, (outcome) => {
+    state = recordCutoverOutcome(state, playbook, outcome, new Date());
+    publish();
+  });
 
   for (;;) {
     // Updates run while this loop awaits activities: anything they change after this point is
@@ -121,6 +135,17 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     if (state.status === 'in-progress' && !state.csm) {
       const csm = await roster.assignCsm({ onboardingId: state.onboardingId, tier: state.tier });
       state = assignCsm(state, playbook, csm, new Date());
+    }
+    for (const c of state.cutovers ?? []) {
+      if (c.status !== 'requested') continue;
+      // A child, so the UI shows it under its onboarding; abandoned on close, so a
+      // continue-as-new of the onboarding never cancels a cutover half-way.
+      await startChild(cutoverWorkflow, {
+        workflowId: c.cutoverId,
+        args: [{ cutoverId: c.cutoverId, onboardingId: state.onboardingId, parentWorkflowId: workflowInfo().workflowId, attempt: c.attempt, mode: c.mode, plan: DEFAULT_CUTOVER_PLAN }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+      state = cutoverStarted(state, c.cutoverId);
     }
     publish();
     await carryOutEffects();

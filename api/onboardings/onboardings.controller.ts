@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -8,6 +8,7 @@ import {
   completeTaskUpdate,
   recordMilestoneUpdate,
   recordRiskUpdate,
+  requestCutoverUpdate,
   resolveRiskUpdate,
 } from '../../src/contracts/onboarding.contract';
 import {
@@ -15,7 +16,9 @@ import {
   ApproveGateDto,
   CompleteHandoffDto,
   CompleteTaskDto,
+  OperatorDecisionDto,
   RecordRiskDto,
+  RequestCutoverDto,
   ResolveRiskDto,
 } from './dto/journey-commands.dto';
 import { ListOnboardingsQuery } from './dto/list-onboardings.query';
@@ -146,6 +149,29 @@ export class OnboardingsController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ) {
     return this.onboardings.update(id, acknowledgeEscalationUpdate, { ...body, escalationId }, idempotencyKey);
+  }
+
+  @Post(':id/cutovers')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Request a rehearsal, or the cutover (only past its readiness gate); each request is a new attempt' })
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiResponse({ status: 409, description: 'Not ready for cutover (the message lists each condition that fails), or an attempt is still running' })
+  requestCutover(@Param('id') id: string, @Body() body: RequestCutoverDto, @Headers('idempotency-key') idempotencyKey?: string) {
+    return this.onboardings.update(id, requestCutoverUpdate, body, idempotencyKey);
+  }
+
+  @Get(':id/cutovers/:attempt')
+  @ApiOperation({ summary: 'A cutover or rehearsal attempt: its steps, failure, compensations, reconciliation' })
+  cutover(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number) {
+    return this.onboardings.cutover(id, attempt);
+  }
+
+  @Post(':id/cutovers/:attempt/decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: "An operator's decision for a cutover waiting in needs-operator" })
+  @ApiResponse({ status: 409, description: 'No decision pending' })
+  decideCutover(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number, @Body() body: OperatorDecisionDto) {
+    return this.onboardings.decideCutover(id, attempt, body);
   }
 
   @Get(':id/audit')

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Repository } from 'typeorm';
@@ -9,7 +9,9 @@ import {
   onboardingIdForAccount,
   OnboardingView,
 } from '../../src/contracts/onboarding.contract';
+import { getCutoverStateQuery, operatorDecisionUpdate } from '../../src/contracts/cutover.contract';
 import { ACCOUNT_ID, STAGE, STATUS, TIER } from '../../src/contracts/search-attributes';
+import type { CutoverState, OperatorDecision } from '../../src/domain/cutover';
 import { OnboardingInput, startOnboarding } from '../../src/domain/onboarding';
 import type { Segment } from '../../src/domain/segment';
 import { segmentFor, tierFor } from '../../src/domain/segmentation';
@@ -146,6 +148,38 @@ export class OnboardingsService {
     } catch (err) {
       throw toHttpError(err, onboardingId);
     }
+  }
+
+  /** A cutover or rehearsal attempt, answered by its own workflow. */
+  async cutover(onboardingId: string, attempt: number): Promise<CutoverState> {
+    const cutoverId = await this.cutoverId(onboardingId, attempt);
+    try {
+      return await this.temporal.workflow.getHandle(cutoverId).query(getCutoverStateQuery);
+    } catch (err) {
+      throw toHttpError(err, cutoverId);
+    }
+  }
+
+  /** An operator's decision about a compensation that keeps failing. */
+  async decideCutover(onboardingId: string, attempt: number, decision: OperatorDecision): Promise<CutoverState> {
+    const current = await this.cutover(onboardingId, attempt);
+    const { cutoverId } = current;
+    // An ended cutover takes no update at all; say why in the same words as a running one.
+    if (current.status !== 'needs-operator') {
+      throw new ConflictException({ statusCode: 409, error: 'NoDecisionPending', message: `cutover ${cutoverId} is ${current.status}: no decision pending` });
+    }
+    try {
+      return await this.temporal.workflow.getHandle(cutoverId).executeUpdate(operatorDecisionUpdate, { args: [decision] });
+    } catch (err) {
+      throw toHttpError(err, cutoverId);
+    }
+  }
+
+  private async cutoverId(onboardingId: string, attempt: number): Promise<string> {
+    const state = await this.getState(onboardingId);
+    const found = (state.cutovers ?? []).find((c) => c.attempt === attempt);
+    if (!found) throw new NotFoundException(`onboarding ${onboardingId} has no cutover attempt ${attempt}`);
+    return found.cutoverId;
   }
 
   /** Who decided what, when, on what evidence: the audit log, oldest first. */

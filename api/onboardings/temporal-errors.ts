@@ -8,12 +8,16 @@ import { HTTP_STATUS_BY_VIOLATION } from '../../src/contracts/onboarding-errors'
  * arrives as an ApplicationFailure whose type is a rule-violation code; anything unexpected is
  * rethrown and becomes a 500.
  */
+/** Refusals of the cutover workflow's own updates. */
+const CUTOVER_STATUS: Record<string, number> = { NoDecisionPending: 409, InvalidCommand: 400 };
+
 export function toHttpError(err: unknown, onboardingId: string): unknown {
   if (err instanceof WorkflowNotFoundError) {
     return new NotFoundException(`onboarding ${onboardingId} not found`);
   }
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    const status = HTTP_STATUS_BY_VIOLATION[err.cause.type as keyof typeof HTTP_STATUS_BY_VIOLATION];
+    const status =
+      HTTP_STATUS_BY_VIOLATION[err.cause.type as keyof typeof HTTP_STATUS_BY_VIOLATION] ?? CUTOVER_STATUS[err.cause.type ?? ''];
     if (status) return new HttpException({ statusCode: status, error: err.cause.type, message: err.cause.message }, status);
   }
   if (isCompletedWorkflowError(err)) {

@@ -1,4 +1,5 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CutoverOutcome } from '../domain/cutover';
 import type {
   AcknowledgeEscalationCommand,
   ApproveGateCommand,
@@ -6,6 +7,7 @@ import type {
   CompleteTaskCommand,
   RecordMilestoneCommand,
   RecordRiskCommand,
+  RequestCutoverCommand,
   ResolveRiskCommand,
 } from '../domain/commands';
 import type { OnboardingState } from '../domain/onboarding';
@@ -47,3 +49,7 @@ export const completeHandoffUpdate = defineUpdate<OnboardingView, [CompleteHando
 export const acknowledgeEscalationUpdate = defineUpdate<OnboardingView, [AcknowledgeEscalationCommand]>(
   'acknowledgeEscalation',
 );
+export const requestCutoverUpdate = defineUpdate<OnboardingView, [RequestCutoverCommand]>('requestCutover');
+
+/** Sent by a cutover child to its onboarding when it ends (a signal reaches the latest run, even after continue-as-new). */
+export const cutoverFinishedSignal = defineSignal<[CutoverOutcome]>('cutoverFinished');

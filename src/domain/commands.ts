@@ -1,3 +1,5 @@
+import { CutoverMode, CutoverOutcome, DEFAULT_CUTOVER_PLAN } from './cutover';
+import { cutoverReadinessProblems } from './cutover-readiness';
 import type { Handoff } from './handoff';
 import { missingHandoffFields } from './handoff';
 import {
@@ -64,6 +66,11 @@ export interface ResolveRiskCommand {
 export interface CompleteHandoffCommand {
   /** The fields Sales adds; merged over what arrived on closed-won. */
   handoff: Handoff;
+  actor: string;
+}
+
+export interface RequestCutoverCommand {
+  mode: CutoverMode;
   actor: string;
 }
 
@@ -315,6 +322,73 @@ export const acknowledgeEscalation: Command<AcknowledgeEscalationCommand> = {
     );
   },
 };
+
+/**
+ * Asks for a rehearsal or a cutover; the workflow then starts it as a child. A cutover must pass
+ * the readiness gate; one attempt runs at a time; a retry after a fix is simply the next attempt.
+ */
+export const requestCutover: Command<RequestCutoverCommand> = {
+  check(state, command, now) {
+    requireText(command?.actor, 'actor');
+    if (command.mode !== 'cutover' && command.mode !== 'rehearsal') refuse('InvalidCommand', "mode must be 'cutover' or 'rehearsal'");
+    requireOpen(state);
+    if (state.status !== 'in-progress') refuse('CutoverNotReady', `the onboarding is ${state.status}`);
+    const open = (state.cutovers ?? []).find((c) => c.status === 'requested' || c.status === 'running');
+    if (open) refuse('CutoverInProgress', `${open.mode} attempt ${open.attempt} (${open.cutoverId}) is still ${open.status}`);
+    if (command.mode === 'cutover') {
+      const problems = cutoverReadinessProblems(state, DEFAULT_CUTOVER_PLAN, now);
+      if (problems.length) refuse('CutoverNotReady', `not ready for cutover: ${problems.join('; ')}`);
+    }
+  },
+  apply(state, playbook, command, now) {
+    this.check(state, command, now);
+    return accepted(
+      state,
+      playbook,
+      now,
+      (draft, at) => {
+        const cutovers = (draft.cutovers ??= []);
+        const attempt = cutovers.length + 1;
+        const cutoverId = `${draft.onboardingId}:${command.mode}:${attempt}`;
+        cutovers.push({ attempt, mode: command.mode, cutoverId, requestedBy: command.actor, requestedAt: at, status: 'requested' });
+        audit(draft, at, command.actor, `${command.mode}-requested`, { cutoverId, attempt });
+      },
+      false,
+    );
+  },
+};
+
+/** The child workflow started the attempt. */
+export function cutoverStarted(state: OnboardingState, cutoverId: string): OnboardingState {
+  return produce(state, (draft) => {
+    const c = draft.cutovers?.find((x) => x.cutoverId === cutoverId);
+    if (c && c.status === 'requested') c.status = 'running';
+    draft.revision += 1;
+  });
+}
+
+/** The child's outcome: the facts of the attempt (dashboards read them from the read model). */
+export function recordCutoverOutcome(state: OnboardingState, playbook: Playbook, outcome: CutoverOutcome, now: Date): OnboardingState {
+  return accepted(
+    state,
+    playbook,
+    now,
+    (draft, at) => {
+      const c = draft.cutovers?.find((x) => x.cutoverId === outcome.cutoverId);
+      if (!c) return;
+      Object.assign(c, {
+        status: outcome.status,
+        endedAt: at,
+        failure: outcome.failure,
+        reconciliation: outcome.reconciliation,
+        rehearsal: outcome.rehearsal,
+        rollbackInvoked: outcome.rollbackInvoked,
+      });
+      audit(draft, at, 'system', `${outcome.mode}-finished`, { ...outcome });
+    },
+    outcome.status === 'succeeded',
+  );
+}
 
 /** The CSM chosen by the assignment activity joins; the welcome sequence starts. */
 export function assignCsm(state: OnboardingState, playbook: Playbook, csm: { id: string; name: string; email: string }, now: Date): OnboardingState {

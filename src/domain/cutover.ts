@@ -62,6 +62,14 @@ export const DEFAULT_CUTOVER_PLAN: CutoverPlan = {
 
 export type CutoverMode = 'cutover' | 'rehearsal';
 
+/** What must hold before a cutover may start (seed 002's readiness gate). */
+export const CUTOVER_READINESS = {
+  /** The gate whose named owners approve go-live. */
+  gate: 'go-live-readiness',
+  /** A rehearsal must have passed this recently. */
+  rehearsalMaxAgeDays: 14,
+};
+
 /**
  * A rehearsal is a dry run against the staging target: only the data steps (migrate, reconcile)
  * run, and their compensations always run after them, so it cleans up behind itself.
@@ -75,6 +83,8 @@ export function stepsFor(plan: CutoverPlan, mode: CutoverMode): CutoverStepDefin
 export interface CutoverInput {
   cutoverId: string;
   onboardingId: string;
+  /** The onboarding workflow to tell the outcome (a signal), when the cutover runs as its child. */
+  parentWorkflowId?: string;
   /** 1 for the first attempt; a retry after a fix is a new attempt with new idempotency keys. */
   attempt: number;
   mode: CutoverMode;
@@ -117,4 +127,16 @@ export interface OperatorDecision {
   decision: 'retry' | 'done-by-hand';
   actor: string;
   note?: string;
+}
+
+/** What the cutover tells its onboarding when it ends: the facts for the dashboards. */
+export interface CutoverOutcome {
+  cutoverId: string;
+  attempt: number;
+  mode: CutoverMode;
+  status: 'succeeded' | 'rolled-back';
+  failure?: { step: string; error: string };
+  reconciliation?: { sourceCount: number; targetCount: number; accuracy: number };
+  rehearsal?: { passed: boolean; accuracy?: number };
+  rollbackInvoked: boolean;
 }

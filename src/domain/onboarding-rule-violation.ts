@@ -20,7 +20,9 @@ export type RuleViolationCode =
   | 'RiskAlreadyResolved'
   | 'UnknownEscalation'
   | 'EscalationAlreadyAcknowledged'
-  | 'HandoffAlreadyComplete';
+  | 'HandoffAlreadyComplete'
+  | 'CutoverNotReady'
+  | 'CutoverInProgress';
 
 export class OnboardingRuleViolation extends Error {
   constructor(

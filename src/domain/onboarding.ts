@@ -132,6 +132,22 @@ export interface EscalationRecord {
   closedAt?: string;
 }
 
+/** One cutover or rehearsal of this onboarding, run as a child workflow. */
+export interface CutoverAttempt {
+  attempt: number;
+  mode: 'cutover' | 'rehearsal';
+  cutoverId: string;
+  requestedBy: string;
+  requestedAt: string;
+  /** requested: the workflow starts it next; running: started; then its outcome. */
+  status: 'requested' | 'running' | 'succeeded' | 'rolled-back';
+  endedAt?: string;
+  failure?: { step: string; error: string };
+  reconciliation?: { sourceCount: number; targetCount: number; accuracy: number };
+  rehearsal?: { passed: boolean; accuracy?: number };
+  rollbackInvoked?: boolean;
+}
+
 export interface CsmAssignment {
   id: string;
   name: string;
@@ -182,6 +198,8 @@ export interface OnboardingState {
   gates: GateRecord[];
   risks: RiskRecord[];
   escalations: EscalationRecord[];
+  /** Cutover and rehearsal attempts, oldest first (absent in states carried over from before they existed). */
+  cutovers?: CutoverAttempt[];
   /** Keys of reminders already sent (task reminders, handoff reminders), so each goes once. */
   remindersSent: string[];
   /** The last accepted change that moved the journey on; stall detection counts from here. */

@@ -7,6 +7,7 @@ import { CreateOnboardings1764150000000 } from './migrations/1764150000000-Creat
 import { CreatePlaybooks1764160000000 } from './migrations/1764160000000-CreatePlaybooks';
 import { CreateNotifications1764170000000 } from './migrations/1764170000000-CreateNotifications';
 import { JourneyFacts1764180000000 } from './migrations/1764180000000-JourneyFacts';
+import { CutoverFacts1764200000000 } from './migrations/1764200000000-CutoverFacts';
 import { CreateSegmentationRules1764190000000 } from './migrations/1764190000000-CreateSegmentationRules';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   CreateNotifications1764170000000,
   JourneyFacts1764180000000,
   CreateSegmentationRules1764190000000,
+  CutoverFacts1764200000000,
 ];
 
 /** Schema changes go through migrations only; `synchronize` stays off everywhere. */

@@ -11,6 +11,7 @@ import { loadSettings } from '../../src/config/settings';
 import { upsertCsms } from '../../src/persistence/csm-roster';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { TEST_CSMS } from '../fixtures/onboarding-input';
+import { SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 import { SmtpInbox, startSmtpInbox } from './smtp-inbox';
 import { createOnboardingWorker } from '../../worker/create-worker';
 import { testEnv, workflowBundle } from './test-env';
@@ -23,6 +24,8 @@ export interface ApiHarness {
   taskQueue: string;
   /** The real SMTP server the worker's notification activity sends to. */
   inbox: SmtpInbox;
+  /** The platforms the worker's cutovers migrate between. */
+  sandbox: SandboxPlatform;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
   const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
   await upsertCsms(dataSource, TEST_CSMS);
   const inbox = await startSmtpInbox();
+  const sandbox = await startSandboxPlatform({ port: 0 });
   const workerConnection = await NativeConnection.connect({ address });
   const worker = await createOnboardingWorker({
     connection: workerConnection,
@@ -43,7 +47,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     maxCachedWorkflows: 100,
     workflowBundle: workflowBundle(),
     notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
-    migrationPlatformUrl: loadSettings({}).migrationPlatformUrl,
+    migrationPlatformUrl: sandbox.url,
   });
   const running = worker.run();
 
@@ -59,6 +63,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     dataSource,
     taskQueue,
     inbox,
+    sandbox,
     async close() {
       await app.close();
       worker.shutdown();
@@ -67,6 +72,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
       await connection.close();
       await dataSource.destroy();
       await inbox.close();
+      await sandbox.close();
     },
   };
 }

@@ -76,3 +76,17 @@ export class CompleteHandoffDto extends ActorDto {
 }
 
 export class AcknowledgeEscalationDto extends ActorDto {}
+
+export class RequestCutoverDto extends ActorDto {
+  @ApiProperty({ enum: ['rehearsal', 'cutover'], description: 'A rehearsal (dry run on staging) or the cutover itself' })
+  @IsIn(['rehearsal', 'cutover'], { message: "mode must be 'rehearsal' or 'cutover'" })
+  mode: 'rehearsal' | 'cutover';
+}
+
+export class OperatorDecisionDto extends ActorDto {
+  @ApiProperty({ enum: ['retry', 'done-by-hand'], description: 'retry the failing compensation, or say it was undone by hand' })
+  @IsIn(['retry', 'done-by-hand'], { message: "decision must be 'retry' or 'done-by-hand'" })
+  decision: 'retry' | 'done-by-hand';
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+}

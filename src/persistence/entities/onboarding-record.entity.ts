@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type {
+  CutoverAttempt,
   EscalationRecord,
   GateRecord,
   MilestoneRecord,
@@ -89,6 +90,9 @@ export class OnboardingRecord {
 
   @Column({ type: 'jsonb' })
   escalations: EscalationRecord[];
+
+  @Column({ type: 'jsonb' })
+  cutovers: CutoverAttempt[];
 
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt: Date;

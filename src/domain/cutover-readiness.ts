@@ -1,0 +1,26 @@
+import { CUTOVER_READINESS, CutoverPlan } from './cutover';
+import { DAY_MS, OnboardingState } from './onboarding';
+
+/**
+ * The readiness gate of a cutover: every condition that does not hold, in words an operator can
+ * act on. Empty means ready. (Every open risk already has an owner, a decision due date and a
+ * fallback: the register refuses any other. An open blocker still blocks.)
+ */
+export function cutoverReadinessProblems(state: OnboardingState, plan: CutoverPlan, now: Date): string[] {
+  const problems: string[] = [];
+  const gate = state.gates.find((g) => g.key === CUTOVER_READINESS.gate);
+  if (!gate) problems.push(`the playbook has no '${CUTOVER_READINESS.gate}' gate`);
+  else if (!gate.approvedAt) problems.push(`gate '${gate.key}' is not approved (approver: ${gate.approverRoles.join(' or ')})`);
+  for (const risk of state.risks) {
+    if (risk.status === 'open' && risk.blocker) problems.push(`open blocker ${risk.id}: ${risk.description} (owner ${risk.owner})`);
+  }
+  const since = now.getTime() - CUTOVER_READINESS.rehearsalMaxAgeDays * DAY_MS;
+  const rehearsal = (state.cutovers ?? [])
+    .filter((c) => c.mode === 'rehearsal' && c.rehearsal?.passed && c.endedAt && Date.parse(c.endedAt) >= since)
+    .at(-1);
+  if (!rehearsal) problems.push(`no rehearsal passed in the last ${CUTOVER_READINESS.rehearsalMaxAgeDays} days`);
+  else if ((rehearsal.reconciliation?.accuracy ?? rehearsal.rehearsal?.accuracy ?? 0) < plan.reconciliationThreshold) {
+    problems.push(`the last rehearsal reconciled below ${plan.reconciliationThreshold * 100}%`);
+  }
+  return problems;
+}

@@ -1,0 +1,94 @@
+/**
+ * Cutover through the API: the readiness gate, a rehearsal, the cutover as a child of the
+ * onboarding against the sandbox platform, a failed attempt rolled back and a retry after the
+ * fix, with the facts in the onboarding's state, read model and audit log.
+ */
+import request from 'supertest';
+import { closedWonBody } from '../fixtures/onboarding-input';
+import { ApiHarness, eventually, startApiHarness } from '../support/api-harness';
+
+jest.setTimeout(120_000);
+
+let h: ApiHarness;
+const id = `cutover-${Math.random().toString(36).slice(2, 8)}`;
+const onboarding = `/onboardings/onboarding-${id}`;
+
+beforeAll(async () => {
+  h = await startApiHarness();
+  h.sandbox.seed(Array.from({ length: 150 }, (_, i) => ({ id: `acct-${String(i).padStart(4, '0')}`, kind: 'account' as const, data: { n: i } })));
+  await request(h.http).post('/onboardings').send(closedWonBody(id, 'enterprise')).expect(201);
+  await eventually(async () => ((await request(h.http).get(onboarding)).body.csm ? true : undefined));
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+/** Polls the onboarding until attempt `n` has ended. */
+const ended = (n: number) =>
+  eventually(async () => {
+    const state = (await request(h.http).get(onboarding).expect(200)).body;
+    const attempt = state.cutovers?.find((c: any) => c.attempt === n);
+    return attempt && !['requested', 'running'].includes(attempt.status) ? attempt : undefined;
+  }, 60_000);
+
+it('refuses a cutover before the readiness gate, naming every condition that fails', async () => {
+  const res = await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(409);
+  expect(res.body.error).toBe('CutoverNotReady');
+  expect(res.body.message).toContain("gate 'go-live-readiness' is not approved");
+  expect(res.body.message).toContain('no rehearsal passed in the last 14 days');
+});
+
+it('runs a rehearsal on staging as a child of the onboarding, and records that it passed', async () => {
+  const res = await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'rehearsal', actor: 'impl:lee' }).expect(200);
+  expect(res.body.cutovers).toEqual([expect.objectContaining({ attempt: 1, mode: 'rehearsal', status: 'requested' })]);
+  const attempt = await ended(1);
+  expect(attempt).toMatchObject({ status: 'succeeded', rehearsal: { passed: true, accuracy: 1 }, reconciliation: { sourceCount: 150, targetCount: 150, accuracy: 1 } });
+  expect(h.sandbox.state().staging.count).toBe(0);
+  const detail = await request(h.http).get(`${onboarding}/cutovers/1`).expect(200);
+  expect(detail.body).toMatchObject({ cutoverId: `onboarding-${id}:rehearsal:1`, status: 'succeeded' });
+});
+
+it('rolls back a failed cutover, then succeeds on a retry after the fix', async () => {
+  // Through the stages to the go-live readiness gate, approved by its named role.
+  for (const m of ['success-criteria-agreed', 'first-login', 'initial-setup-complete', 'first-value-achieved']) {
+    await request(h.http).post(`${onboarding}/milestones/${m}`).send({ actor: 'csm:ana' }).expect(200);
+  }
+  const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map((criterion) => ({ criterion, met: true }));
+  await request(h.http).post(`${onboarding}/gates/go-live-readiness/approve`).send({ actor: 'lead:kim', role: 'cs-lead', criteria }).expect(200);
+
+  h.sandbox.faults.set({ failStep: { path: '/sso/switch', times: 3, status: 503 } });
+  await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);
+  const failed = await ended(2);
+  expect(failed).toMatchObject({ status: 'rolled-back', rollbackInvoked: true, failure: { step: 'switch-sso' } });
+  const detail = (await request(h.http).get(`${onboarding}/cutovers/2`).expect(200)).body;
+  expect(detail.compensationOrder).toEqual(['switch-sso', 'reconcile', 'migrate-records', 'freeze-legacy-writes']);
+  expect(h.sandbox.state()).toMatchObject({ sso: 'legacy', target: { count: 0 }, legacy: { frozen: false } });
+
+  h.sandbox.faults.set({ failStep: null }); // the fix
+  await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);
+  const retried = await ended(3);
+  expect(retried).toMatchObject({ status: 'succeeded', reconciliation: { accuracy: 1 } });
+  expect(h.sandbox.state()).toMatchObject({ sso: 'target', target: { count: 150 }, legacy: { frozen: true }, cohorts: { pilot: true, everyone: true } });
+
+  // The facts, for dashboards and for the compliance trail.
+  const row = await eventually(async () => {
+    const res = await request(h.http).get('/onboardings').query({ tier: 'high-touch', limit: 500 }).expect(200);
+    const r = res.body.items.find((x: any) => x.id === `onboarding-${id}`);
+    return r?.cutovers?.length === 3 && r.cutovers[2].status === 'succeeded' ? r : undefined;
+  });
+  expect(row.cutovers.map((c: any) => [c.mode, c.status])).toEqual([
+    ['rehearsal', 'succeeded'],
+    ['cutover', 'rolled-back'],
+    ['cutover', 'succeeded'],
+  ]);
+  const audit = await eventually(async () => {
+    const entries = (await request(h.http).get(`${onboarding}/audit`).expect(200)).body.entries;
+    return entries.filter((e: any) => e.action === 'cutover-finished').length === 2 ? entries : undefined;
+  });
+  expect(audit.filter((e: any) => e.action === 'cutover-requested').map((e: any) => e.actor)).toEqual(['impl:lee', 'impl:lee']);
+
+  const noDecision = await request(h.http).post(`${onboarding}/cutovers/3/decision`).send({ decision: 'retry', actor: 'ops:kim' }).expect(409);
+  expect(noDecision.body.error).toBe('NoDecisionPending');
+  await request(h.http).get(`${onboarding}/cutovers/9`).expect(404);
+});
