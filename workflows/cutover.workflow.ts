@@ -3,13 +3,22 @@ import {
   CancellationScope,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { CutoverActivities, CutoverOperationRequest } from '../src/contracts/cutover.contract';
 import { getCutoverStateQuery, operatorDecisionUpdate } from '../src/contracts/cutover.contract';
-import { cutoverFinishedSignal } from '../src/contracts/onboarding.contract';
+import { cutoverFinishedSignal, cutoverStatusSignal } from '../src/contracts/onboarding.contract';
+import { CUTOVER_STATUS } from '../src/contracts/search-attributes';
+
+/**
+ * Added while cutovers ran without it: the status as a search attribute, and the onboarding told
+ * when an operator is needed. Recorded histories from before have neither, so it is patched.
+ */
+const VISIBLE_STATUS_PATCH = 'cutover-visible-status';
 import { CutoverInput, CutoverState, CutoverStepDefinition, OperatorDecision, stepsFor } from '../src/domain/cutover';
 
 /**
@@ -97,7 +106,19 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
     reconciliationThreshold: input.plan.reconciliationThreshold,
     idempotencyKey: `${input.cutoverId}:${s.key}:${direction}${round ? `:${round}` : ''}`,
   });
-  const show = () => setCurrentDetails(`**${state.status}**\n\n${state.steps.map((s) => `- ${s.name}: ${s.status}`).join('\n')}`);
+  let published: string | undefined;
+  const show = () => {
+    setCurrentDetails(`**${state.status}**\n\n${state.steps.map((s) => `- ${s.name}: ${s.status}`).join('\n')}`);
+    if (state.status !== published && patched(VISIBLE_STATUS_PATCH)) {
+      upsertSearchAttributes([{ key: CUTOVER_STATUS, value: state.status }]);
+      published = state.status;
+    }
+  };
+  const tellParent = async (status: 'running' | 'needs-operator') => {
+    if (input.parentWorkflowId && patched(VISIBLE_STATUS_PATCH)) {
+      await getExternalWorkflowHandle(input.parentWorkflowId).signal(cutoverStatusSignal, { cutoverId: input.cutoverId, status }).catch(() => undefined);
+    }
+  };
 
   // Compensations are registered before their step runs: a step can succeed and its reply be lost.
   const toUndo: CutoverStepDefinition[] = [];
@@ -152,11 +173,14 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
           state.status = 'needs-operator';
           state.operatorNeeded = { step: s.key, error: messageOf(err), since: new Date().toISOString() };
           show();
+          await tellParent('needs-operator');
           decision = undefined;
           await condition(() => decision !== undefined);
           const made = decision!;
           state.operatorNeeded = undefined;
           state.status = 'compensating';
+          show();
+          await tellParent('running');
           if (made.decision === 'done-by-hand') {
             current.status = 'compensated-by-operator';
             break;

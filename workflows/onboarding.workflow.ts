@@ -20,6 +20,7 @@ import {
   completeHandoffUpdate,
   completeTaskUpdate,
   cutoverFinishedSignal,
+  cutoverStatusSignal,
   getStateQuery,
   OnboardingView,
   recordMilestoneUpdate,
@@ -122,6 +123,10 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   handle(completeHandoffUpdate, completeHandoff);
   handle(acknowledgeEscalationUpdate, acknowledgeEscalation);
   handle(requestCutoverUpdate, requestCutover);
+  setHandler(cutoverStatusSignal, ({ cutoverId, status }) => {
+    state = cutoverStarted(state, cutoverId, status);
+    publish();
+  });
   setHandler(cutoverFinishedSignal, (outcome) => {
     state = recordCutoverOutcome(state, playbook, outcome, new Date());
     publish();

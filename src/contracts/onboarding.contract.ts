@@ -53,3 +53,6 @@ export const requestCutoverUpdate = defineUpdate<OnboardingView, [RequestCutover
 
 /** Sent by a cutover child to its onboarding when it ends (a signal reaches the latest run, even after continue-as-new). */
 export const cutoverFinishedSignal = defineSignal<[CutoverOutcome]>('cutoverFinished');
+
+/** Sent by a cutover child when it starts or stops waiting for an operator, so the onboarding shows it. */
+export const cutoverStatusSignal = defineSignal<[{ cutoverId: string; status: 'running' | 'needs-operator' }]>('cutoverStatus');

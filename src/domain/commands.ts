@@ -333,7 +333,7 @@ export const requestCutover: Command<RequestCutoverCommand> = {
     if (command.mode !== 'cutover' && command.mode !== 'rehearsal') refuse('InvalidCommand', "mode must be 'cutover' or 'rehearsal'");
     requireOpen(state);
     if (state.status !== 'in-progress') refuse('CutoverNotReady', `the onboarding is ${state.status}`);
-    const open = (state.cutovers ?? []).find((c) => c.status === 'requested' || c.status === 'running');
+    const open = (state.cutovers ?? []).find((c) => ['requested', 'running', 'needs-operator'].includes(c.status));
     if (open) refuse('CutoverInProgress', `${open.mode} attempt ${open.attempt} (${open.cutoverId}) is still ${open.status}`);
     if (command.mode === 'cutover') {
       const problems = cutoverReadinessProblems(state, DEFAULT_CUTOVER_PLAN, now);
@@ -358,11 +358,11 @@ export const requestCutover: Command<RequestCutoverCommand> = {
   },
 };
 
-/** The child workflow started the attempt. */
-export function cutoverStarted(state: OnboardingState, cutoverId: string): OnboardingState {
+/** The child workflow started the attempt, or started or stopped waiting for an operator. */
+export function cutoverStarted(state: OnboardingState, cutoverId: string, status: 'running' | 'needs-operator' = 'running'): OnboardingState {
   return produce(state, (draft) => {
     const c = draft.cutovers?.find((x) => x.cutoverId === cutoverId);
-    if (c && c.status === 'requested') c.status = 'running';
+    if (c && ['requested', 'running', 'needs-operator'].includes(c.status)) c.status = status;
     draft.revision += 1;
   });
 }

@@ -140,7 +140,7 @@ export interface CutoverAttempt {
   requestedBy: string;
   requestedAt: string;
   /** requested: the workflow starts it next; running: started; then its outcome. */
-  status: 'requested' | 'running' | 'succeeded' | 'rolled-back';
+  status: 'requested' | 'running' | 'needs-operator' | 'succeeded' | 'rolled-back';
   endedAt?: string;
   failure?: { step: string; error: string };
   reconciliation?: { sourceCount: number; targetCount: number; accuracy: number };

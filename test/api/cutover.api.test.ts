@@ -92,3 +92,34 @@ it('rolls back a failed cutover, then succeeds on a retry after the fix', async 
   expect(noDecision.body.error).toBe('NoDecisionPending');
   await request(h.http).get(`${onboarding}/cutovers/9`).expect(404);
 });
+
+it('shows a cutover waiting for an operator on the onboarding, and takes the decision through the API', async () => {
+  // Attempt 4 (the previous test left the platform cut over: reset it to the legacy side first).
+  h.sandbox.reset();
+  h.sandbox.seed(Array.from({ length: 50 }, (_, i) => ({ id: `acct-${String(i).padStart(4, '0')}`, kind: 'account' as const, data: { n: i } })));
+  await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'rehearsal', actor: 'impl:lee' }).expect(200);
+  await ended(4);
+  // The pilot cohort fails for good, and so does closing it again: the compensation needs a person.
+  h.sandbox.faults.set({ failStep: [{ path: '/cohorts/pilot/open', status: 503 }, { path: '/cohorts/pilot/close', status: 503 }] });
+  await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);
+  const waiting = await eventually(async () => {
+    const state = (await request(h.http).get(onboarding).expect(200)).body;
+    return state.cutovers.find((c: any) => c.attempt === 5 && c.status === 'needs-operator');
+  }, 90_000);
+  expect(waiting.cutoverId).toBe(`onboarding-${id}:cutover:5`);
+  const row = await eventually(async () => {
+    const res = await request(h.http).get('/onboardings').query({ tier: 'high-touch', limit: 500 }).expect(200);
+    const r = res.body.items.find((x: any) => x.id === `onboarding-${id}`);
+    return r?.cutovers?.[4]?.status === 'needs-operator' ? r : undefined;
+  });
+  expect(row.cutovers[4].mode).toBe('cutover');
+  const detail = (await request(h.http).get(`${onboarding}/cutovers/5`).expect(200)).body;
+  expect(detail.operatorNeeded).toMatchObject({ step: 'open-pilot-cohort' });
+
+  await request(h.http).post(`${onboarding}/cutovers/5/decision`).send({ decision: 'done-by-hand', actor: 'ops:kim', note: 'closed the pilot in the console' }).expect(200);
+  const attempt = await ended(5);
+  expect(attempt).toMatchObject({ status: 'rolled-back', failure: { step: 'open-pilot-cohort' } });
+  const final = (await request(h.http).get(`${onboarding}/cutovers/5`).expect(200)).body;
+  expect(final.steps.find((s: any) => s.key === 'open-pilot-cohort').status).toBe('compensated-by-operator');
+  expect(h.sandbox.state()).toMatchObject({ sso: 'legacy', legacy: { frozen: false }, target: { count: 0 } });
+});

@@ -6,6 +6,7 @@ import { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCutoverActivities } from '../../activities/cutover.activities';
 import { CUTOVER_WORKFLOW_TYPE, getCutoverStateQuery, operatorDecisionUpdate } from '../../src/contracts/cutover.contract';
+import { CUTOVER_STATUS } from '../../src/contracts/search-attributes';
 import { CutoverInput, CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
 import { SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 import { testEnv, workflowBundle } from '../support/test-env';
@@ -123,6 +124,8 @@ it('stops in needs-operator when a compensation keeps failing, and goes on after
 
   const stuck = await waitFor(handle, (s) => s.status === 'needs-operator');
   expect(stuck.operatorNeeded).toMatchObject({ step: 'switch-sso', error: expect.stringContaining('503') });
+  // Operators find it in the Temporal UI with CutoverStatus = "needs-operator".
+  expect((await handle.describe()).typedSearchAttributes.get(CUTOVER_STATUS)).toBe('needs-operator');
   expect(stuck.compensationOrder).toEqual(['open-pilot-cohort', 'enable-feature-flags']);
   expect(sandbox.state().sso).toBe('target');
 
@@ -131,6 +134,7 @@ it('stops in needs-operator when a compensation keeps failing, and goes on after
   await handle.executeUpdate(operatorDecisionUpdate, { args: [{ decision: 'retry', actor: 'ops:kim', note: 'IdP back' }] });
   const result: CutoverState = await handle.result();
   expect(result.status).toBe('rolled-back');
+  expect((await handle.describe()).typedSearchAttributes.get(CUTOVER_STATUS)).toBe('rolled-back');
   expect(result.compensationOrder).toEqual(['open-pilot-cohort', 'enable-feature-flags', 'switch-sso', 'reconcile', 'migrate-records', 'freeze-legacy-writes']);
   expectLegacyAsItWas();
 });
