@@ -21,21 +21,10 @@ import { startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 import { workflowsPath } from '../../worker/create-worker';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';
 import { until, walkJourney } from '../support/journey-driver';
+import { silentOnboardingActivities } from '../support/stub-activities';
 
 // Run from the project root by `npm run histories:record`.
 const OUT = path.resolve(process.cwd(), 'test/histories');
-
-const activities = {
-  async projectOnboarding() {},
-  async appendAudit() {},
-  async deliverMessage() {
-    return { delivered: true };
-  },
-  async assignCsm() {
-    return { id: 'csm-ana', name: 'Ana Lopez', email: 'ana@vendor.example' };
-  },
-  async releaseCsm() {},
-};
 
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
@@ -49,7 +38,7 @@ async function main(): Promise<void> {
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: workflowsPath(),
-      activities: { ...activities, ...createCutoverActivities({ baseUrl: sandbox.url }) },
+      activities: { ...silentOnboardingActivities(), ...createCutoverActivities({ baseUrl: sandbox.url }) },
     });
     await worker.runUntil(async () => {
       const scenarios: Array<[string, OnboardingInput, (h: any) => Promise<void>]> = [

@@ -10,6 +10,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { ONBOARDING_WORKFLOW_TYPE } from '../../src/contracts/onboarding.contract';
 import { onboardingInput } from '../fixtures/onboarding-input';
 import { walkJourney } from '../support/journey-driver';
+import { silentOnboardingActivities } from '../support/stub-activities';
 import { testEnv, workflowBundle } from '../support/test-env';
 
 jest.setTimeout(120_000);
@@ -51,19 +52,8 @@ it('fetches a workflow history from the Temporal server by workflow id', async (
   const connection = await NativeConnection.connect({ address });
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection });
-  const activities = {
-    async projectOnboarding() {},
-    async appendAudit() {},
-    async deliverMessage() {
-      return { delivered: true };
-    },
-    async assignCsm() {
-      return { id: 'csm-ana', name: 'Ana Lopez', email: 'ana@vendor.example' };
-    },
-    async releaseCsm() {},
-  };
   try {
-    const worker = await Worker.create({ connection, taskQueue, workflowBundle: workflowBundle(), activities });
+    const worker = await Worker.create({ connection, taskQueue, workflowBundle: workflowBundle(), activities: silentOnboardingActivities() });
     const input = onboardingInput(`replay-cli-${Math.random().toString(36).slice(2, 8)}`, 'smb');
     await worker.runUntil(async () => {
       const handle = await client.workflow.start(ONBOARDING_WORKFLOW_TYPE, { taskQueue, workflowId: input.onboardingId, args: [input] });
