@@ -5,7 +5,7 @@ import type {
   CutoverOperationRequest,
   CutoverOperationResult,
 } from '../src/contracts/cutover.contract';
-import type { CutoverOperation } from '../src/domain/cutover';
+import type { CutoverOperation, PlatformHealth } from '../src/domain/cutover';
 
 /**
  * The generic HTTP adapter of the cutover steps: each operation is a call (or, for the
@@ -97,6 +97,8 @@ export function createCutoverActivities(opts: CutoverAdapterOptions): CutoverAct
   }
 
   return {
+    readPlatformHealth: () => call<PlatformHealth>({ method: 'GET', path: '/health/metrics' }),
+
     async runCutoverOperation(r: CutoverOperationRequest): Promise<CutoverOperationResult> {
       const target = r.mode === 'rehearsal' ? '/staging/target' : '/target';
       switch (r.operation) {

@@ -7,6 +7,7 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { CutoverActivities, CutoverOperationRequest } from '../src/contracts/cutover.contract';
@@ -19,7 +20,14 @@ import { CUTOVER_STATUS } from '../src/contracts/search-attributes';
  * when an operator is needed. Recorded histories from before have neither, so it is patched.
  */
 const VISIBLE_STATUS_PATCH = 'cutover-visible-status';
-import { CutoverInput, CutoverState, CutoverStepDefinition, OperatorDecision, stepsFor } from '../src/domain/cutover';
+import {
+  CutoverInput,
+  CutoverState,
+  CutoverStepDefinition,
+  healthBreach,
+  OperatorDecision,
+  stepsFor,
+} from '../src/domain/cutover';
 
 /**
  * The cutover saga: runs the plan's steps in order; on a failure, undoes the completed ones in
@@ -120,6 +128,20 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
     }
   };
 
+  /** The blast-radius limit of a rollout stage: a breach fails the step, and the saga rolls back. */
+  const watchHealth = async (s: CutoverStepDefinition) => {
+    const check = s.healthCheck!;
+    for (let i = 0; i < check.checks; i++) {
+      if (i > 0) await sleep(check.intervalMs);
+      const health = await forward.readPlatformHealth();
+      (state.healthChecks ??= []).push({ step: s.key, ...health });
+      const breach = healthBreach(check, health);
+      if (breach) {
+        throw ApplicationFailure.create({ type: 'HealthBreach', message: `${s.name}: ${breach}`, nonRetryable: true });
+      }
+    }
+  };
+
   // Compensations are registered before their step runs: a step can succeed and its reply be lost.
   const toUndo: CutoverStepDefinition[] = [];
   try {
@@ -129,6 +151,7 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
       show();
       const result = await forward.runCutoverOperation(request(s, 'do'));
       if (result.reconciliation) state.reconciliation = result.reconciliation;
+      if (s.healthCheck) await watchHealth(s);
       step(s.key).status = 'done';
     }
     if (input.mode === 'cutover') {

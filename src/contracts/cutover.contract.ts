@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CutoverOperation, CutoverState, OperatorDecision } from '../domain/cutover';
+import type { CutoverOperation, CutoverState, OperatorDecision, PlatformHealth } from '../domain/cutover';
 
 export const CUTOVER_WORKFLOW_TYPE = 'cutoverWorkflow';
 
@@ -30,4 +30,6 @@ export interface CutoverOperationResult {
 /** Runs one cutover operation on the systems being migrated, through an adapter. */
 export interface CutoverActivities {
   runCutoverOperation(request: CutoverOperationRequest): Promise<CutoverOperationResult>;
+  /** The platform's current error rate, authorization and transaction success, ticket volume. */
+  readPlatformHealth(): Promise<PlatformHealth>;
 }

@@ -20,6 +20,24 @@ export const CUTOVER_OPERATIONS = [
 ] as const;
 export type CutoverOperation = (typeof CUTOVER_OPERATIONS)[number];
 
+/**
+ * A blast-radius limit on a rollout stage: after the stage opens, the platform's health is read
+ * `checks` times, `intervalMs` apart; a breach fails the step, and the saga rolls back.
+ */
+export interface HealthCheck {
+  maxErrorRate: number;
+  minTransactionSuccessRate: number;
+  checks: number;
+  intervalMs: number;
+}
+
+export interface PlatformHealth {
+  errorRate: number;
+  authSuccessRate: number;
+  transactionSuccessRate: number;
+  ticketVolume: number;
+}
+
 export interface CutoverStepDefinition {
   key: string;
   name: string;
@@ -27,6 +45,19 @@ export interface CutoverStepDefinition {
   /** What undoes the action; none for a step that changes nothing (a check). */
   compensation?: CutoverOperation;
   params?: Record<string, unknown>;
+  /** For a rollout stage: the health it must keep before the next stage opens. */
+  healthCheck?: HealthCheck;
+}
+
+/** What breaches a health check, in words; undefined when healthy. */
+export function healthBreach(check: HealthCheck, health: PlatformHealth): string | undefined {
+  if (health.errorRate > check.maxErrorRate) {
+    return `error rate ${(health.errorRate * 100).toFixed(1)}% above the ${(check.maxErrorRate * 100).toFixed(1)}% threshold`;
+  }
+  if (health.transactionSuccessRate < check.minTransactionSuccessRate) {
+    return `transaction success ${(health.transactionSuccessRate * 100).toFixed(1)}% below ${(check.minTransactionSuccessRate * 100).toFixed(1)}%`;
+  }
+  return undefined;
 }
 
 export interface CutoverPlan {
@@ -38,6 +69,9 @@ export interface CutoverPlan {
   /** How hard a step and a compensation are retried before the saga rolls back or asks an operator. */
   retry: { initialIntervalMs: number; stepAttempts: number; compensationAttempts: number };
 }
+
+/** Watch each rollout stage for three readings a second apart (a plan for a real go-live watches longer). */
+const ROLLOUT_HEALTH: HealthCheck = { maxErrorRate: 0.02, minTransactionSuccessRate: 0.98, checks: 3, intervalMs: 1000 };
 
 export const DEFAULT_CUTOVER_PLAN: CutoverPlan = {
   steps: [
@@ -52,8 +86,20 @@ export const DEFAULT_CUTOVER_PLAN: CutoverPlan = {
       compensation: 'flags.disable',
       params: { flags: ['new-ledger', 'card-issuing'] },
     },
-    { key: 'open-pilot-cohort', name: 'Open to the pilot cohort', action: 'cohort.open-pilot', compensation: 'cohort.close-pilot' },
-    { key: 'open-to-everyone', name: 'Open to everyone', action: 'cohort.open-everyone', compensation: 'cohort.close-everyone' },
+    {
+      key: 'open-pilot-cohort',
+      name: 'Open to the pilot cohort',
+      action: 'cohort.open-pilot',
+      compensation: 'cohort.close-pilot',
+      healthCheck: ROLLOUT_HEALTH,
+    },
+    {
+      key: 'open-to-everyone',
+      name: 'Open to everyone',
+      action: 'cohort.open-everyone',
+      compensation: 'cohort.close-everyone',
+      healthCheck: ROLLOUT_HEALTH,
+    },
   ],
   reconciliationThreshold: 1,
   batchSize: 100,
@@ -117,6 +163,8 @@ export interface CutoverState {
   /** Reconciliation result: share of source records matched in the target. */
   reconciliation?: { sourceCount: number; targetCount: number; accuracy: number };
   rollbackInvoked: boolean;
+  /** Health readings taken after each rollout stage opened. */
+  healthChecks?: Array<{ step: string } & PlatformHealth>;
   /** For a rehearsal: whether it passed (every step done, reconciliation met the threshold). */
   rehearsal?: { passed: boolean; accuracy?: number };
 }

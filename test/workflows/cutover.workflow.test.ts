@@ -27,7 +27,11 @@ const RECORDS = Array.from({ length: 250 }, (_, i) => ({
   data: { n: i, balance: i * 10 },
 }));
 // Fast retries so failure paths take seconds; production plans keep the defaults.
-const PLAN = { ...DEFAULT_CUTOVER_PLAN, retry: { initialIntervalMs: 50, stepAttempts: 3, compensationAttempts: 3 } };
+const PLAN = {
+  ...DEFAULT_CUTOVER_PLAN,
+  steps: DEFAULT_CUTOVER_PLAN.steps.map((s) => (s.healthCheck ? { ...s, healthCheck: { ...s.healthCheck, intervalMs: 10 } } : s)),
+  retry: { initialIntervalMs: 50, stepAttempts: 3, compensationAttempts: 3 },
+};
 
 beforeAll(async () => {
   sandbox = await startSandboxPlatform({ port: 0 });
@@ -87,6 +91,18 @@ it('cuts over cleanly: every step done, every record on the target once, reconci
   expect(s.sso).toBe('target');
   expect(s.flags).toEqual({ 'new-ledger': true, 'card-issuing': true });
   expect(s.cohorts).toEqual({ pilot: true, everyone: true });
+  // Each rollout stage was watched before the next opened.
+  expect(result.healthChecks!.map((c) => c.step)).toEqual([...Array(3).fill('open-pilot-cohort'), ...Array(3).fill('open-to-everyone')]);
+});
+
+it('rolls back when the pilot cohort breaches the error threshold (blast-radius limit)', async () => {
+  sandbox.faults.set({ metrics: { errorRate: 0.2 } });
+  const result: CutoverState = await (await startCutover()).result();
+  expect(result.status).toBe('rolled-back');
+  expect(result.failure).toEqual({ step: 'open-pilot-cohort', error: 'Open to the pilot cohort: error rate 20.0% above the 2.0% threshold' });
+  expect(result.steps.find((s) => s.key === 'open-to-everyone')!.status).toBe('pending');
+  expect(result.compensationOrder[0]).toBe('open-pilot-cohort');
+  expectLegacyAsItWas();
 });
 
 const FAULT_PATH: Record<string, string> = {
