@@ -11,7 +11,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { CutoverActivities, CutoverOperationRequest } from '../src/contracts/cutover.contract';
-import { getCutoverStateQuery, operatorDecisionUpdate } from '../src/contracts/cutover.contract';
+import { getCutoverStateQuery, operatorDecisionUpdate, signOffStageUpdate } from '../src/contracts/cutover.contract';
 import { cutoverFinishedSignal, cutoverStatusSignal } from '../src/contracts/onboarding.contract';
 import { CUTOVER_STATUS } from '../src/contracts/search-attributes';
 
@@ -26,6 +26,7 @@ import {
   CutoverStepDefinition,
   healthBreach,
   OperatorDecision,
+  StageSignOff,
   stepsFor,
 } from '../src/domain/cutover';
 
@@ -67,6 +68,7 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
     rollbackInvoked: false,
   };
   let decision: OperatorDecision | undefined;
+  let signOff: StageSignOff | undefined;
   const { retry } = input.plan;
   const forward = proxyActivities<CutoverActivities>({
     startToCloseTimeout: '30 minutes',
@@ -98,6 +100,30 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
         }
         if (typeof d.actor !== 'string' || !d.actor) {
           throw ApplicationFailure.create({ type: 'InvalidCommand', message: 'actor must be a non-empty string', nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    signOffStageUpdate,
+    (given) => {
+      signOff = given;
+      (state.signOffs ??= []).push(given);
+      return state;
+    },
+    {
+      // Only the stage that waits, and only by its named owner's role.
+      validator: (given) => {
+        const waiting = state.awaitingSignOff;
+        if (!waiting || given?.step !== waiting.step) {
+          throw ApplicationFailure.create({ type: 'NoSignOffPending', message: `no sign-off pending for step '${given?.step}'`, nonRetryable: true });
+        }
+        if (given.role !== waiting.role) {
+          throw ApplicationFailure.create({ type: 'SignOffNotAllowed', message: `step '${waiting.step}' is signed off by ${waiting.role}, not ${given.role}`, nonRetryable: true });
+        }
+        if (typeof given.actor !== 'string' || !given.actor || typeof given.approve !== 'boolean') {
+          throw ApplicationFailure.create({ type: 'InvalidCommand', message: 'actor and approve (true or false) are required', nonRetryable: true });
         }
       },
     },
@@ -142,6 +168,22 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
     }
   };
 
+  /** A named owner's sign-off of a rollout stage; a refusal rolls back like any failure. */
+  const awaitSignOff = async (s: CutoverStepDefinition) => {
+    signOff = undefined;
+    state.awaitingSignOff = { step: s.key, role: s.signOff!.role };
+    state.status = 'awaiting-sign-off';
+    show();
+    await condition(() => signOff !== undefined);
+    const given = signOff!;
+    state.awaitingSignOff = undefined;
+    state.status = 'running';
+    show();
+    if (!given.approve) {
+      throw ApplicationFailure.create({ type: 'SignOffRefused', message: `${s.name}: sign-off refused by ${given.actor}${given.note ? ` (${given.note})` : ''}`, nonRetryable: true });
+    }
+  };
+
   // Compensations are registered before their step runs: a step can succeed and its reply be lost.
   const toUndo: CutoverStepDefinition[] = [];
   try {
@@ -152,6 +194,7 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
       const result = await forward.runCutoverOperation(request(s, 'do'));
       if (result.reconciliation) state.reconciliation = result.reconciliation;
       if (s.healthCheck) await watchHealth(s);
+      if (s.signOff) await awaitSignOff(s);
       step(s.key).status = 'done';
     }
     if (input.mode === 'cutover') {

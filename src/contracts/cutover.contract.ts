@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CutoverOperation, CutoverState, OperatorDecision, PlatformHealth } from '../domain/cutover';
+import type { CutoverOperation, CutoverState, OperatorDecision, PlatformHealth, StageSignOff } from '../domain/cutover';
 
 export const CUTOVER_WORKFLOW_TYPE = 'cutoverWorkflow';
 
@@ -9,6 +9,7 @@ export function cutoverIdFor(onboardingId: string, mode: 'cutover' | 'rehearsal'
 
 export const getCutoverStateQuery = defineQuery<CutoverState>('getCutoverState');
 export const operatorDecisionUpdate = defineUpdate<CutoverState, [OperatorDecision]>('operatorDecision');
+export const signOffStageUpdate = defineUpdate<CutoverState, [StageSignOff]>('signOffStage');
 
 export interface CutoverOperationRequest {
   cutoverId: string;

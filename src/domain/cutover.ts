@@ -47,6 +47,17 @@ export interface CutoverStepDefinition {
   params?: Record<string, unknown>;
   /** For a rollout stage: the health it must keep before the next stage opens. */
   healthCheck?: HealthCheck;
+  /** For a rollout stage: a named owner must sign it off (after its health check, if any). */
+  signOff?: { role: string };
+}
+
+/** An owner's word on a rollout stage that waits for sign-off. */
+export interface StageSignOff {
+  step: string;
+  actor: string;
+  role: string;
+  approve: boolean;
+  note?: string;
 }
 
 /** What breaches a health check, in words; undefined when healthy. */
@@ -138,7 +149,7 @@ export interface CutoverInput {
 }
 
 export type CutoverStepStatus = 'pending' | 'running' | 'done' | 'failed' | 'compensating' | 'compensated' | 'compensated-by-operator';
-export type CutoverStatus = 'running' | 'compensating' | 'needs-operator' | 'succeeded' | 'rolled-back';
+export type CutoverStatus = 'running' | 'awaiting-sign-off' | 'compensating' | 'needs-operator' | 'succeeded' | 'rolled-back';
 
 export interface CutoverStepState {
   key: string;
@@ -163,6 +174,9 @@ export interface CutoverState {
   /** Reconciliation result: share of source records matched in the target. */
   reconciliation?: { sourceCount: number; targetCount: number; accuracy: number };
   rollbackInvoked: boolean;
+  /** The stage waiting for its owner's sign-off, and the sign-offs given. */
+  awaitingSignOff?: { step: string; role: string };
+  signOffs?: StageSignOff[];
   /** Health readings taken after each rollout stage opened. */
   healthChecks?: Array<{ step: string } & PlatformHealth>;
   /** For a rehearsal: whether it passed (every step done, reconciliation met the threshold). */

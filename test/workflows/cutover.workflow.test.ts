@@ -5,7 +5,12 @@
 import { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createCutoverActivities } from '../../activities/cutover.activities';
-import { CUTOVER_WORKFLOW_TYPE, getCutoverStateQuery, operatorDecisionUpdate } from '../../src/contracts/cutover.contract';
+import {
+  CUTOVER_WORKFLOW_TYPE,
+  getCutoverStateQuery,
+  operatorDecisionUpdate,
+  signOffStageUpdate,
+} from '../../src/contracts/cutover.contract';
 import { CUTOVER_STATUS } from '../../src/contracts/search-attributes';
 import { CutoverInput, CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
 import { SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
@@ -61,9 +66,9 @@ beforeEach(() => {
 });
 
 let attempt = 0;
-async function startCutover(mode: CutoverInput['mode'] = 'cutover'): Promise<WorkflowHandle> {
+async function startCutover(mode: CutoverInput['mode'] = 'cutover', plan = PLAN): Promise<WorkflowHandle> {
   attempt += 1;
-  const input: CutoverInput = { cutoverId: `onboarding-acme:${mode}:${attempt}`, onboardingId: 'onboarding-acme', attempt, mode, plan: PLAN };
+  const input: CutoverInput = { cutoverId: `onboarding-acme:${mode}:${attempt}`, onboardingId: 'onboarding-acme', attempt, mode, plan };
   return client.workflow.start(CUTOVER_WORKFLOW_TYPE, { taskQueue, workflowId: input.cutoverId, args: [input] });
 }
 
@@ -131,6 +136,34 @@ it.each(PLAN.steps.map((s, i) => [s.key, i] as const))(
     expectLegacyAsItWas();
   },
 );
+
+describe('a rollout stage that needs its owner\'s sign-off', () => {
+  const SIGNED = { ...PLAN, steps: PLAN.steps.map((s) => (s.key === 'open-to-everyone' ? { ...s, signOff: { role: 'cs-lead' } } : s)) };
+
+  it('waits for the named role, refuses anyone else, and goes on once signed off', async () => {
+    const handle = await startCutover('cutover', SIGNED);
+    const waiting = await waitFor(handle, (s) => s.status === 'awaiting-sign-off');
+    expect(waiting.awaitingSignOff).toEqual({ step: 'open-to-everyone', role: 'cs-lead' });
+    expect(sandbox.state().cohorts).toEqual({ pilot: true, everyone: true });
+    await expect(
+      handle.executeUpdate(signOffStageUpdate, { args: [{ step: 'open-to-everyone', actor: 'ana', role: 'csm', approve: true }] }),
+    ).rejects.toThrow();
+    await handle.executeUpdate(signOffStageUpdate, { args: [{ step: 'open-to-everyone', actor: 'kim', role: 'cs-lead', approve: true }] });
+    const result: CutoverState = await handle.result();
+    expect(result.status).toBe('succeeded');
+    expect(result.signOffs).toEqual([{ step: 'open-to-everyone', actor: 'kim', role: 'cs-lead', approve: true }]);
+  });
+
+  it('rolls back when the owner refuses', async () => {
+    const handle = await startCutover('cutover', SIGNED);
+    await waitFor(handle, (s) => s.status === 'awaiting-sign-off');
+    await handle.executeUpdate(signOffStageUpdate, { args: [{ step: 'open-to-everyone', actor: 'kim', role: 'cs-lead', approve: false, note: 'tickets spiking' }] });
+    const result: CutoverState = await handle.result();
+    expect(result.status).toBe('rolled-back');
+    expect(result.failure).toEqual({ step: 'open-to-everyone', error: 'Open to everyone: sign-off refused by kim (tickets spiking)' });
+    expectLegacyAsItWas();
+  });
+});
 
 it('stops in needs-operator when a compensation keeps failing, and goes on after an operator decision', async () => {
   sandbox.faults.set({ failStep: { path: '/cohorts/pilot/open', times: PLAN.retry.stepAttempts, status: 503 } });
