@@ -3,10 +3,6 @@ import type { CutoverOperation, CutoverState, OperatorDecision, PlatformHealth, 
 
 export const CUTOVER_WORKFLOW_TYPE = 'cutoverWorkflow';
 
-export function cutoverIdFor(onboardingId: string, mode: 'cutover' | 'rehearsal', attempt: number): string {
-  return `${onboardingId}:${mode}:${attempt}`;
-}
-
 export const getCutoverStateQuery = defineQuery<CutoverState>('getCutoverState');
 export const operatorDecisionUpdate = defineUpdate<CutoverState, [OperatorDecision]>('operatorDecision');
 export const signOffStageUpdate = defineUpdate<CutoverState, [StageSignOff]>('signOffStage');

@@ -1,4 +1,4 @@
-import { CutoverMode, CutoverOutcome, DEFAULT_CUTOVER_PLAN } from './cutover';
+import { CutoverMode, CutoverOutcome, cutoverIdFor, DEFAULT_CUTOVER_PLAN } from './cutover';
 import { cutoverReadinessProblems } from './cutover-readiness';
 import type { Handoff } from './handoff';
 import { missingHandoffFields } from './handoff';
@@ -349,7 +349,7 @@ export const requestCutover: Command<RequestCutoverCommand> = {
       (draft, at) => {
         const cutovers = (draft.cutovers ??= []);
         const attempt = cutovers.length + 1;
-        const cutoverId = `${draft.onboardingId}:${command.mode}:${attempt}`;
+        const cutoverId = cutoverIdFor(draft.onboardingId, command.mode, attempt);
         cutovers.push({ attempt, mode: command.mode, cutoverId, requestedBy: command.actor, requestedAt: at, status: 'requested' });
         audit(draft, at, command.actor, `${command.mode}-requested`, { cutoverId, attempt });
       },

@@ -137,6 +137,11 @@ export function stepsFor(plan: CutoverPlan, mode: CutoverMode): CutoverStepDefin
   return mode === 'rehearsal' ? plan.steps.filter((s) => REHEARSED_OPERATIONS.includes(s.action)) : plan.steps;
 }
 
+/** One workflow per attempt: `<onboarding id>:<mode>:<attempt>`. */
+export function cutoverIdFor(onboardingId: string, mode: CutoverMode, attempt: number): string {
+  return `${onboardingId}:${mode}:${attempt}`;
+}
+
 export interface CutoverInput {
   cutoverId: string;
   onboardingId: string;

@@ -51,10 +51,6 @@ export function complexityRank(complexity: Complexity): number {
   return COMPLEXITIES.indexOf(complexity);
 }
 
-export function isComplexity(value: unknown): value is Complexity {
-  return typeof value === 'string' && (COMPLEXITIES as readonly string[]).includes(value);
-}
-
 /** The first entry whose ARR or complexity threshold the account reaches. */
 export function segmentFor(rule: SegmentationRule, account: AccountMeasures): Segment {
   const match = rule.segments.find(
