@@ -6,7 +6,7 @@ const COLUMNS = [
   'id', 'account_id', 'account_name', 'segment', 'tier', 'playbook_version', 'status', 'stage',
   'stage_entered_at', 'closed_won_at', 'first_value_at', 'completed_at', 'milestones', 'stage_history',
   'handoff_missing', 'csm_id', 'waiting_on', 'waiting_since', 'at_risk', 'at_risk_reasons', 'stalled_since',
-  'tasks', 'gates', 'risks', 'escalations', 'cutovers', 'started_at', 'revision',
+  'tasks', 'gates', 'risks', 'escalations', 'cutovers', 'hypercare', 'started_at', 'revision',
 ];
 
 /**
@@ -25,7 +25,8 @@ export function createReadModelActivities(dataSource: DataSource): ReadModelActi
         JSON.stringify(state.milestones), JSON.stringify(state.stageHistory), JSON.stringify(state.handoffMissing),
         state.csm?.id ?? null, waitingOn.kind, waitingOn.since, atRiskReasons.length > 0, JSON.stringify(atRiskReasons),
         state.stalledSince ?? null, JSON.stringify(state.tasks), JSON.stringify(state.gates), JSON.stringify(state.risks),
-        JSON.stringify(state.escalations), JSON.stringify(state.cutovers ?? []), state.startedAt, state.revision,
+        JSON.stringify(state.escalations), JSON.stringify(state.cutovers ?? []),
+        state.hypercare ? JSON.stringify(state.hypercare) : null, state.startedAt, state.revision,
       ];
       const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
       const updates = COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = EXCLUDED.${c}`).join(', ');

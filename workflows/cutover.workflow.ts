@@ -50,6 +50,8 @@ export async function cutoverWorkflow(input: CutoverInput): Promise<CutoverState
         reconciliation: state.reconciliation,
         rehearsal: state.rehearsal,
         rollbackInvoked: state.rollbackInvoked,
+        signOffs: state.signOffs,
+        operatorDecisions: state.operatorDecisions,
       }),
     ).catch(() => undefined);
   }
@@ -88,6 +90,7 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
     operatorDecisionUpdate,
     (d) => {
       decision = d;
+      (state.operatorDecisions ??= []).push({ ...d, step: state.operatorNeeded!.step, at: new Date().toISOString() });
       return state;
     },
     {

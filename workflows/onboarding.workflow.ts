@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setCurrentDetails,
   startChild,
@@ -13,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { CsmAssignmentActivities } from '../src/contracts/csm-assignment.contract';
+import type { CutoverActivities } from '../src/contracts/cutover.contract';
 import type { NotificationActivities } from '../src/contracts/notification.contract';
 import {
   acknowledgeEscalationUpdate,
@@ -44,7 +46,7 @@ import {
   requestCutover,
   resolveRisk,
 } from '../src/domain/commands';
-import { DEFAULT_CUTOVER_PLAN } from '../src/domain/cutover';
+import { hypercareReadingDue, recordHypercareReading, recordMissedHypercareReading } from '../src/domain/hypercare';
 import { cutoverWorkflow } from './cutover.workflow';
 import { messageFor, renderMessage } from '../src/domain/messages';
 import { atRiskReasons, Notice, OnboardingInput, OnboardingState, startOnboarding, timeToValueDays } from '../src/domain/onboarding';
@@ -64,6 +66,18 @@ const roster = proxyActivities<CsmAssignmentActivities>({
   // Nobody with capacity is a normal state that can last hours: retry slowly, forever.
   retry: { initialInterval: '10 seconds', maximumInterval: '1 hour' },
 });
+
+const platform = proxyActivities<Pick<CutoverActivities, 'readPlatformHealth'>>({
+  startToCloseTimeout: '30 seconds',
+  // A hypercare reading the platform cannot give after a few tries is recorded as missed.
+  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+/**
+ * Added while onboardings ran without it: a successful cutover starts hypercare. Histories
+ * recorded before carry no marker, so their replays leave hypercare out.
+ */
+const HYPERCARE_PATCH = 'hypercare-after-cutover';
 
 /**
  * One customer onboarding, interpreting the playbook it was started with. Temporal holds the
@@ -111,7 +125,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         return viewOf(state, playbook);
       },
       // Synchronous on purpose: an async validator's rejection is never seen.
-      { validator: (c: C) => asFailure(() => command.check(state, c, new Date())) },
+      { validator: (c: C) => asFailure(() => command.check(state, c, new Date(), playbook)) },
     );
 
   setHandler(getStateQuery, () => viewOf(state, playbook));
@@ -128,7 +142,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     publish();
   });
   setHandler(cutoverFinishedSignal, (outcome) => {
-    state = recordCutoverOutcome(state, playbook, outcome, new Date());
+    const hypercare = outcome.mode === 'cutover' && outcome.status === 'succeeded' && patched(HYPERCARE_PATCH);
+    state = recordCutoverOutcome(state, playbook, outcome, new Date(), hypercare);
     publish();
   });
 
@@ -141,13 +156,23 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       const csm = await roster.assignCsm({ onboardingId: state.onboardingId, tier: state.tier });
       state = assignCsm(state, playbook, csm, new Date());
     }
+    const hypercarePlan = playbook.cutoverPlan?.hypercare;
+    if (hypercarePlan && hypercareReadingDue(state, new Date())) {
+      try {
+        const health = await platform.readPlatformHealth();
+        state = recordHypercareReading(state, hypercarePlan, health, new Date());
+      } catch (err) {
+        state = recordMissedHypercareReading(state, hypercarePlan, String((err as Error)?.cause ?? err), new Date());
+      }
+    }
     for (const c of state.cutovers ?? []) {
       if (c.status !== 'requested') continue;
       // A child, so the UI shows it under its onboarding; abandoned on close, so a
       // continue-as-new of the onboarding never cancels a cutover half-way.
       await startChild(cutoverWorkflow, {
         workflowId: c.cutoverId,
-        args: [{ cutoverId: c.cutoverId, onboardingId: state.onboardingId, parentWorkflowId: workflowInfo().workflowId, attempt: c.attempt, mode: c.mode, plan: DEFAULT_CUTOVER_PLAN }],
+        // The plan of the playbook this onboarding started with (requestCutover refuses without one).
+        args: [{ cutoverId: c.cutoverId, onboardingId: state.onboardingId, parentWorkflowId: workflowInfo().workflowId, attempt: c.attempt, mode: c.mode, plan: playbook.cutoverPlan! }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
       state = cutoverStarted(state, c.cutoverId);

@@ -19,6 +19,7 @@ import {
   OperatorDecisionDto,
   RecordRiskDto,
   RequestCutoverDto,
+  StageSignOffDto,
   ResolveRiskDto,
 } from './dto/journey-commands.dto';
 import { ListOnboardingsQuery } from './dto/list-onboardings.query';
@@ -172,6 +173,15 @@ export class OnboardingsController {
   @ApiResponse({ status: 409, description: 'No decision pending' })
   decideCutover(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number, @Body() body: OperatorDecisionDto) {
     return this.onboardings.decideCutover(id, attempt, body);
+  }
+
+  @Post(':id/cutovers/:attempt/sign-off')
+  @HttpCode(200)
+  @ApiOperation({ summary: "A named owner's sign-off of the rollout stage the cutover waits on; a refusal rolls the cutover back" })
+  @ApiResponse({ status: 403, description: "Not the step's named role" })
+  @ApiResponse({ status: 409, description: 'No sign-off pending for that step' })
+  signOffCutoverStage(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number, @Body() body: StageSignOffDto) {
+    return this.onboardings.signOffCutoverStage(id, attempt, body);
   }
 
   @Get(':id/audit')

@@ -9,9 +9,9 @@ import {
   onboardingIdForAccount,
   OnboardingView,
 } from '../../src/contracts/onboarding.contract';
-import { getCutoverStateQuery, operatorDecisionUpdate } from '../../src/contracts/cutover.contract';
+import { getCutoverStateQuery, operatorDecisionUpdate, signOffStageUpdate } from '../../src/contracts/cutover.contract';
 import { ACCOUNT_ID, STAGE, STATUS, TIER } from '../../src/contracts/search-attributes';
-import type { CutoverState, OperatorDecision } from '../../src/domain/cutover';
+import type { CutoverState, OperatorDecision, StageSignOff } from '../../src/domain/cutover';
 import { OnboardingInput, startOnboarding } from '../../src/domain/onboarding';
 import type { Segment } from '../../src/domain/segment';
 import { segmentFor, tierFor } from '../../src/domain/segmentation';
@@ -163,13 +163,25 @@ export class OnboardingsService {
   /** An operator's decision about a compensation that keeps failing. */
   async decideCutover(onboardingId: string, attempt: number, decision: OperatorDecision): Promise<CutoverState> {
     const current = await this.cutover(onboardingId, attempt);
-    const { cutoverId } = current;
     // An ended cutover takes no update at all; say why in the same words as a running one.
     if (current.status !== 'needs-operator') {
-      throw new ConflictException({ statusCode: 409, error: 'NoDecisionPending', message: `cutover ${cutoverId} is ${current.status}: no decision pending` });
+      throw new ConflictException({ statusCode: 409, error: 'NoDecisionPending', message: `cutover ${current.cutoverId} is ${current.status}: no decision pending` });
     }
+    return this.updateCutover(current.cutoverId, operatorDecisionUpdate, decision);
+  }
+
+  /** A named owner's sign-off (or refusal) of the rollout stage the cutover waits on. */
+  async signOffCutoverStage(onboardingId: string, attempt: number, signOff: StageSignOff): Promise<CutoverState> {
+    const current = await this.cutover(onboardingId, attempt);
+    if (current.status !== 'awaiting-sign-off') {
+      throw new ConflictException({ statusCode: 409, error: 'NoSignOffPending', message: `cutover ${current.cutoverId} is ${current.status}: no sign-off pending` });
+    }
+    return this.updateCutover(current.cutoverId, signOffStageUpdate, signOff);
+  }
+
+  private async updateCutover<A>(cutoverId: string, update: UpdateDefinition<CutoverState, [A]>, arg: A): Promise<CutoverState> {
     try {
-      return await this.temporal.workflow.getHandle(cutoverId).executeUpdate(operatorDecisionUpdate, { args: [decision] });
+      return await this.temporal.workflow.getHandle(cutoverId).executeUpdate(update, { args: [arg] });
     } catch (err) {
       throw toHttpError(err, cutoverId);
     }

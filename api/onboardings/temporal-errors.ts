@@ -3,14 +3,19 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { HTTP_STATUS_BY_VIOLATION } from '../../src/contracts/onboarding-errors';
 
+/** Refusals of the cutover workflow's own updates. */
+const CUTOVER_STATUS: Record<string, number> = {
+  NoDecisionPending: 409,
+  NoSignOffPending: 409,
+  SignOffNotAllowed: 403,
+  InvalidCommand: 400,
+};
+
 /**
  * Turns what Temporal answers into the HTTP error a caller can act on. A refused command
  * arrives as an ApplicationFailure whose type is a rule-violation code; anything unexpected is
  * rethrown and becomes a 500.
  */
-/** Refusals of the cutover workflow's own updates. */
-const CUTOVER_STATUS: Record<string, number> = { NoDecisionPending: 409, InvalidCommand: 400 };
-
 export function toHttpError(err: unknown, onboardingId: string): unknown {
   if (err instanceof WorkflowNotFoundError) {
     return new NotFoundException(`onboarding ${onboardingId} not found`);

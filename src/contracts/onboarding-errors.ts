@@ -24,5 +24,8 @@ export const HTTP_STATUS_BY_VIOLATION: Record<RuleViolationCode, number> = {
   HandoffAlreadyComplete: 409,
   CutoverNotReady: 409,
   CutoverInProgress: 409,
+  NoCutoverPlan: 409,
+  CutoverAlreadyDone: 409,
+  HypercareNotOver: 409,
   GateCriteriaNotMet: 422,
 };

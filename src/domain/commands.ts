@@ -1,7 +1,8 @@
-import { CutoverMode, CutoverOutcome, cutoverIdFor, DEFAULT_CUTOVER_PLAN } from './cutover';
+import { CutoverMode, CutoverOutcome, cutoverIdFor } from './cutover';
 import { cutoverReadinessProblems } from './cutover-readiness';
 import type { Handoff } from './handoff';
 import { missingHandoffFields } from './handoff';
+import { hypercareAcceptanceProblem, startHypercare } from './hypercare';
 import {
   audit,
   CriterionResult,
@@ -22,7 +23,7 @@ import { markProgress, settle } from './progress';
  * command never reaches history) and an `apply` that returns the new state.
  */
 export interface Command<C> {
-  check(state: OnboardingState, command: C, now: Date): void;
+  check(state: OnboardingState, command: C, now: Date, playbook: Playbook): void;
   apply(state: OnboardingState, playbook: Playbook, command: C, now: Date): OnboardingState;
 }
 
@@ -130,7 +131,7 @@ export const recordMilestone: Command<RecordMilestoneCommand> = {
     }
   },
   apply(state, playbook, command, now) {
-    this.check(state, command, now);
+    this.check(state, command, now, playbook);
     return accepted(state, playbook, now, (draft, at) => {
       const m = draft.milestones.find((x) => x.key === command.milestone)!;
       m.achievedAt = command.achievedAt ? new Date(command.achievedAt).toISOString() : at;
@@ -169,7 +170,7 @@ export const completeTask: Command<CompleteTaskCommand> = {
     }
   },
   apply(state, playbook, command, now) {
-    this.check(state, command, now);
+    this.check(state, command, now, playbook);
     return accepted(state, playbook, now, (draft, at) => {
       const t = draft.tasks.find((x) => x.key === command.task)!;
       t.status = 'done';
@@ -197,9 +198,11 @@ export const approveGate: Command<ApproveGateCommand> = {
     const results = Array.isArray(command.criteria) ? command.criteria : [];
     const unmet = gate.acceptanceCriteria.filter((c) => !results.some((r) => r.criterion === c && r.met === true));
     if (unmet.length) refuse('GateCriteriaNotMet', `gate '${gate.key}' has acceptance criteria not met: ${unmet.join('; ')}`);
+    const hypercare = hypercareAcceptanceProblem(state, gate.key);
+    if (hypercare) refuse('HypercareNotOver', `gate '${gate.key}' accepts BAU after hypercare: ${hypercare}`);
   },
   apply(state, playbook, command, now) {
-    this.check(state, command, now);
+    this.check(state, command, now, playbook);
     return accepted(state, playbook, now, (draft, at) => {
       const g = draft.gates.find((x) => x.key === command.gate)!;
       g.approvedAt = at;
@@ -207,6 +210,11 @@ export const approveGate: Command<ApproveGateCommand> = {
       g.approverRole = command.role;
       g.criteria = command.criteria;
       audit(draft, at, command.actor, 'gate-approved', { gate: g.key, role: command.role, criteria: command.criteria });
+      const h = draft.hypercare;
+      if (h && h.acceptanceGate === g.key) {
+        Object.assign(h, { status: 'accepted', acceptedAt: at, acceptedBy: command.actor });
+        audit(draft, at, command.actor, 'bau-accepted', { cutoverId: h.cutoverId, role: command.role, breaches: h.breaches.length });
+      }
     });
   },
 };
@@ -227,7 +235,7 @@ export const recordRisk: Command<RecordRiskCommand> = {
     if (typeof command.blocker !== 'boolean') refuse('InvalidRisk', 'blocker must be true or false');
   },
   apply(state, playbook, command, now) {
-    this.check(state, command, now);
+    this.check(state, command, now, playbook);
     return accepted(
       state,
       playbook,
@@ -263,7 +271,7 @@ export const resolveRisk: Command<ResolveRiskCommand> = {
     if (risk.status === 'resolved') refuse('RiskAlreadyResolved', `risk '${risk.id}' was already resolved at ${risk.resolvedAt}`);
   },
   apply(state, playbook, command, now) {
-    this.check(state, command, now);
+    this.check(state, command, now, playbook);
     return accepted(state, playbook, now, (draft, at) => {
       const r = draft.risks.find((x) => x.id === command.riskId)!;
       r.status = 'resolved';
@@ -282,7 +290,7 @@ export const completeHandoff: Command<CompleteHandoffCommand> = {
     if (state.status !== 'handoff-incomplete') refuse('HandoffAlreadyComplete', `the handoff of ${state.onboardingId} is already complete`);
   },
   apply(state, playbook, command, now) {
-    this.check(state, command, now);
+    this.check(state, command, now, playbook);
     return accepted(state, playbook, now, (draft, at) => {
       draft.handoff = { ...draft.handoff, ...command.handoff };
       draft.handoffMissing = missingHandoffFields(draft.handoff);
@@ -307,7 +315,7 @@ export const acknowledgeEscalation: Command<AcknowledgeEscalationCommand> = {
     if (e.acknowledgedAt) refuse('EscalationAlreadyAcknowledged', `escalation '${e.id}' was acknowledged at ${e.acknowledgedAt} by ${e.acknowledgedBy}`);
   },
   apply(state, playbook, command, now) {
-    this.check(state, command, now);
+    this.check(state, command, now, playbook);
     return accepted(
       state,
       playbook,
@@ -328,20 +336,24 @@ export const acknowledgeEscalation: Command<AcknowledgeEscalationCommand> = {
  * the readiness gate; one attempt runs at a time; a retry after a fix is simply the next attempt.
  */
 export const requestCutover: Command<RequestCutoverCommand> = {
-  check(state, command, now) {
+  check(state, command, now, playbook) {
     requireText(command?.actor, 'actor');
     if (command.mode !== 'cutover' && command.mode !== 'rehearsal') refuse('InvalidCommand', "mode must be 'cutover' or 'rehearsal'");
     requireOpen(state);
     if (state.status !== 'in-progress') refuse('CutoverNotReady', `the onboarding is ${state.status}`);
+    const plan = playbook.cutoverPlan;
+    if (!plan) refuse('NoCutoverPlan', `the ${playbook.tier} playbook (version ${playbook.version}) has no cutover plan`);
+    const done = (state.cutovers ?? []).find((c) => c.mode === 'cutover' && c.status === 'succeeded');
+    if (done) refuse('CutoverAlreadyDone', `cutover attempt ${done.attempt} (${done.cutoverId}) already succeeded at ${done.endedAt}`);
     const open = (state.cutovers ?? []).find((c) => ['requested', 'running', 'needs-operator'].includes(c.status));
     if (open) refuse('CutoverInProgress', `${open.mode} attempt ${open.attempt} (${open.cutoverId}) is still ${open.status}`);
     if (command.mode === 'cutover') {
-      const problems = cutoverReadinessProblems(state, DEFAULT_CUTOVER_PLAN, now);
+      const problems = cutoverReadinessProblems(state, plan, now);
       if (problems.length) refuse('CutoverNotReady', `not ready for cutover: ${problems.join('; ')}`);
     }
   },
   apply(state, playbook, command, now) {
-    this.check(state, command, now);
+    this.check(state, command, now, playbook);
     return accepted(
       state,
       playbook,
@@ -367,8 +379,12 @@ export function cutoverStarted(state: OnboardingState, cutoverId: string, status
   });
 }
 
-/** The child's outcome: the facts of the attempt (dashboards read them from the read model). */
-export function recordCutoverOutcome(state: OnboardingState, playbook: Playbook, outcome: CutoverOutcome, now: Date): OnboardingState {
+/**
+ * The child's outcome: the facts of the attempt (dashboards read them from the read model). A
+ * successful cutover starts the plan's hypercare, unless `hypercare` is false: onboardings whose
+ * recorded history predates hypercare must replay without it.
+ */
+export function recordCutoverOutcome(state: OnboardingState, playbook: Playbook, outcome: CutoverOutcome, now: Date, hypercare = true): OnboardingState {
   return accepted(
     state,
     playbook,
@@ -384,7 +400,14 @@ export function recordCutoverOutcome(state: OnboardingState, playbook: Playbook,
         rehearsal: outcome.rehearsal,
         rollbackInvoked: outcome.rollbackInvoked,
       });
-      audit(draft, at, 'system', `${outcome.mode}-finished`, { ...outcome });
+      const { signOffs, operatorDecisions, ...facts } = outcome;
+      for (const s of signOffs ?? []) audit(draft, at, s.actor, 'cutover-stage-signed-off', { cutoverId: outcome.cutoverId, ...s });
+      for (const d of operatorDecisions ?? []) audit(draft, at, d.actor, 'cutover-operator-decision', { cutoverId: outcome.cutoverId, ...d });
+      audit(draft, at, 'system', `${outcome.mode}-finished`, { ...facts });
+      const plan = playbook.cutoverPlan?.hypercare;
+      if (hypercare && plan && outcome.mode === 'cutover' && outcome.status === 'succeeded' && !draft.hypercare) {
+        startHypercare(draft, plan, outcome.cutoverId, at);
+      }
     },
     outcome.status === 'succeeded',
   );

@@ -1,4 +1,4 @@
-import { CUTOVER_READINESS, CutoverPlan } from './cutover';
+import type { CutoverPlan } from './cutover';
 import { DAY_MS, OnboardingState } from './onboarding';
 
 /**
@@ -8,17 +8,18 @@ import { DAY_MS, OnboardingState } from './onboarding';
  */
 export function cutoverReadinessProblems(state: OnboardingState, plan: CutoverPlan, now: Date): string[] {
   const problems: string[] = [];
-  const gate = state.gates.find((g) => g.key === CUTOVER_READINESS.gate);
-  if (!gate) problems.push(`the playbook has no '${CUTOVER_READINESS.gate}' gate`);
+  const { readiness } = plan;
+  const gate = state.gates.find((g) => g.key === readiness.gate);
+  if (!gate) problems.push(`the playbook has no '${readiness.gate}' gate`);
   else if (!gate.approvedAt) problems.push(`gate '${gate.key}' is not approved (approver: ${gate.approverRoles.join(' or ')})`);
   for (const risk of state.risks) {
     if (risk.status === 'open' && risk.blocker) problems.push(`open blocker ${risk.id}: ${risk.description} (owner ${risk.owner})`);
   }
-  const since = now.getTime() - CUTOVER_READINESS.rehearsalMaxAgeDays * DAY_MS;
+  const since = now.getTime() - readiness.rehearsalMaxAgeDays * DAY_MS;
   const rehearsal = (state.cutovers ?? [])
     .filter((c) => c.mode === 'rehearsal' && c.rehearsal?.passed && c.endedAt && Date.parse(c.endedAt) >= since)
     .at(-1);
-  if (!rehearsal) problems.push(`no rehearsal passed in the last ${CUTOVER_READINESS.rehearsalMaxAgeDays} days`);
+  if (!rehearsal) problems.push(`no rehearsal passed in the last ${readiness.rehearsalMaxAgeDays} days`);
   else if ((rehearsal.reconciliation?.accuracy ?? rehearsal.rehearsal?.accuracy ?? 0) < plan.reconciliationThreshold) {
     problems.push(`the last rehearsal reconciled below ${plan.reconciliationThreshold * 100}%`);
   }

@@ -1,3 +1,5 @@
+import type { Role } from './playbook';
+
 /**
  * Cutover: the switch from the customer's old platform to ours, as a controlled, reversible
  * operation (seed 002). A plan is data: ordered steps, each with an operation on the systems
@@ -19,6 +21,9 @@ export const CUTOVER_OPERATIONS = [
   'cohort.close-everyone',
 ] as const;
 export type CutoverOperation = (typeof CUTOVER_OPERATIONS)[number];
+
+/** Operations that only look (nothing to undo): the one kind of step a plan may leave without compensation. */
+export const CHECK_OPERATIONS: readonly CutoverOperation[] = ['records.reconcile'];
 
 /**
  * A blast-radius limit on a rollout stage: after the stage opens, the platform's health is read
@@ -48,7 +53,7 @@ export interface CutoverStepDefinition {
   /** For a rollout stage: the health it must keep before the next stage opens. */
   healthCheck?: HealthCheck;
   /** For a rollout stage: a named owner must sign it off (after its health check, if any). */
-  signOff?: { role: string };
+  signOff?: { role: Role };
 }
 
 /** An owner's word on a rollout stage that waits for sign-off. */
@@ -71,6 +76,56 @@ export function healthBreach(check: HealthCheck, health: PlatformHealth): string
   return undefined;
 }
 
+/**
+ * The watched period after a successful cutover (seed 002's hypercare): the platform's health is
+ * read every `readEveryHours` for `days`; a breach of a threshold escalates on the playbook's
+ * ladder until it clears; at the end a named owner accepts BAU through the acceptance gate.
+ */
+export interface HypercarePlan {
+  /** How long the watch lasts (tier default: 4 weeks). */
+  days: number;
+  readEveryHours: number;
+  thresholds: HypercareThresholds;
+  /** The escalation ladder (a key of the playbook's ladders) a breach walks. */
+  escalation: string;
+  /** The playbook gate by which a named owner accepts BAU; refused while the watch goes on. */
+  acceptanceGate: string;
+}
+
+export interface HypercareThresholds {
+  maxErrorRate: number;
+  minAuthSuccessRate: number;
+  minTransactionSuccessRate: number;
+  /** Support tickets per reading above which the customer is struggling. */
+  maxTicketVolume: number;
+}
+
+export const HYPERCARE_METRICS = ['error-rate', 'auth-success', 'transaction-success', 'ticket-volume'] as const;
+export type HypercareMetric = (typeof HYPERCARE_METRICS)[number];
+
+/** Every threshold a reading breaches, in words; empty when healthy. */
+export function hypercareBreaches(t: HypercareThresholds, h: PlatformHealth): Array<{ metric: HypercareMetric; detail: string }> {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const found: Array<{ metric: HypercareMetric; detail: string }> = [];
+  if (h.errorRate > t.maxErrorRate) found.push({ metric: 'error-rate', detail: `error rate ${pct(h.errorRate)} above ${pct(t.maxErrorRate)}` });
+  if (h.authSuccessRate < t.minAuthSuccessRate) {
+    found.push({ metric: 'auth-success', detail: `authorization success ${pct(h.authSuccessRate)} below ${pct(t.minAuthSuccessRate)}` });
+  }
+  if (h.transactionSuccessRate < t.minTransactionSuccessRate) {
+    found.push({ metric: 'transaction-success', detail: `transaction success ${pct(h.transactionSuccessRate)} below ${pct(t.minTransactionSuccessRate)}` });
+  }
+  if (h.ticketVolume > t.maxTicketVolume) found.push({ metric: 'ticket-volume', detail: `${h.ticketVolume} tickets, above ${t.maxTicketVolume}` });
+  return found;
+}
+
+/** What must hold before a cutover may start (seed 002's readiness gate). */
+export interface CutoverReadiness {
+  /** The playbook gate whose named owners approve go-live. */
+  gate: string;
+  /** A rehearsal must have passed this recently. */
+  rehearsalMaxAgeDays: number;
+}
+
 export interface CutoverPlan {
   steps: CutoverStepDefinition[];
   /** Reconciliation must match at least this share of source records (0-1). */
@@ -79,6 +134,9 @@ export interface CutoverPlan {
   batchSize: number;
   /** How hard a step and a compensation are retried before the saga rolls back or asks an operator. */
   retry: { initialIntervalMs: number; stepAttempts: number; compensationAttempts: number };
+  readiness: CutoverReadiness;
+  /** After a successful cutover; none means BAU follows the cutover directly. */
+  hypercare?: HypercarePlan;
 }
 
 /** Watch each rollout stage for three readings a second apart (a plan for a real go-live watches longer). */
@@ -115,17 +173,10 @@ export const DEFAULT_CUTOVER_PLAN: CutoverPlan = {
   reconciliationThreshold: 1,
   batchSize: 100,
   retry: { initialIntervalMs: 1000, stepAttempts: 3, compensationAttempts: 5 },
+  readiness: { gate: 'go-live-readiness', rehearsalMaxAgeDays: 14 },
 };
 
 export type CutoverMode = 'cutover' | 'rehearsal';
-
-/** What must hold before a cutover may start (seed 002's readiness gate). */
-export const CUTOVER_READINESS = {
-  /** The gate whose named owners approve go-live. */
-  gate: 'go-live-readiness',
-  /** A rehearsal must have passed this recently. */
-  rehearsalMaxAgeDays: 14,
-};
 
 /**
  * A rehearsal is a dry run against the staging target: only the data steps (migrate, reconcile)
@@ -182,6 +233,8 @@ export interface CutoverState {
   /** The stage waiting for its owner's sign-off, and the sign-offs given. */
   awaitingSignOff?: { step: string; role: string };
   signOffs?: StageSignOff[];
+  /** What operators decided about compensations that kept failing, oldest first. */
+  operatorDecisions?: Array<OperatorDecision & { step: string; at: string }>;
   /** Health readings taken after each rollout stage opened. */
   healthChecks?: Array<{ step: string } & PlatformHealth>;
   /** For a rehearsal: whether it passed (every step done, reconciliation met the threshold). */
@@ -206,4 +259,7 @@ export interface CutoverOutcome {
   reconciliation?: { sourceCount: number; targetCount: number; accuracy: number };
   rehearsal?: { passed: boolean; accuracy?: number };
   rollbackInvoked: boolean;
+  /** Who signed rollout stages off, and who decided about failing compensations: the audit's people. */
+  signOffs?: StageSignOff[];
+  operatorDecisions?: CutoverState['operatorDecisions'];
 }

@@ -9,6 +9,7 @@ import type {
   TaskDefinition,
 } from './playbook';
 import type { Tier } from './segment';
+import { CutoverPlan, DEFAULT_CUTOVER_PLAN } from './cutover';
 
 /**
  * Version 1 of each tier's playbook, from the seeds: high-touch (enterprise, fintech) follows the
@@ -163,6 +164,22 @@ const highTouchGates: GateDefinition[] = [
   },
 ];
 
+/**
+ * The fintech cutover (seed 002): the default saga, then four weeks of hypercare read every six
+ * hours against the go-live thresholds; a breach walks the standard ladder, and cs-ops accepts
+ * BAU through the `bau-acceptance` gate when the watch ends.
+ */
+const fintechCutoverPlan: CutoverPlan = {
+  ...DEFAULT_CUTOVER_PLAN,
+  hypercare: {
+    days: 28,
+    readEveryHours: 6,
+    thresholds: { maxErrorRate: 0.02, minAuthSuccessRate: 0.98, minTransactionSuccessRate: 0.98, maxTicketVolume: 25 },
+    escalation: 'standard',
+    acceptanceGate: 'bau-acceptance',
+  },
+};
+
 const fintechHighTouch: Playbook = {
   tier: 'high-touch',
   version: 1,
@@ -203,10 +220,17 @@ const fintechHighTouch: Playbook = {
       subject: '{{account.name}}: {{milestone.name}} achieved',
       body: 'Congratulations, {{account.name}} reached "{{milestone.name}}". {{csm.name}} will walk you through the next phase.',
     },
+    {
+      event: 'hypercare-ended',
+      to: ['csm'],
+      subject: 'Hypercare of {{account.name}} has ended: BAU acceptance is due',
+      body: 'The hypercare watch of {{account.name}} ended at {{hypercare.endsAt}} after {{hypercare.readings}} readings. Open breaches: {{hypercare.openBreaches}}. {{gate.name}} is now for {{gate.approvers}} to approve.',
+    },
     ...commonMessages,
   ],
   contacts,
   firstValueMilestone: 'first-value-achieved',
+  cutoverPlan: fintechCutoverPlan,
 };
 
 const saasStages = (stallAfterDays: number) => [

@@ -22,7 +22,10 @@ export type RuleViolationCode =
   | 'EscalationAlreadyAcknowledged'
   | 'HandoffAlreadyComplete'
   | 'CutoverNotReady'
-  | 'CutoverInProgress';
+  | 'CutoverInProgress'
+  | 'NoCutoverPlan'
+  | 'CutoverAlreadyDone'
+  | 'HypercareNotOver';
 
 export class OnboardingRuleViolation extends Error {
   constructor(

@@ -1,4 +1,5 @@
 import type { Handoff, HandoffField } from './handoff';
+import type { HypercareRecord } from './hypercare';
 import { missingHandoffFields } from './handoff';
 import type { MessageEvent, Playbook, Role } from './playbook';
 import type { Segment, Tier } from './segment';
@@ -116,7 +117,7 @@ export interface RiskRecord extends RiskFields {
   resolution?: string;
 }
 
-export type EscalationSubjectKind = 'task' | 'milestone' | 'stage' | 'handoff';
+export type EscalationSubjectKind = 'task' | 'milestone' | 'stage' | 'handoff' | 'hypercare';
 
 /** One raised level of a ladder for one item. Its id makes it unique: one per item and level. */
 export interface EscalationRecord {
@@ -200,6 +201,8 @@ export interface OnboardingState {
   escalations: EscalationRecord[];
   /** Cutover and rehearsal attempts, oldest first (absent in states carried over from before they existed). */
   cutovers?: CutoverAttempt[];
+  /** The watch after a successful cutover, when the playbook's cutover plan has one. */
+  hypercare?: HypercareRecord;
   /** Keys of reminders already sent (task reminders, handoff reminders), so each goes once. */
   remindersSent: string[];
   /** The last accepted change that moved the journey on; stall detection counts from here. */
@@ -325,6 +328,9 @@ export function atRiskReasons(state: OnboardingState): string[] {
   if (state.stalledSince) reasons.push(`stalled at ${state.stage.name} since ${state.stalledSince}`);
   for (const risk of state.risks) {
     if (risk.status === 'open' && risk.blocker) reasons.push(`open blocker: ${risk.description}`);
+  }
+  for (const b of state.hypercare?.breaches ?? []) {
+    if (!b.clearedAt) reasons.push(`hypercare breach: ${b.detail} since ${b.since}`);
   }
   const open = state.escalations.filter((e) => !e.closedAt && !e.acknowledgedAt);
   if (open.length) reasons.push(`${open.length} unacknowledged escalation(s)`);

@@ -1,3 +1,4 @@
+import type { CutoverPlan } from './cutover';
 import type { Tier } from './segment';
 
 /**
@@ -88,6 +89,7 @@ export const MESSAGE_EVENTS = [
   'escalation',
   'stalled',
   'completed',
+  'hypercare-ended',
 ] as const;
 export type MessageEvent = (typeof MESSAGE_EVENTS)[number];
 
@@ -116,4 +118,6 @@ export interface Playbook {
   contacts: Partial<Record<Role, string>>;
   /** The milestone whose achievement defines time to value. */
   firstValueMilestone: string;
+  /** How this tier cuts over from the customer's old platform; none: no cutover (nothing to migrate). */
+  cutoverPlan?: CutoverPlan;
 }

@@ -1,5 +1,6 @@
 import { audit, EscalationRecord, EscalationSubjectKind, HOUR_MS, DAY_MS, notify, OnboardingState, produce } from './onboarding';
 import type { EscalationLadder, Playbook } from './playbook';
+import { nextHypercareReadingAt, openHypercareBreaches } from './hypercare';
 import { settle } from './progress';
 
 /**
@@ -18,8 +19,9 @@ interface Timer {
 }
 
 export function nextTimerAt(state: OnboardingState, playbook: Playbook): number | undefined {
-  const timers = pendingTimers(state, playbook);
-  return timers.length ? Math.min(...timers.map((t) => t.at)) : undefined;
+  // A hypercare reading is due too, though the workflow takes it (an activity), not a timer.
+  const at = [...pendingTimers(state, playbook).map((t) => t.at), nextHypercareReadingAt(state)].filter((t): t is number => t !== undefined);
+  return at.length ? Math.min(...at) : undefined;
 }
 
 /** Fires every timer due at `now`, earliest first (a fired timer may make the next one due). */
@@ -90,6 +92,8 @@ function pendingTimers(state: OnboardingState, playbook: Playbook): Timer[] {
     }
   }
 
+  timers.push(...hypercareTimers(state, playbook));
+
   const stage = playbook.stages.find((s) => s.key === state.stage.key)!;
   if (!state.stalledSince) {
     timers.push({
@@ -104,6 +108,35 @@ function pendingTimers(state: OnboardingState, playbook: Playbook): Timer[] {
     timers.push(
       ...escalationTimers(state, defaultLadder, 'stage', stage.key, `@${state.stalledSince}`, Date.parse(state.stalledSince), `no progress at ${stage.name}`),
     );
+  }
+  return timers;
+}
+
+/** The end of the watch (the acceptance gate opens), and the ladder of each open breach. */
+function hypercareTimers(state: OnboardingState, playbook: Playbook): Timer[] {
+  const h = state.hypercare;
+  const plan = playbook.cutoverPlan?.hypercare;
+  if (!h || !plan || h.status === 'accepted') return [];
+  const timers: Timer[] = [];
+  if (h.status === 'watching') {
+    timers.push({
+      at: Date.parse(h.endsAt),
+      fire: (draft, now) => {
+        draft.hypercare!.status = 'watch-ended';
+        const open = openHypercareBreaches(draft);
+        audit(draft, now, 'system', 'hypercare-watch-ended', { readings: draft.hypercare!.readings, openBreaches: open.map((b) => b.metric) });
+        const gate = draft.gates.find((g) => g.key === h.acceptanceGate);
+        notify(draft, `hypercare-ended:${h.cutoverId}`, 'hypercare-ended', gate?.approverRoles ?? [], {
+          hypercare: { endsAt: h.endsAt, readings: draft.hypercare!.readings, openBreaches: open.map((b) => b.detail).join('; ') || 'none' },
+          gate: { name: gate?.name ?? h.acceptanceGate, approvers: gate?.approverRoles.join(' or ') ?? '' },
+        });
+      },
+    });
+  }
+  const ladder = playbook.escalationLadders.find((l) => l.key === plan.escalation);
+  if (!ladder) return timers;
+  for (const b of openHypercareBreaches(state)) {
+    timers.push(...escalationTimers(state, ladder, 'hypercare', b.metric, `@${b.since}`, Date.parse(b.since), `hypercare: ${b.detail}`));
   }
   return timers;
 }

@@ -1,3 +1,4 @@
+import { openHypercareBreaches } from './hypercare';
 import type { OnboardingState } from './onboarding';
 import type { Playbook } from './playbook';
 
@@ -12,6 +13,7 @@ export const WAITING_ON_KINDS = [
   'customer-task',
   'internal-task',
   'milestone',
+  'hypercare',
   'nothing',
 ] as const;
 export type WaitingOnKind = (typeof WAITING_ON_KINDS)[number];
@@ -37,6 +39,16 @@ export function waitingOn(state: OnboardingState, playbook: Playbook): WaitingOn
   }
   if (!state.csm) {
     return { kind: 'csm-assignment', items: [], since: state.lastProgressAt, detail: 'a CSM with capacity to be assigned' };
+  }
+  const h = state.hypercare;
+  if (h?.status === 'watching') {
+    const open = openHypercareBreaches(state);
+    return {
+      kind: 'hypercare',
+      items: open.map((b) => b.metric),
+      since: h.startedAt,
+      detail: `hypercare watch until ${h.endsAt}` + (open.length ? `; open breaches: ${open.map((b) => b.detail).join('; ')}` : ''),
+    };
   }
   const stage = playbook.stages.find((s) => s.key === state.stage.key)!;
   const milestonesDone = stage.exitMilestones.every((k) => state.milestones.some((m) => m.key === k && m.achievedAt));

@@ -8,6 +8,7 @@ import { CreatePlaybooks1764160000000 } from './migrations/1764160000000-CreateP
 import { CreateNotifications1764170000000 } from './migrations/1764170000000-CreateNotifications';
 import { JourneyFacts1764180000000 } from './migrations/1764180000000-JourneyFacts';
 import { CutoverFacts1764200000000 } from './migrations/1764200000000-CutoverFacts';
+import { HypercareFacts1764210000000 } from './migrations/1764210000000-HypercareFacts';
 import { CreateSegmentationRules1764190000000 } from './migrations/1764190000000-CreateSegmentationRules';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   JourneyFacts1764180000000,
   CreateSegmentationRules1764190000000,
   CutoverFacts1764200000000,
+  HypercareFacts1764210000000,
 ];
 
 /** Schema changes go through migrations only; `synchronize` stays off everywhere. */

@@ -1,3 +1,5 @@
+import { CHECK_OPERATIONS, CutoverOperation } from '../domain/cutover';
+
 /**
  * The consistency rules a shape cannot express: unique keys, references that resolve, no task
  * dependency cycles, ladders that reach someone. They read the raw input defensively (skipping
@@ -109,6 +111,39 @@ export function playbookRuleErrors(input: unknown): PlaybookError[] {
 
   if (isObj(input.handoff)) unknown('handoff.escalation', 'escalation ladder', input.handoff.escalation, ladderKeys);
   unknown('firstValueMilestone', 'milestone', input.firstValueMilestone, milestoneKeys);
+  if (isObj(input.cutoverPlan)) errors.push(...cutoverPlanErrors(input.cutoverPlan, stages, gateKeys, ladderKeys));
+  return errors;
+}
+
+/**
+ * A cutover plan's references (gates, ladder) resolve; every step that changes something can be
+ * undone; BAU acceptance is a gate some stage waits for, so the onboarding cannot end mid-watch.
+ */
+function cutoverPlanErrors(plan: Obj, stages: Array<[number, Obj]>, gateKeys: Map<string, number>, ladderKeys: Map<string, number>): PlaybookError[] {
+  const errors: PlaybookError[] = [];
+  const steps = items(plan.steps);
+  keyIndex(steps, 'cutoverPlan.steps', 'cutover step', errors);
+  for (const [i, step] of steps) {
+    const action = str(step.action);
+    if (action && !CHECK_OPERATIONS.includes(action as CutoverOperation) && step.compensation === undefined) {
+      errors.push({ path: `cutoverPlan.steps[${i}].compensation`, message: `step "${str(step.key)}" changes something (${action}) and has no compensation to undo it` });
+    }
+  }
+  if (isObj(plan.readiness)) {
+    const gate = plan.readiness.gate;
+    if (str(gate) !== undefined && !gateKeys.has(str(gate)!)) errors.push({ path: 'cutoverPlan.readiness.gate', message: `unknown gate "${str(gate)}"` });
+  }
+  if (isObj(plan.hypercare)) {
+    const h = plan.hypercare;
+    const ladder = str(h.escalation);
+    if (ladder !== undefined && !ladderKeys.has(ladder)) errors.push({ path: 'cutoverPlan.hypercare.escalation', message: `unknown escalation ladder "${ladder}"` });
+    const gate = str(h.acceptanceGate);
+    if (gate !== undefined && !gateKeys.has(gate)) {
+      errors.push({ path: 'cutoverPlan.hypercare.acceptanceGate', message: `unknown gate "${gate}"` });
+    } else if (gate !== undefined && !stages.some(([, s]) => strings(s.exitGates).some(([, g]) => g === gate))) {
+      errors.push({ path: 'cutoverPlan.hypercare.acceptanceGate', message: `gate "${gate}" is not an exit gate of any stage: the onboarding could end during hypercare` });
+    }
+  }
   return errors;
 }
 

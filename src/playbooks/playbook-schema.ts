@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CUTOVER_OPERATIONS } from '../domain/cutover';
 import { MESSAGE_EVENTS, Playbook, ROLES } from '../domain/playbook';
 import { TIERS } from '../domain/segment';
 
@@ -78,6 +79,52 @@ const message = z.strictObject({
   body: text,
 });
 
+const share = z.number().min(0, 'must be a share between 0 and 1').max(1, 'must be a share between 0 and 1');
+const operation = z.enum(CUTOVER_OPERATIONS);
+
+const healthCheck = z.strictObject({
+  maxErrorRate: share,
+  minTransactionSuccessRate: share,
+  checks: z.number().int().positive(),
+  intervalMs: z.number().int().nonnegative(),
+});
+
+const cutoverStep = z.strictObject({
+  key,
+  name: text,
+  action: operation,
+  compensation: operation.optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  healthCheck: healthCheck.optional(),
+  signOff: z.strictObject({ role }).optional(),
+});
+
+const hypercare = z.strictObject({
+  days: z.number().positive(),
+  readEveryHours: z.number().positive(),
+  thresholds: z.strictObject({
+    maxErrorRate: share,
+    minAuthSuccessRate: share,
+    minTransactionSuccessRate: share,
+    maxTicketVolume: z.number().nonnegative(),
+  }),
+  escalation: key,
+  acceptanceGate: key,
+});
+
+const cutoverPlan = z.strictObject({
+  steps: z.array(cutoverStep).min(1, 'a cutover plan needs at least one step'),
+  reconciliationThreshold: share,
+  batchSize: z.number().int().positive(),
+  retry: z.strictObject({
+    initialIntervalMs: z.number().int().positive(),
+    stepAttempts: z.number().int().positive(),
+    compensationAttempts: z.number().int().positive(),
+  }),
+  readiness: z.strictObject({ gate: key, rehearsalMaxAgeDays: z.number().positive() }),
+  hypercare: hypercare.optional(),
+});
+
 export const playbookSchema = z.strictObject({
   tier: z.enum(TIERS),
   version: z.number().int().positive(),
@@ -95,6 +142,7 @@ export const playbookSchema = z.strictObject({
   messages: z.array(message),
   contacts: z.partialRecord(role, z.email()),
   firstValueMilestone: key,
+  cutoverPlan: cutoverPlan.optional(),
 });
 
 /** Fails to compile when the schema and the Playbook type drift apart. */

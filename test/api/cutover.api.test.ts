@@ -25,12 +25,21 @@ afterAll(async () => {
 });
 
 /** Polls the onboarding until attempt `n` has ended. */
-const ended = (n: number) =>
+const ended = (n: number, path = onboarding) =>
   eventually(async () => {
-    const state = (await request(h.http).get(onboarding).expect(200)).body;
+    const state = (await request(h.http).get(path).expect(200)).body;
     const attempt = state.cutovers?.find((c: any) => c.attempt === n);
     return attempt && !['requested', 'running'].includes(attempt.status) ? attempt : undefined;
   }, 60_000);
+
+/** Through the stages to the go-live readiness gate, approved by its named role. */
+async function approveGoLive(path: string): Promise<void> {
+  for (const m of ['success-criteria-agreed', 'first-login', 'initial-setup-complete', 'first-value-achieved']) {
+    await request(h.http).post(`${path}/milestones/${m}`).send({ actor: 'csm:ana' }).expect(200);
+  }
+  const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map((criterion) => ({ criterion, met: true }));
+  await request(h.http).post(`${path}/gates/go-live-readiness/approve`).send({ actor: 'lead:kim', role: 'cs-lead', criteria }).expect(200);
+}
 
 it('refuses a cutover before the readiness gate, naming every condition that fails', async () => {
   const res = await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(409);
@@ -50,12 +59,7 @@ it('runs a rehearsal on staging as a child of the onboarding, and records that i
 });
 
 it('rolls back a failed cutover, then succeeds on a retry after the fix', async () => {
-  // Through the stages to the go-live readiness gate, approved by its named role.
-  for (const m of ['success-criteria-agreed', 'first-login', 'initial-setup-complete', 'first-value-achieved']) {
-    await request(h.http).post(`${onboarding}/milestones/${m}`).send({ actor: 'csm:ana' }).expect(200);
-  }
-  const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map((criterion) => ({ criterion, met: true }));
-  await request(h.http).post(`${onboarding}/gates/go-live-readiness/approve`).send({ actor: 'lead:kim', role: 'cs-lead', criteria }).expect(200);
+  await approveGoLive(onboarding);
 
   h.sandbox.faults.set({ failStep: { path: '/sso/switch', times: 3, status: 503 } });
   await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);
@@ -93,33 +97,50 @@ it('rolls back a failed cutover, then succeeds on a retry after the fix', async 
   await request(h.http).get(`${onboarding}/cutovers/9`).expect(404);
 });
 
+it('refuses another cutover once one has succeeded', async () => {
+  const res = await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(409);
+  expect(res.body).toMatchObject({ error: 'CutoverAlreadyDone', message: expect.stringContaining(`cutover attempt 3 (onboarding-${id}:cutover:3) already succeeded`) });
+});
+
 it('shows a cutover waiting for an operator on the onboarding, and takes the decision through the API', async () => {
-  // Attempt 4 (the previous test left the platform cut over: reset it to the legacy side first).
+  // Another onboarding (the first one is cut over), with the platform back on the legacy side.
   h.sandbox.reset();
   h.sandbox.seed(Array.from({ length: 50 }, (_, i) => ({ id: `acct-${String(i).padStart(4, '0')}`, kind: 'account' as const, data: { n: i } })));
-  await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'rehearsal', actor: 'impl:lee' }).expect(200);
-  await ended(4);
+  const other = `${id}-2`;
+  const path = `/onboardings/onboarding-${other}`;
+  await request(h.http).post('/onboardings').send(closedWonBody(other, 'enterprise')).expect(201);
+  await eventually(async () => ((await request(h.http).get(path)).body.csm ? true : undefined));
+  await approveGoLive(path);
+  await request(h.http).post(`${path}/cutovers`).send({ mode: 'rehearsal', actor: 'impl:lee' }).expect(200);
+  await ended(1, path);
   // The pilot cohort fails for good, and so does closing it again: the compensation needs a person.
   h.sandbox.faults.set({ failStep: [{ path: '/cohorts/pilot/open', status: 503 }, { path: '/cohorts/pilot/close', status: 503 }] });
-  await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);
+  await request(h.http).post(`${path}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);
   const waiting = await eventually(async () => {
-    const state = (await request(h.http).get(onboarding).expect(200)).body;
-    return state.cutovers.find((c: any) => c.attempt === 5 && c.status === 'needs-operator');
+    const state = (await request(h.http).get(path).expect(200)).body;
+    return state.cutovers.find((c: any) => c.attempt === 2 && c.status === 'needs-operator');
   }, 90_000);
-  expect(waiting.cutoverId).toBe(`onboarding-${id}:cutover:5`);
+  expect(waiting.cutoverId).toBe(`onboarding-${other}:cutover:2`);
   const row = await eventually(async () => {
     const res = await request(h.http).get('/onboardings').query({ tier: 'high-touch', limit: 500 }).expect(200);
-    const r = res.body.items.find((x: any) => x.id === `onboarding-${id}`);
-    return r?.cutovers?.[4]?.status === 'needs-operator' ? r : undefined;
+    const r = res.body.items.find((x: any) => x.id === `onboarding-${other}`);
+    return r?.cutovers?.[1]?.status === 'needs-operator' ? r : undefined;
   });
-  expect(row.cutovers[4].mode).toBe('cutover');
-  const detail = (await request(h.http).get(`${onboarding}/cutovers/5`).expect(200)).body;
+  expect(row.cutovers[1].mode).toBe('cutover');
+  const detail = (await request(h.http).get(`${path}/cutovers/2`).expect(200)).body;
   expect(detail.operatorNeeded).toMatchObject({ step: 'open-pilot-cohort' });
 
-  await request(h.http).post(`${onboarding}/cutovers/5/decision`).send({ decision: 'done-by-hand', actor: 'ops:kim', note: 'closed the pilot in the console' }).expect(200);
-  const attempt = await ended(5);
+  await request(h.http).post(`${path}/cutovers/2/decision`).send({ decision: 'done-by-hand', actor: 'ops:kim', note: 'closed the pilot in the console' }).expect(200);
+  const attempt = await ended(2, path);
   expect(attempt).toMatchObject({ status: 'rolled-back', failure: { step: 'open-pilot-cohort' } });
-  const final = (await request(h.http).get(`${onboarding}/cutovers/5`).expect(200)).body;
+  const final = (await request(h.http).get(`${path}/cutovers/2`).expect(200)).body;
   expect(final.steps.find((s: any) => s.key === 'open-pilot-cohort').status).toBe('compensated-by-operator');
+  expect(final.operatorDecisions).toEqual([expect.objectContaining({ step: 'open-pilot-cohort', decision: 'done-by-hand', actor: 'ops:kim' })]);
   expect(h.sandbox.state()).toMatchObject({ sso: 'legacy', legacy: { frozen: false }, target: { count: 0 } });
+  // Who decided is in the onboarding's audit log.
+  const decided = await eventually(async () => {
+    const entries = (await request(h.http).get(`${path}/audit`).expect(200)).body.entries;
+    return entries.find((e: any) => e.action === 'cutover-operator-decision');
+  });
+  expect(decided).toMatchObject({ actor: 'ops:kim', details: { decision: 'done-by-hand', note: 'closed the pilot in the console' } });
 });

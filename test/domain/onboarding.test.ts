@@ -102,7 +102,7 @@ describe('the handoff gate', () => {
 
   it('starts the journey once an update completes the handoff, and closes the handoff escalations', () => {
     let state = fireDueTimers(startOnboarding(input, closedWon), playbook, at(2));
-    expect(violation(() => completeHandoff.check(state, { actor: '', handoff: {} }, at(2))).message).toMatch(/actor/);
+    expect(violation(() => completeHandoff.check(state, { actor: '', handoff: {} }, at(2), playbook)).message).toMatch(/actor/);
     state = completeHandoff.apply(state, playbook, { actor: 'sales:sam', handoff: { goals: ['partial'] } }, at(2));
     expect(state.status).toBe('handoff-incomplete');
     state = completeHandoff.apply(state, playbook, { actor: 'sales:sam', handoff: COMPLETE_HANDOFF }, at(3));
@@ -113,7 +113,7 @@ describe('the handoff gate', () => {
     state = assignCsm(state, playbook, CSM, at(3));
     expect(notices(state).slice(-2).map((n) => n.event)).toEqual(['csm-assigned', 'welcome']);
     expect(state.tasks.find((t) => t.key === 'kickoff-call')).toMatchObject({ status: 'open', dueAt: at(6).toISOString() });
-    expect(violation(() => completeHandoff.check(state, { actor: 'sales:sam', handoff: {} }, at(3))).code).toBe('HandoffAlreadyComplete');
+    expect(violation(() => completeHandoff.check(state, { actor: 'sales:sam', handoff: {} }, at(3), playbook)).code).toBe('HandoffAlreadyComplete');
   });
 });
 
@@ -141,22 +141,22 @@ describe('tasks, milestones, gates, risks', () => {
     expect(violation(() => recordMilestone.apply(value, playbook, { milestone: 'first-login', actor: 'a' }, at(21))).code).toBe(
       'MilestoneAlreadyRecorded',
     );
-    expect(violation(() => recordMilestone.check(value, { milestone: 'x', actor: 'a', achievedAt: at(99).toISOString() }, at(21))).message).toMatch(/future/);
+    expect(violation(() => recordMilestone.check(value, { milestone: 'x', actor: 'a', achievedAt: at(99).toISOString() }, at(21), playbook)).message).toMatch(/future/);
   });
 
   it('approves a gate only by its named role, with every acceptance criterion met, once its stage is reached', () => {
     let { state, playbook } = started('enterprise');
     const gate = playbook.gates.find((g) => g.key === 'go-live-readiness')!;
     const allMet = gate.acceptanceCriteria.map((criterion) => ({ criterion, met: true }));
-    expect(violation(() => approveGate.check(state, { gate: gate.key, actor: 'lead', role: 'cs-lead', criteria: allMet }, at(1))).code).toBe('GateNotReady');
+    expect(violation(() => approveGate.check(state, { gate: gate.key, actor: 'lead', role: 'cs-lead', criteria: allMet }, at(1), playbook)).code).toBe('GateNotReady');
     for (const [i, m] of ['success-criteria-agreed', 'first-login', 'initial-setup-complete'].entries()) {
       state = recordMilestone.apply(state, playbook, { milestone: m, actor: 'csm:ana' }, at(i + 1));
     }
     expect(state.stage.key).toBe('integration-validation');
-    const wrongRole = violation(() => approveGate.check(state, { gate: gate.key, actor: 'ana', role: 'csm', criteria: allMet }, at(5)));
+    const wrongRole = violation(() => approveGate.check(state, { gate: gate.key, actor: 'ana', role: 'csm', criteria: allMet }, at(5), playbook));
     expect(wrongRole).toMatchObject({ code: 'GateApproverNotAllowed', message: expect.stringContaining('cs-lead') });
     const unmet = violation(() =>
-      approveGate.check(state, { gate: gate.key, actor: 'lead', role: 'cs-lead', criteria: [{ ...allMet[0] }, { ...allMet[1], met: false }] }, at(5)),
+      approveGate.check(state, { gate: gate.key, actor: 'lead', role: 'cs-lead', criteria: [{ ...allMet[0] }, { ...allMet[1], met: false }] }, at(5), playbook),
     );
     expect(unmet).toMatchObject({ code: 'GateCriteriaNotMet', message: expect.stringContaining('Migration rehearsal passed') });
     state = recordMilestone.apply(state, playbook, { milestone: 'first-value-achieved', actor: 'csm:ana' }, at(6));
@@ -171,7 +171,7 @@ describe('tasks, milestones, gates, risks', () => {
     const risk = { category: 'cutover' as const, description: 'Ledger mismatch in rehearsal', blocker: true, owner: 'impl:lee', decisionDueDate: '2026-01-20', fallback: 'Delay cutover one week', actor: 'csm:ana' };
     const noFallback = violation(() => recordRisk.apply(state, playbook, { ...risk, fallback: '' }, at(1)));
     expect(noFallback).toMatchObject({ code: 'InvalidRisk', message: expect.stringContaining('missing: fallback') });
-    expect(violation(() => recordRisk.check(state, { ...risk, owner: undefined as never, decisionDueDate: '' }, at(1))).message).toMatch(
+    expect(violation(() => recordRisk.check(state, { ...risk, owner: undefined as never, decisionDueDate: '' }, at(1), playbook)).message).toMatch(
       /missing: owner, decisionDueDate/,
     );
     const recorded = recordRisk.apply(state, playbook, risk, at(1));
@@ -188,7 +188,7 @@ describe('tasks, milestones, gates, risks', () => {
     expect(state).toMatchObject({ status: 'completed', completedAt: at(5).toISOString() });
     expect(notices(state).at(-1)!.event).toBe('completed');
     expect(nextTimerAt(state, playbook)).toBeUndefined();
-    expect(violation(() => recordMilestone.check(state, { milestone: 'x', actor: 'a' }, at(6))).code).toBe('OnboardingCompleted');
+    expect(violation(() => recordMilestone.check(state, { milestone: 'x', actor: 'a' }, at(6), playbook)).code).toBe('OnboardingCompleted');
   });
 });
 
@@ -214,7 +214,7 @@ describe('timers: reminders, escalation ladders, stalls', () => {
     let { state, playbook } = started('enterprise');
     state = fireDueTimers(state, playbook, at(3));
     state = acknowledgeEscalation.apply(state, playbook, { escalationId: 'task:kickoff-call:L1', actor: 'csm:ana' }, at(4));
-    expect(violation(() => acknowledgeEscalation.check(state, { escalationId: 'task:kickoff-call:L1', actor: 'x' }, at(4))).code).toBe(
+    expect(violation(() => acknowledgeEscalation.check(state, { escalationId: 'task:kickoff-call:L1', actor: 'x' }, at(4), playbook)).code).toBe(
       'EscalationAlreadyAcknowledged',
     );
     state = fireDueTimers(state, playbook, at(5)); // L2 would be due at day 5, but the window runs to day 6

@@ -220,6 +220,62 @@ describe('the rules', () => {
   });
 });
 
+describe('the cutover plan', () => {
+  it('is optional: a tier with nothing to migrate has none', () => {
+    expect(DEFAULT_PLAYBOOKS['tech-touch'].cutoverPlan).toBeUndefined();
+    expect(validatePlaybook(techTouch()).ok).toBe(true);
+  });
+
+  it('refuses an unknown operation, a share outside 0-1 and a misspelt field', () => {
+    const p: any = highTouch();
+    p.cutoverPlan.steps[0].action = 'legacy.delete';
+    p.cutoverPlan.reconciliationThreshold = 99.5;
+    p.cutoverPlan.hypercare.dayz = 28;
+    expect(errorsOf(p)).toEqual([
+      { path: 'cutoverPlan.steps[0].action', message: expect.stringMatching(/^must be one of legacy.freeze, .*, got "legacy.delete"$/) },
+      { path: 'cutoverPlan.reconciliationThreshold', message: 'must be a share between 0 and 1' },
+      { path: 'cutoverPlan.hypercare.dayz', message: 'unknown key "dayz"' },
+    ]);
+  });
+
+  it('reports a step that changes something without a compensation, and a duplicate step', () => {
+    const p = highTouch();
+    const plan = p.cutoverPlan!;
+    delete plan.steps[at(plan.steps, 'switch-sso')].compensation;
+    plan.steps.push({ ...plan.steps[0] });
+    expect(errorsOf(p)).toEqual([
+      { path: `cutoverPlan.steps[${plan.steps.length - 1}].key`, message: 'duplicate cutover step key "freeze-legacy-writes" (first at cutoverPlan.steps[0])' },
+      {
+        path: `cutoverPlan.steps[${at(plan.steps, 'switch-sso')}].compensation`,
+        message: 'step "switch-sso" changes something (sso.switch-to-target) and has no compensation to undo it',
+      },
+    ]);
+  });
+
+  it('reports an unknown readiness gate, hypercare ladder and acceptance gate', () => {
+    const p = highTouch();
+    p.cutoverPlan!.readiness.gate = 'go-live';
+    p.cutoverPlan!.hypercare!.escalation = 'hypercare';
+    p.cutoverPlan!.hypercare!.acceptanceGate = 'bau';
+    expect(errorsOf(p)).toEqual([
+      { path: 'cutoverPlan.readiness.gate', message: 'unknown gate "go-live"' },
+      { path: 'cutoverPlan.hypercare.escalation', message: 'unknown escalation ladder "hypercare"' },
+      { path: 'cutoverPlan.hypercare.acceptanceGate', message: 'unknown gate "bau"' },
+    ]);
+  });
+
+  it('reports an acceptance gate no stage waits for: the onboarding could end during hypercare', () => {
+    const p = highTouch();
+    p.stages[at(p.stages, 'cutover-hypercare')].exitGates = [];
+    expect(errorsOf(p)).toEqual([
+      {
+        path: 'cutoverPlan.hypercare.acceptanceGate',
+        message: 'gate "bau-acceptance" is not an exit gate of any stage: the onboarding could end during hypercare',
+      },
+    ]);
+  });
+});
+
 it('reports every problem of a playbook together, shape and rules alike', () => {
   const p: any = highTouch();
   p.stages[0].colour = 'blue';

@@ -138,7 +138,7 @@ it.each(PLAN.steps.map((s, i) => [s.key, i] as const))(
 );
 
 describe('a rollout stage that needs its owner\'s sign-off', () => {
-  const SIGNED = { ...PLAN, steps: PLAN.steps.map((s) => (s.key === 'open-to-everyone' ? { ...s, signOff: { role: 'cs-lead' } } : s)) };
+  const SIGNED = { ...PLAN, steps: PLAN.steps.map((s) => (s.key === 'open-to-everyone' ? { ...s, signOff: { role: 'cs-lead' as const } } : s)) };
 
   it('waits for the named role, refuses anyone else, and goes on once signed off', async () => {
     const handle = await startCutover('cutover', SIGNED);

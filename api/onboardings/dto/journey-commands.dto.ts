@@ -90,3 +90,20 @@ export class OperatorDecisionDto extends ActorDto {
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
 }
+
+export class StageSignOffDto extends ActorDto {
+  @ApiProperty({ description: 'The rollout step that waits for sign-off', example: 'open-to-everyone' })
+  @IsString()
+  @IsNotEmpty()
+  step: string;
+
+  @ApiProperty({ enum: ROLES, description: "The role the owner signs in; must be the step's named role" })
+  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
+  role: Role;
+
+  @ApiProperty({ description: 'true signs the stage off; false refuses it, and the cutover rolls back' })
+  @IsBoolean()
+  approve: boolean;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+}

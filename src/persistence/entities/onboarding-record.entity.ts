@@ -9,6 +9,7 @@ import type {
   StageVisit,
   TaskRecord,
 } from '../../domain/onboarding';
+import type { HypercareRecord } from '../../domain/hypercare';
 
 /**
  * The read model of one onboarding, for lists and dashboards. Temporal holds the truth; this
@@ -93,6 +94,9 @@ export class OnboardingRecord {
 
   @Column({ type: 'jsonb' })
   cutovers: CutoverAttempt[];
+
+  @Column({ type: 'jsonb', nullable: true })
+  hypercare: HypercareRecord | null;
 
   @Column({ name: 'started_at', type: 'timestamptz' })
   startedAt: Date;
