@@ -46,6 +46,7 @@ import {
   requestCutover,
   resolveRisk,
 } from '../src/domain/commands';
+import { DEFAULT_CUTOVER_PLAN } from '../src/domain/cutover';
 import { hypercareReadingDue, recordHypercareReading, recordMissedHypercareReading } from '../src/domain/hypercare';
 import { cutoverWorkflow } from './cutover.workflow';
 import { messageFor, renderMessage } from '../src/domain/messages';
@@ -74,10 +75,12 @@ const platform = proxyActivities<Pick<CutoverActivities, 'readPlatformHealth'>>(
 });
 
 /**
- * Added while onboardings ran without it: a successful cutover starts hypercare. Histories
- * recorded before carry no marker, so their replays leave hypercare out.
+ * Added while onboardings ran without it: the cutover plan (and its hypercare) comes from the
+ * playbook, and a playbook without one has no cutover. Runs that started before used the default
+ * plan, without hypercare, for any playbook; they keep it (also across continue-as-new, which
+ * carries the playbook on). Replayed in CI: test/histories/high-touch-cutover-before-hypercare.
  */
-const HYPERCARE_PATCH = 'hypercare-after-cutover';
+const PLAN_FROM_PLAYBOOK_PATCH = 'cutover-plan-from-playbook';
 
 /**
  * One customer onboarding, interpreting the playbook it was started with. Temporal holds the
@@ -85,7 +88,8 @@ const HYPERCARE_PATCH = 'hypercare-after-cutover';
  * Temporal: updates in, timers, and side effects out through activities.
  */
 export async function onboardingWorkflow(input: OnboardingInput): Promise<OnboardingView> {
-  const { playbook } = input;
+  const playbook: Playbook =
+    input.playbook.cutoverPlan || patched(PLAN_FROM_PLAYBOOK_PATCH) ? input.playbook : { ...input.playbook, cutoverPlan: DEFAULT_CUTOVER_PLAN };
   let state = input.resume ?? startOnboarding(input, new Date());
   let projectedRevision = 0;
   let published = '';
@@ -142,8 +146,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     publish();
   });
   setHandler(cutoverFinishedSignal, (outcome) => {
-    const hypercare = outcome.mode === 'cutover' && outcome.status === 'succeeded' && patched(HYPERCARE_PATCH);
-    state = recordCutoverOutcome(state, playbook, outcome, new Date(), hypercare);
+    state = recordCutoverOutcome(state, playbook, outcome, new Date());
     publish();
   });
 
@@ -196,7 +199,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     if (continueAsNewSuggested || historyLength >= (input.historyEventLimit ?? Infinity)) {
       // Let running update handlers finish so none is lost across the new run.
       await condition(allHandlersFinished);
-      return await continueAsNew<typeof onboardingWorkflow>({ ...input, resume: state });
+      return await continueAsNew<typeof onboardingWorkflow>({ ...input, playbook, resume: state });
     }
     // Changed during this pass (by a timer, the CSM assignment or an update): go round again.
     if (state.revision !== seen || state.outbox.length > 0) continue;

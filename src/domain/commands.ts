@@ -381,10 +381,9 @@ export function cutoverStarted(state: OnboardingState, cutoverId: string, status
 
 /**
  * The child's outcome: the facts of the attempt (dashboards read them from the read model). A
- * successful cutover starts the plan's hypercare, unless `hypercare` is false: onboardings whose
- * recorded history predates hypercare must replay without it.
+ * successful cutover starts the hypercare of the playbook's plan, if it has one.
  */
-export function recordCutoverOutcome(state: OnboardingState, playbook: Playbook, outcome: CutoverOutcome, now: Date, hypercare = true): OnboardingState {
+export function recordCutoverOutcome(state: OnboardingState, playbook: Playbook, outcome: CutoverOutcome, now: Date): OnboardingState {
   return accepted(
     state,
     playbook,
@@ -405,7 +404,7 @@ export function recordCutoverOutcome(state: OnboardingState, playbook: Playbook,
       for (const d of operatorDecisions ?? []) audit(draft, at, d.actor, 'cutover-operator-decision', { cutoverId: outcome.cutoverId, ...d });
       audit(draft, at, 'system', `${outcome.mode}-finished`, { ...facts });
       const plan = playbook.cutoverPlan?.hypercare;
-      if (hypercare && plan && outcome.mode === 'cutover' && outcome.status === 'succeeded' && !draft.hypercare) {
+      if (plan && outcome.mode === 'cutover' && outcome.status === 'succeeded' && !draft.hypercare) {
         startHypercare(draft, plan, outcome.cutoverId, at);
       }
     },

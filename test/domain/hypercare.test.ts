@@ -154,12 +154,13 @@ describe('hypercare', () => {
     expect(audits(s).map((e) => e.action)).toEqual(expect.arrayContaining(['bau-accepted', 'onboarding-completed']));
   });
 
-  it('is not started for an onboarding whose history predates it, nor after a rehearsal or a rollback', () => {
+  it('is not started after a rehearsal or a rollback, nor by a plan without hypercare', () => {
     const s = cutOver();
     const { hypercare: _h, ...before } = s;
     const outcome: CutoverOutcome = { cutoverId: 'x:cutover:3', attempt: 3, mode: 'cutover', status: 'succeeded', rollbackInvoked: false };
     const base = { ...before, cutovers: [...s.cutovers!, { attempt: 3, mode: 'cutover' as const, cutoverId: 'x:cutover:3', requestedBy: 'x', requestedAt: '', status: 'running' as const }] };
-    expect(recordCutoverOutcome(base, playbook, outcome, at(62), false).hypercare).toBeUndefined();
+    const noHypercare = { ...playbook, cutoverPlan: { ...playbook.cutoverPlan!, hypercare: undefined } };
+    expect(recordCutoverOutcome(base, noHypercare, outcome, at(62)).hypercare).toBeUndefined();
     expect(recordCutoverOutcome(base, playbook, { ...outcome, status: 'rolled-back' }, at(62)).hypercare).toBeUndefined();
     expect(recordCutoverOutcome(base, playbook, { ...outcome, mode: 'rehearsal' }, at(62)).hypercare).toBeUndefined();
     expect(recordCutoverOutcome(base, playbook, outcome, at(62)).hypercare).toMatchObject({ status: 'watching' });

@@ -3,28 +3,40 @@
  * (`npm run histories:record`). Each scenario runs on a real dev server with the current
  * workflow code and mocked activities, then its history is saved as JSON under test/histories.
  * Re-record only when a change is meant to be incompatible; otherwise the old histories are
- * exactly what must keep replaying.
+ * exactly what must keep replaying. Names given as arguments record only those histories
+ * (`npm run histories:record -- high-touch-cutover-hypercare`): a new one never rewrites the old.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { completeHandoffUpdate, ONBOARDING_WORKFLOW_TYPE, recordRiskUpdate, resolveRiskUpdate } from '../../src/contracts/onboarding.contract';
+import {
+  approveGateUpdate,
+  completeHandoffUpdate,
+  ONBOARDING_WORKFLOW_TYPE,
+  recordMilestoneUpdate,
+  recordRiskUpdate,
+  requestCutoverUpdate,
+  resolveRiskUpdate,
+} from '../../src/contracts/onboarding.contract';
 import type { OnboardingInput } from '../../src/domain/onboarding';
 import { devServerSearchAttributeArgs } from '../../src/infra/search-attribute-registry';
 import { createCutoverActivities } from '../../activities/cutover.activities';
-import { CUTOVER_WORKFLOW_TYPE } from '../../src/contracts/cutover.contract';
+import { CUTOVER_WORKFLOW_TYPE, getCutoverStateQuery, signOffStageUpdate } from '../../src/contracts/cutover.contract';
 import { CutoverInput, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
 import { resolveTemporalBinary, testingExecutable } from '../../src/infra/temporal-binaries';
 import { startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 import { workflowsPath } from '../../worker/create-worker';
+import { fastCutoverPlaybook } from '../fixtures/fast-cutover-playbook';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';
 import { until, walkJourney } from '../support/journey-driver';
 import { silentOnboardingActivities } from '../support/stub-activities';
 
 // Run from the project root by `npm run histories:record`.
 const OUT = path.resolve(process.cwd(), 'test/histories');
+const only = process.argv.slice(2);
+const wanted = (name: string) => only.length === 0 || only.includes(name);
 
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
@@ -52,8 +64,30 @@ async function main(): Promise<void> {
         }],
         ['tech-touch', onboardingInput('history-tech-touch', 'mid-market'), async () => {}],
         ['self-service-continued', { ...onboardingInput('history-self-service', 'smb'), historyEventLimit: 40 }, async () => {}],
+        // A rehearsal, a cutover signed off by the CS lead, hypercare with a breach that clears, BAU.
+        ['high-touch-cutover-hypercare', { ...onboardingInput('history-hypercare', 'enterprise'), playbook: fastCutoverPlaybook(6) }, async (h) => {
+          sandbox.reset();
+          sandbox.seed(Array.from({ length: 60 }, (_, i) => ({ id: `rec-${String(i).padStart(4, '0')}`, kind: 'account' as const, data: { n: i } })));
+          await until(h, (s) => !!s.csm);
+          for (const milestone of ['success-criteria-agreed', 'first-login', 'initial-setup-complete', 'first-value-achieved']) {
+            await h.executeUpdate(recordMilestoneUpdate, { args: [{ milestone, actor: 'csm:ana' }] });
+          }
+          const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map((criterion) => ({ criterion, met: true }));
+          await h.executeUpdate(approveGateUpdate, { args: [{ gate: 'go-live-readiness', actor: 'lead:kim', role: 'cs-lead', criteria }] });
+          await h.executeUpdate(requestCutoverUpdate, { args: [{ mode: 'rehearsal', actor: 'impl:lee' }] });
+          await until(h, (s) => s.cutovers?.[0]?.status === 'succeeded');
+          await h.executeUpdate(requestCutoverUpdate, { args: [{ mode: 'cutover', actor: 'impl:lee' }] });
+          const cutover = env.client.workflow.getHandle('onboarding-history-hypercare:cutover:2');
+          await untilCutover(cutover, 'awaiting-sign-off');
+          sandbox.faults.set({ metrics: { errorRate: 0.2 } });
+          await cutover.executeUpdate(signOffStageUpdate, { args: [{ step: 'open-to-everyone', actor: 'lead:kim', role: 'cs-lead', approve: true }] });
+          await until(h, (s) => s.escalations.some((e) => e.subject.kind === 'hypercare' && e.level === 2));
+          sandbox.faults.set({ metrics: null });
+          await until(h, (s) => s.hypercare?.status === 'watch-ended' && s.hypercare.breaches.every((b) => b.clearedAt));
+        }],
       ];
       for (const [name, input, prelude] of scenarios) {
+        if (!wanted(name)) continue;
         const handle = await env.client.workflow.start(ONBOARDING_WORKFLOW_TYPE, { taskQueue, workflowId: input.onboardingId, args: [input] });
         await prelude(handle);
         // A short pause per step lets the workflow settle between bursts of updates, as in real life.
@@ -65,7 +99,9 @@ async function main(): Promise<void> {
         if (input.historyEventLimit) exportHistory(input.onboardingId, undefined, `${name}-last-run`);
       }
 
+      if (!wanted('cutover-failed-at-switch-sso')) return;
       // A failed cutover: SSO switch refused, the completed steps compensated in reverse order.
+      sandbox.reset();
       sandbox.seed(Array.from({ length: 120 }, (_, i) => ({ id: `rec-${String(i).padStart(4, '0')}`, kind: 'account' as const, data: { n: i } })));
       const plan = { ...DEFAULT_CUTOVER_PLAN, batchSize: 50, retry: { initialIntervalMs: 100, stepAttempts: 2, compensationAttempts: 3 } };
       sandbox.faults.set({ failStep: { path: '/sso/switch', times: plan.retry.stepAttempts, status: 503 } });
@@ -78,6 +114,14 @@ async function main(): Promise<void> {
   } finally {
     await sandbox.close();
     await env.teardown();
+  }
+
+  async function untilCutover(handle: ReturnType<typeof env.client.workflow.getHandle>, status: string): Promise<void> {
+    for (let i = 0; i < 600; i++) {
+      if ((await handle.query(getCutoverStateQuery).catch(() => undefined))?.status === status) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`cutover never reached ${status}`);
   }
 
   function exportHistory(workflowId: string, runId: string | undefined, name: string): void {
