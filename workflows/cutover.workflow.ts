@@ -75,12 +75,12 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
   const forward = proxyActivities<CutoverActivities>({
     startToCloseTimeout: '30 minutes',
     // A migration reports a checkpoint at every batch; a silent worker is retried from it.
-    heartbeatTimeout: '1 minute',
+    heartbeatTimeout: retry.heartbeatTimeoutMs ?? 60_000,
     retry: { initialInterval: retry.initialIntervalMs, maximumInterval: '30 seconds', maximumAttempts: retry.stepAttempts },
   });
   const undo = proxyActivities<CutoverActivities>({
     startToCloseTimeout: '10 minutes',
-    heartbeatTimeout: '1 minute',
+    heartbeatTimeout: retry.heartbeatTimeoutMs ?? 60_000,
     // Compensations try hard; when they still fail, an operator decides (never silently).
     retry: { initialInterval: retry.initialIntervalMs, maximumInterval: '30 seconds', maximumAttempts: retry.compensationAttempts },
   });

@@ -133,7 +133,13 @@ export interface CutoverPlan {
   /** Records per migration batch; each batch is a checkpoint. */
   batchSize: number;
   /** How hard a step and a compensation are retried before the saga rolls back or asks an operator. */
-  retry: { initialIntervalMs: number; stepAttempts: number; compensationAttempts: number };
+  retry: {
+    initialIntervalMs: number;
+    stepAttempts: number;
+    compensationAttempts: number;
+    /** How long a silent worker is waited for before its migration is retried from its checkpoint; default 60 s. */
+    heartbeatTimeoutMs?: number;
+  };
   readiness: CutoverReadiness;
   /** After a successful cutover; none means BAU follows the cutover directly. */
   hypercare?: HypercarePlan;

@@ -120,6 +120,7 @@ const cutoverPlan = z.strictObject({
     initialIntervalMs: z.number().int().positive(),
     stepAttempts: z.number().int().positive(),
     compensationAttempts: z.number().int().positive(),
+    heartbeatTimeoutMs: z.number().int().positive().optional(),
   }),
   readiness: z.strictObject({ gate: key, rehearsalMaxAgeDays: z.number().positive() }),
   hypercare: hypercare.optional(),
