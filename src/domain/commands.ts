@@ -342,7 +342,10 @@ export const requestCutover: Command<RequestCutoverCommand> = {
     requireOpen(state);
     if (state.status !== 'in-progress') refuse('CutoverNotReady', `the onboarding is ${state.status}`);
     const plan = playbook.cutoverPlan;
-    if (!plan) refuse('NoCutoverPlan', `the ${playbook.tier} playbook (version ${playbook.version}) has no cutover plan`);
+    if (!plan) {
+      const which = `the ${playbook.tier} playbook (version ${playbook.version})`;
+      refuse('NoCutoverPlan', `${which} has no cutover plan; onboardings started on a version with a cutoverPlan can cut over`);
+    }
     const done = (state.cutovers ?? []).find((c) => c.mode === 'cutover' && c.status === 'succeeded');
     if (done) refuse('CutoverAlreadyDone', `cutover attempt ${done.attempt} (${done.cutoverId}) already succeeded at ${done.endedAt}`);
     const open = (state.cutovers ?? []).find((c) => ['requested', 'running', 'needs-operator'].includes(c.status));
