@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { ApiHarness, eventually, startApiHarness } from '../support/api-harness';
+import { ApiHarness, approveGoLive, eventually, startApiHarness } from '../support/api-harness';
 
 jest.setTimeout(120_000);
 
@@ -32,15 +32,6 @@ const ended = (n: number, path = onboarding) =>
     return attempt && !['requested', 'running'].includes(attempt.status) ? attempt : undefined;
   }, 60_000);
 
-/** Through the stages to the go-live readiness gate, approved by its named role. */
-async function approveGoLive(path: string): Promise<void> {
-  for (const m of ['success-criteria-agreed', 'first-login', 'initial-setup-complete', 'first-value-achieved']) {
-    await request(h.http).post(`${path}/milestones/${m}`).send({ actor: 'csm:ana' }).expect(200);
-  }
-  const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map((criterion) => ({ criterion, met: true }));
-  await request(h.http).post(`${path}/gates/go-live-readiness/approve`).send({ actor: 'lead:kim', role: 'cs-lead', criteria }).expect(200);
-}
-
 it('refuses a cutover before the readiness gate, naming every condition that fails', async () => {
   const res = await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(409);
   expect(res.body.error).toBe('CutoverNotReady');
@@ -59,7 +50,7 @@ it('runs a rehearsal on staging as a child of the onboarding, and records that i
 });
 
 it('rolls back a failed cutover, then succeeds on a retry after the fix', async () => {
-  await approveGoLive(onboarding);
+  await approveGoLive(h.http, onboarding);
 
   h.sandbox.faults.set({ failStep: { path: '/sso/switch', times: 3, status: 503 } });
   await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);
@@ -110,7 +101,7 @@ it('shows a cutover waiting for an operator on the onboarding, and takes the dec
   const path = `/onboardings/onboarding-${other}`;
   await request(h.http).post('/onboardings').send(closedWonBody(other, 'enterprise')).expect(201);
   await eventually(async () => ((await request(h.http).get(path)).body.csm ? true : undefined));
-  await approveGoLive(path);
+  await approveGoLive(h.http, path);
   await request(h.http).post(`${path}/cutovers`).send({ mode: 'rehearsal', actor: 'impl:lee' }).expect(200);
   await ended(1, path);
   // The pilot cohort fails for good, and so does closing it again: the compensation needs a person.

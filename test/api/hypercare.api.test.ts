@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { fastCutoverPlaybook } from '../fixtures/fast-cutover-playbook';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { ApiHarness, eventually, startApiHarness } from '../support/api-harness';
+import { ApiHarness, approveGoLive, eventually, startApiHarness } from '../support/api-harness';
 
 jest.setTimeout(120_000);
 
@@ -39,11 +39,7 @@ const ended = (n: number) =>
   }, 60_000);
 
 it('waits for the named owner to sign off the rollout stage of the playbook\'s plan, refusing anyone else', async () => {
-  for (const m of ['success-criteria-agreed', 'first-login', 'initial-setup-complete', 'first-value-achieved']) {
-    await request(h.http).post(`${onboarding}/milestones/${m}`).send({ actor: 'csm:ana' }).expect(200);
-  }
-  const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map((criterion) => ({ criterion, met: true }));
-  await request(h.http).post(`${onboarding}/gates/go-live-readiness/approve`).send({ actor: 'lead:kim', role: 'cs-lead', criteria }).expect(200);
+  await approveGoLive(h.http, onboarding);
   await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'rehearsal', actor: 'impl:lee' }).expect(200);
   expect(await ended(1)).toMatchObject({ status: 'succeeded' });
   await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);

@@ -6,11 +6,11 @@ import { approveGate, assignCsm, recordCutoverOutcome, recordMilestone, requestC
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
 import { CutoverOutcome, PlatformHealth } from '../../src/domain/cutover';
 import { hypercareReadingDue, nextHypercareReadingAt, recordHypercareReading, recordMissedHypercareReading } from '../../src/domain/hypercare';
-import { atRiskReasons, Effect, OnboardingState, startOnboarding } from '../../src/domain/onboarding';
-import { OnboardingRuleViolation } from '../../src/domain/onboarding-rule-violation';
+import { atRiskReasons, OnboardingState, startOnboarding } from '../../src/domain/onboarding';
 import { fireDueTimers, nextTimerAt } from '../../src/domain/timers';
 import { waitingOn } from '../../src/domain/waiting-on';
 import { onboardingInput } from '../fixtures/onboarding-input';
+import { audits, notices, violation } from '../support/domain-outbox';
 
 const DAY = 24 * 60 * 60 * 1000;
 const HOUR = 60 * 60 * 1000;
@@ -20,19 +20,6 @@ const playbook = DEFAULT_PLAYBOOKS['high-touch'];
 const plan = playbook.cutoverPlan!.hypercare!;
 const HEALTHY: PlatformHealth = { errorRate: 0.001, authSuccessRate: 0.999, transactionSuccessRate: 0.998, ticketVolume: 3 };
 const BAU_CRITERIA = ['Error rate below threshold for the last two weeks', 'Runbooks handed over'].map((criterion) => ({ criterion, met: true }));
-
-function violation(fn: () => unknown): OnboardingRuleViolation {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OnboardingRuleViolation) return err;
-    throw err;
-  }
-  throw new Error('expected a rule violation');
-}
-
-const audits = (s: OnboardingState) => s.outbox.filter((e): e is Extract<Effect, { kind: 'audit' }> => e.kind === 'audit').map((e) => e.entry);
-const notices = (s: OnboardingState) => s.outbox.filter((e): e is Extract<Effect, { kind: 'notice' }> => e.kind === 'notice').map((e) => e.notice);
 
 /** A high-touch onboarding at its cutover stage whose cutover (attempt 2) has just succeeded, on day 61. */
 function cutOver(keepOutbox = false): OnboardingState {

@@ -13,33 +13,18 @@ import {
 } from '../../src/domain/commands';
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
 import { missingHandoffFields } from '../../src/domain/handoff';
-import { atRiskReasons, Effect, OnboardingState, startOnboarding, timeToValueDays } from '../../src/domain/onboarding';
-import { OnboardingRuleViolation } from '../../src/domain/onboarding-rule-violation';
+import { atRiskReasons, OnboardingState, startOnboarding, timeToValueDays } from '../../src/domain/onboarding';
 import { tierForSegment } from '../../src/domain/segment';
 import { fireDueTimers, nextTimerAt } from '../../src/domain/timers';
 import { waitingOn } from '../../src/domain/waiting-on';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';
+import { audits, notices, violation } from '../support/domain-outbox';
 
 const DAY = 24 * 60 * 60 * 1000;
 const HOUR = 60 * 60 * 1000;
 const closedWon = new Date('2026-01-05T09:00:00Z');
 const at = (days: number, hours = 0) => new Date(closedWon.getTime() + days * DAY + hours * HOUR);
 const CSM = { id: 'csm-ana', name: 'Ana Lopez', email: 'ana@vendor.example' };
-
-function violation(fn: () => unknown): OnboardingRuleViolation {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof OnboardingRuleViolation) return err;
-    throw err;
-  }
-  throw new Error('expected a rule violation');
-}
-
-const notices = (state: OnboardingState) =>
-  state.outbox.filter((e): e is Extract<Effect, { kind: 'notice' }> => e.kind === 'notice').map((e) => e.notice);
-const audits = (state: OnboardingState) =>
-  state.outbox.filter((e): e is Extract<Effect, { kind: 'audit' }> => e.kind === 'audit').map((e) => e.entry);
 
 /** An onboarding started at closed-won with its CSM assigned, as the workflow does. */
 function started(segment: 'enterprise' | 'mid-market' | 'smb') {

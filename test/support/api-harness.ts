@@ -2,6 +2,7 @@
  * The real service for API tests: the Nest app over HTTP (supertest), a worker running the
  * workflow bundle with the real activities, the dev server and PostgreSQL from global setup.
  */
+import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -86,4 +87,13 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** A high-touch onboarding through its stages to go-live readiness, approved by its named role (the cutover's gate). */
+export async function approveGoLive(http: ApiHarness['http'], onboardingPath: string): Promise<void> {
+  for (const m of ['success-criteria-agreed', 'first-login', 'initial-setup-complete', 'first-value-achieved']) {
+    await request(http).post(`${onboardingPath}/milestones/${m}`).send({ actor: 'csm:ana' }).expect(200);
+  }
+  const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map((criterion) => ({ criterion, met: true }));
+  await request(http).post(`${onboardingPath}/gates/go-live-readiness/approve`).send({ actor: 'lead:kim', role: 'cs-lead', criteria }).expect(200);
 }
