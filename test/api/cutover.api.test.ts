@@ -24,12 +24,12 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Polls the onboarding until attempt `n` has ended. */
+/** Polls the onboarding until attempt `n` has ended: succeeded or rolled back (waiting for an operator is no end). */
 const ended = (n: number, path = onboarding) =>
   eventually(async () => {
     const state = (await request(h.http).get(path).expect(200)).body;
     const attempt = state.cutovers?.find((c: any) => c.attempt === n);
-    return attempt && !['requested', 'running'].includes(attempt.status) ? attempt : undefined;
+    return attempt && ['succeeded', 'rolled-back'].includes(attempt.status) ? attempt : undefined;
   }, 60_000);
 
 it('refuses a cutover before the readiness gate, naming every condition that fails', async () => {

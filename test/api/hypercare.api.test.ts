@@ -35,7 +35,7 @@ afterAll(async () => {
 const ended = (n: number) =>
   eventually(async () => {
     const attempt = (await state()).cutovers?.find((c: any) => c.attempt === n);
-    return attempt && !['requested', 'running'].includes(attempt.status) ? attempt : undefined;
+    return attempt && ['succeeded', 'rolled-back'].includes(attempt.status) ? attempt : undefined;
   }, 60_000);
 
 it('waits for the named owner to sign off the rollout stage of the playbook\'s plan, refusing anyone else', async () => {
