@@ -1,20 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from '@temporalio/client';
-import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/persistence/data-source';
-import { OnboardingRecord } from '../src/persistence/entities/onboarding-record.entity';
-import { PlaybookStore } from '../src/playbooks/playbook-store';
-import { SegmentationStore } from '../src/playbooks/segmentation-store';
-import { HealthController } from './health/health.controller';
-import { OnboardingsController } from './onboardings/onboardings.controller';
-import { OnboardingsService } from './onboardings/onboardings.service';
-import { PlaybooksController } from './playbooks/playbooks.controller';
-import { PlaybooksService } from './playbooks/playbooks.service';
-import { SegmentationController } from './segmentation/segmentation.controller';
-import { SegmentationService } from './segmentation/segmentation.service';
-import { TASK_QUEUE } from './tokens';
+import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { TemporalModule } from './common/temporal.module';
+import { requestValidationPipe } from './common/validation';
+import { CutoversModule } from './cutovers/cutovers.module';
+import { HealthModule } from './health/health.module';
+import { OnboardingsModule } from './onboardings/onboardings.module';
+import { PlaybooksModule } from './playbooks/playbooks.module';
+import { SegmentationModule } from './segmentation/segmentation.module';
 
 export interface AppModuleOptions {
   databaseUrl: string;
@@ -23,6 +19,11 @@ export interface AppModuleOptions {
   taskQueue: string;
 }
 
+/**
+ * Feature modules (onboardings, cutovers, playbooks, segmentation, health) over two shared
+ * ones: the database and Temporal. Cross-cutting concerns live in api/common and are applied
+ * here to every route: the problem-details filter and the validation pipe.
+ */
 @Module({})
 export class AppModule {
   static forRoot(opts: AppModuleOptions): DynamicModule {
@@ -30,18 +31,16 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(opts.databaseUrl)),
-        TypeOrmModule.forFeature([OnboardingRecord]),
-        TerminusModule,
+        TemporalModule.forRoot({ client: opts.temporalClient, taskQueue: opts.taskQueue }),
+        OnboardingsModule,
+        CutoversModule,
+        PlaybooksModule,
+        SegmentationModule,
+        HealthModule,
       ],
-      controllers: [OnboardingsController, PlaybooksController, SegmentationController, HealthController],
       providers: [
-        { provide: Client, useValue: opts.temporalClient },
-        { provide: TASK_QUEUE, useValue: opts.taskQueue },
-        OnboardingsService,
-        { provide: PlaybookStore, useFactory: (ds: DataSource) => new PlaybookStore(ds), inject: [DataSource] },
-        PlaybooksService,
-        { provide: SegmentationStore, useFactory: (ds: DataSource) => new SegmentationStore(ds), inject: [DataSource] },
-        SegmentationService,
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: requestValidationPipe },
       ],
     };
   }

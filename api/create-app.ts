@@ -1,4 +1,4 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, AppModuleOptions } from './app.module';
@@ -8,13 +8,6 @@ export const OPENAPI_PATH = 'docs';
 /** Builds the API (not yet listening), shared by `npm start`, api/main.ts and the tests. */
 export async function createApp(opts: AppModuleOptions & { logger?: false }): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(opts), { logger: opts.logger ?? ['log', 'warn', 'error'] });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-    }),
-  );
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,6 +1,5 @@
 // The API as its own process (docker-compose, or several API replicas behind a balancer).
 import 'reflect-metadata';
-import { Client } from '@temporalio/client';
 import { loadSettings } from '../src/config/settings';
 import { connectClient } from '../src/infra/temporal-connection';
 import { createApp } from './create-app';
@@ -8,10 +7,10 @@ import { createApp } from './create-app';
 async function main(): Promise<void> {
   const settings = loadSettings();
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
-  const { connection, namespace } = await connectClient(settings.temporalAddress, settings.temporalNamespace);
+  const { client, connection } = await connectClient(settings.temporalAddress, settings.temporalNamespace);
   const app = await createApp({
     databaseUrl: settings.databaseUrl,
-    temporalClient: new Client({ connection, namespace }),
+    temporalClient: client,
     taskQueue: settings.taskQueue,
   });
   app.enableShutdownHooks();

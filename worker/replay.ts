@@ -5,7 +5,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { connectClient } from '../src/infra/temporal-connection';
 import { workflowsPath as builtWorkflowsPath } from './create-worker';
@@ -45,9 +44,8 @@ async function main(): Promise<number> {
   } else {
     const [workflowId] = positionals;
     const address = values.address ?? process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
-    const { connection, namespace } = await connectClient(address, values.namespace ?? process.env.TEMPORAL_NAMESPACE);
+    const { client, connection } = await connectClient(address, values.namespace ?? process.env.TEMPORAL_NAMESPACE);
     try {
-      const client = new Client({ connection, namespace });
       history = await client.workflow.getHandle(workflowId, values['run-id']).fetchHistory();
     } finally {
       await connection.close();

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseIntPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -8,7 +8,6 @@ import {
   completeTaskUpdate,
   recordMilestoneUpdate,
   recordRiskUpdate,
-  requestCutoverUpdate,
   resolveRiskUpdate,
 } from '../../src/contracts/onboarding.contract';
 import {
@@ -16,22 +15,14 @@ import {
   ApproveGateDto,
   CompleteHandoffDto,
   CompleteTaskDto,
-  OperatorDecisionDto,
   RecordRiskDto,
-  RequestCutoverDto,
-  StageSignOffDto,
   ResolveRiskDto,
 } from './dto/journey-commands.dto';
+import { IDEMPOTENCY_HEADER_DOC, IdempotencyKey } from '../common/idempotency-key.decorator';
 import { ListOnboardingsQuery } from './dto/list-onboardings.query';
 import { RecordMilestoneDto } from './dto/record-milestone.dto';
 import { StartOnboardingDto } from './dto/start-onboarding.dto';
 import { OnboardingsService } from './onboardings.service';
-
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'A retried call with the same key is applied once (it becomes the Temporal update id)',
-};
 
 @ApiTags('onboardings')
 @Controller('onboardings')
@@ -69,14 +60,14 @@ export class OnboardingsController {
   @Post(':id/milestones/:milestone')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a milestone; answers whether it was accepted' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiResponse({ status: 404, description: 'No such onboarding, or milestone not in its playbook' })
   @ApiResponse({ status: 409, description: 'Milestone already recorded, or onboarding already ended' })
   recordMilestone(
     @Param('id') id: string,
     @Param('milestone') milestone: string,
     @Body() body: RecordMilestoneDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
     return this.onboardings.update(id, recordMilestoneUpdate, { ...body, milestone }, idempotencyKey);
   }
@@ -84,13 +75,13 @@ export class OnboardingsController {
   @Post(':id/tasks/:task/complete')
   @HttpCode(200)
   @ApiOperation({ summary: 'Complete a task; refused while it is locked by its prerequisites' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiResponse({ status: 409, description: 'Task locked or already done' })
   completeTask(
     @Param('id') id: string,
     @Param('task') task: string,
     @Body() body: CompleteTaskDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
     return this.onboardings.update(id, completeTaskUpdate, { ...body, task }, idempotencyKey);
   }
@@ -98,14 +89,14 @@ export class OnboardingsController {
   @Post(':id/gates/:gate/approve')
   @HttpCode(200)
   @ApiOperation({ summary: "Approve a gate, by one of its named roles, with every acceptance criterion met" })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   @ApiResponse({ status: 403, description: 'Not an approver role of this gate' })
   @ApiResponse({ status: 422, description: 'Acceptance criteria not met' })
   approveGate(
     @Param('id') id: string,
     @Param('gate') gate: string,
     @Body() body: ApproveGateDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
     return this.onboardings.update(id, approveGateUpdate, { ...body, gate }, idempotencyKey);
   }
@@ -113,20 +104,20 @@ export class OnboardingsController {
   @Post(':id/risks')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a risk or blocker: refused without an owner, a decision due date and a fallback' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
-  recordRisk(@Param('id') id: string, @Body() body: RecordRiskDto, @Headers('idempotency-key') idempotencyKey?: string) {
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  recordRisk(@Param('id') id: string, @Body() body: RecordRiskDto, @IdempotencyKey() idempotencyKey?: string) {
     return this.onboardings.update(id, recordRiskUpdate, body, idempotencyKey);
   }
 
   @Post(':id/risks/:riskId/resolve')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resolve a risk' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   resolveRisk(
     @Param('id') id: string,
     @Param('riskId') riskId: string,
     @Body() body: ResolveRiskDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
     return this.onboardings.update(id, resolveRiskUpdate, { ...body, riskId }, idempotencyKey);
   }
@@ -134,54 +125,22 @@ export class OnboardingsController {
   @Post(':id/handoff')
   @HttpCode(200)
   @ApiOperation({ summary: 'Add handoff fields; a complete handoff assigns a CSM and starts the journey' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
-  completeHandoff(@Param('id') id: string, @Body() body: CompleteHandoffDto, @Headers('idempotency-key') idempotencyKey?: string) {
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  completeHandoff(@Param('id') id: string, @Body() body: CompleteHandoffDto, @IdempotencyKey() idempotencyKey?: string) {
     return this.onboardings.update(id, completeHandoffUpdate, body, idempotencyKey);
   }
 
   @Post(':id/escalations/:escalationId/acknowledge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge an escalation: the next level waits for the 48-hour review window' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
   acknowledgeEscalation(
     @Param('id') id: string,
     @Param('escalationId') escalationId: string,
     @Body() body: AcknowledgeEscalationDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ) {
     return this.onboardings.update(id, acknowledgeEscalationUpdate, { ...body, escalationId }, idempotencyKey);
-  }
-
-  @Post(':id/cutovers')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Request a rehearsal, or the cutover (only past its readiness gate); each request is a new attempt' })
-  @ApiHeader(IDEMPOTENCY_HEADER)
-  @ApiResponse({ status: 409, description: 'Not ready for cutover (the message lists each condition that fails), or an attempt is still running' })
-  requestCutover(@Param('id') id: string, @Body() body: RequestCutoverDto, @Headers('idempotency-key') idempotencyKey?: string) {
-    return this.onboardings.update(id, requestCutoverUpdate, body, idempotencyKey);
-  }
-
-  @Get(':id/cutovers/:attempt')
-  @ApiOperation({ summary: 'A cutover or rehearsal attempt: its steps, failure, compensations, reconciliation' })
-  cutover(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number) {
-    return this.onboardings.cutover(id, attempt);
-  }
-
-  @Post(':id/cutovers/:attempt/decision')
-  @HttpCode(200)
-  @ApiOperation({ summary: "An operator's decision for a cutover waiting in needs-operator" })
-  @ApiResponse({ status: 409, description: 'No decision pending' })
-  decideCutover(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number, @Body() body: OperatorDecisionDto) {
-    return this.onboardings.decideCutover(id, attempt, body);
-  }
-
-  @Post(':id/cutovers/:attempt/sign-off')
-  @HttpCode(200)
-  @ApiOperation({ summary: "A named owner's sign-off of the rollout stage the cutover waits on; a refusal rolls the cutover back" })
-  @ApiResponse({ status: 403, description: "Not the step's named role" })
-  @ApiResponse({ status: 409, description: 'No sign-off pending for that step' })
-  signOffCutoverStage(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number, @Body() body: StageSignOffDto) {
-    return this.onboardings.signOffCutoverStage(id, attempt, body);
   }
 
   @Get(':id/audit')

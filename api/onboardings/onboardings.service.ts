@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Repository } from 'typeorm';
@@ -9,20 +9,18 @@ import {
   onboardingIdForAccount,
   OnboardingView,
 } from '../../src/contracts/onboarding.contract';
-import { getCutoverStateQuery, operatorDecisionUpdate, signOffStageUpdate } from '../../src/contracts/cutover.contract';
 import { ACCOUNT_ID, STAGE, STATUS, TIER } from '../../src/contracts/search-attributes';
-import type { CutoverState, OperatorDecision, StageSignOff } from '../../src/domain/cutover';
 import { OnboardingInput, startOnboarding } from '../../src/domain/onboarding';
 import type { Segment } from '../../src/domain/segment';
 import { segmentFor, tierFor } from '../../src/domain/segmentation';
 import { PlaybookStore } from '../../src/playbooks/playbook-store';
 import { SegmentationStore } from '../../src/playbooks/segmentation-store';
 import { OnboardingRecord } from '../../src/persistence/entities/onboarding-record.entity';
-import { TASK_QUEUE } from '../tokens';
+import { invalidRequest, refuse } from '../common/problem-details';
+import { TASK_QUEUE } from '../common/tokens';
 import { ListOnboardingsQuery } from './dto/list-onboardings.query';
 import { SEGMENT_OR_MEASURES, StartOnboardingDto } from './dto/start-onboarding.dto';
 import { requestFingerprint } from './request-fingerprint';
-import { toHttpError } from './temporal-errors';
 
 export interface StartedOnboarding {
   onboardingId: string;
@@ -60,7 +58,7 @@ export class OnboardingsService {
   async start(dto: StartOnboardingDto): Promise<StartedOnboarding> {
     // The DTO's validation already says this; kept for callers that bypass the pipe.
     if (dto.segment === undefined && (dto.arr === undefined || dto.complexity === undefined)) {
-      throw new BadRequestException([SEGMENT_OR_MEASURES]);
+      throw invalidRequest([{ path: 'segment', message: SEGMENT_OR_MEASURES }]);
     }
     // The latest segmentation rule decides the segment when the CRM gives none, and the tier.
     const rule = await this.segmentation.latest();
@@ -108,7 +106,9 @@ export class OnboardingsService {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const existing = (await this.temporal.workflow.getHandle(onboardingId).describe()).memo as Partial<OnboardingMemo>;
       if (existing?.requestFingerprint !== memo.requestFingerprint) {
-        throw new ConflictException(
+        throw refuse(
+          409,
+          'OnboardingExists',
           `onboarding ${onboardingId} already exists for account ${dto.account.id} with a different closed-won payload`,
         );
       }
@@ -126,11 +126,7 @@ export class OnboardingsService {
 
   /** The live state, answered by the workflow itself. */
   async getState(onboardingId: string): Promise<OnboardingView> {
-    try {
-      return await this.temporal.workflow.getHandle(onboardingId).query(getStateQuery);
-    } catch (err) {
-      throw toHttpError(err, onboardingId);
-    }
+    return this.temporal.workflow.getHandle(onboardingId).query(getStateQuery);
   }
 
   /**
@@ -143,55 +139,7 @@ export class OnboardingsService {
     command: C,
     idempotencyKey?: string,
   ): Promise<OnboardingView> {
-    try {
-      return await this.temporal.workflow.getHandle(onboardingId).executeUpdate(update, { args: [command], updateId: idempotencyKey });
-    } catch (err) {
-      throw toHttpError(err, onboardingId);
-    }
-  }
-
-  /** A cutover or rehearsal attempt, answered by its own workflow. */
-  async cutover(onboardingId: string, attempt: number): Promise<CutoverState> {
-    const cutoverId = await this.cutoverId(onboardingId, attempt);
-    try {
-      return await this.temporal.workflow.getHandle(cutoverId).query(getCutoverStateQuery);
-    } catch (err) {
-      throw toHttpError(err, cutoverId);
-    }
-  }
-
-  /** An operator's decision about a compensation that keeps failing. */
-  async decideCutover(onboardingId: string, attempt: number, decision: OperatorDecision): Promise<CutoverState> {
-    const current = await this.cutover(onboardingId, attempt);
-    // An ended cutover takes no update at all; say why in the same words as a running one.
-    if (current.status !== 'needs-operator') {
-      throw new ConflictException({ statusCode: 409, error: 'NoDecisionPending', message: `cutover ${current.cutoverId} is ${current.status}: no decision pending` });
-    }
-    return this.updateCutover(current.cutoverId, operatorDecisionUpdate, decision);
-  }
-
-  /** A named owner's sign-off (or refusal) of the rollout stage the cutover waits on. */
-  async signOffCutoverStage(onboardingId: string, attempt: number, signOff: StageSignOff): Promise<CutoverState> {
-    const current = await this.cutover(onboardingId, attempt);
-    if (current.status !== 'awaiting-sign-off') {
-      throw new ConflictException({ statusCode: 409, error: 'NoSignOffPending', message: `cutover ${current.cutoverId} is ${current.status}: no sign-off pending` });
-    }
-    return this.updateCutover(current.cutoverId, signOffStageUpdate, signOff);
-  }
-
-  private async updateCutover<A>(cutoverId: string, update: UpdateDefinition<CutoverState, [A]>, arg: A): Promise<CutoverState> {
-    try {
-      return await this.temporal.workflow.getHandle(cutoverId).executeUpdate(update, { args: [arg] });
-    } catch (err) {
-      throw toHttpError(err, cutoverId);
-    }
-  }
-
-  private async cutoverId(onboardingId: string, attempt: number): Promise<string> {
-    const state = await this.getState(onboardingId);
-    const found = (state.cutovers ?? []).find((c) => c.attempt === attempt);
-    if (!found) throw new NotFoundException(`onboarding ${onboardingId} has no cutover attempt ${attempt}`);
-    return found.cutoverId;
+    return this.temporal.workflow.getHandle(onboardingId).executeUpdate(update, { args: [command], updateId: idempotencyKey });
   }
 
   /** Who decided what, when, on what evidence: the audit log, oldest first. */
@@ -200,6 +148,10 @@ export class OnboardingsService {
       `SELECT seq, at, actor, action, details, evidence FROM audit_log WHERE onboarding_id = $1 ORDER BY seq`,
       [onboardingId],
     );
+    // An onboarding not yet projected still has a workflow: only then is "no entries" true.
+    if (rows.length === 0 && !(await this.records.existsBy({ id: onboardingId }))) {
+      await this.temporal.workflow.getHandle(onboardingId).describe();
+    }
     return { onboardingId, entries: rows };
   }
 

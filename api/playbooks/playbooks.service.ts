@@ -1,8 +1,9 @@
-import { BadRequestException, Injectable, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Playbook } from '../../src/domain/playbook';
 import { Tier, TIERS } from '../../src/domain/segment';
 import { PlaybookNotPublishedError, PlaybookStore, PlaybookSummary } from '../../src/playbooks/playbook-store';
 import { PlaybookError, validatePlaybook } from '../../src/playbooks/validate-playbook';
+import { notFound, ProblemException } from '../common/problem-details';
 import { PublishPlaybookDto } from './dto/publish-playbook.dto';
 
 @Injectable()
@@ -23,14 +24,14 @@ export class PlaybooksService implements OnApplicationBootstrap {
     try {
       return await this.store.latest(tier);
     } catch (err) {
-      if (err instanceof PlaybookNotPublishedError) throw new NotFoundException(err.message);
+      if (err instanceof PlaybookNotPublishedError) throw notFound(err.message);
       throw err;
     }
   }
 
   async version(tierParam: string, version: number): Promise<Playbook> {
     const playbook = await this.store.get(knownTier(tierParam), version);
-    if (!playbook) throw new NotFoundException(`playbook ${tierParam} has no version ${version}`);
+    if (!playbook) throw notFound(`playbook ${tierParam} has no version ${version}`);
     return playbook;
   }
 
@@ -42,12 +43,14 @@ export class PlaybooksService implements OnApplicationBootstrap {
   async publish(tierParam: string, dto: PublishPlaybookDto): Promise<{ tier: Tier; version: number }> {
     const tier = knownTier(tierParam);
     const published = await this.store.publish(tier, dto.definition, dto.publishedBy, dto.notes);
-    if (!published.ok) throw new BadRequestException({ message: 'invalid playbook', errors: published.errors });
+    if (!published.ok) {
+      throw new ProblemException({ status: 400, code: 'InvalidPlaybook', detail: `invalid playbook: ${published.errors.length} problem(s)`, errors: published.errors });
+    }
     return { tier, version: published.playbook.version };
   }
 }
 
 function knownTier(value: string): Tier {
   if ((TIERS as readonly string[]).includes(value)) return value as Tier;
-  throw new NotFoundException(`unknown tier "${value}": valid tiers are ${TIERS.join(', ')}`);
+  throw notFound(`unknown tier "${value}": valid tiers are ${TIERS.join(', ')}`);
 }

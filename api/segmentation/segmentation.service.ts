@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable, NotFoundException, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { notFound, ProblemException } from '../common/problem-details';
 import type { SegmentationRule } from '../../src/domain/segmentation';
 import { SegmentationRuleNotPublishedError, SegmentationRuleSummary, SegmentationStore } from '../../src/playbooks/segmentation-store';
 import { PublishSegmentationRuleDto } from './dto/publish-segmentation-rule.dto';
@@ -16,7 +17,7 @@ export class SegmentationService implements OnApplicationBootstrap {
     try {
       return await this.store.latest();
     } catch (err) {
-      if (err instanceof SegmentationRuleNotPublishedError) throw new NotFoundException(err.message);
+      if (err instanceof SegmentationRuleNotPublishedError) throw notFound(err.message);
       throw err;
     }
   }
@@ -27,13 +28,15 @@ export class SegmentationService implements OnApplicationBootstrap {
 
   async version(version: number): Promise<SegmentationRule> {
     const rule = await this.store.get(version);
-    if (!rule) throw new NotFoundException(`segmentation rule has no version ${version}`);
+    if (!rule) throw notFound(`segmentation rule has no version ${version}`);
     return rule;
   }
 
   async publish(dto: PublishSegmentationRuleDto): Promise<{ version: number }> {
     const published = await this.store.publish(dto.rule, dto.publishedBy, dto.notes);
-    if (!published.ok) throw new BadRequestException({ message: 'invalid segmentation rule', errors: published.errors });
+    if (!published.ok) {
+      throw new ProblemException({ status: 400, code: 'InvalidSegmentationRule', detail: `invalid segmentation rule: ${published.errors.length} problem(s)`, errors: published.errors });
+    }
     return { version: published.rule.version };
   }
 }

@@ -29,3 +29,22 @@ export const HTTP_STATUS_BY_VIOLATION: Record<RuleViolationCode, number> = {
   HypercareNotOver: 409,
   GateCriteriaNotMet: 422,
 };
+
+/** The refusals of the cutover workflow's own updates (operator decisions, stage sign-offs). */
+export type CutoverRefusalCode = 'NoDecisionPending' | 'NoSignOffPending' | 'SignOffNotAllowed' | 'InvalidCommand';
+
+export const HTTP_STATUS_BY_CUTOVER_REFUSAL: Record<CutoverRefusalCode, number> = {
+  NoDecisionPending: 409,
+  NoSignOffPending: 409,
+  SignOffNotAllowed: 403,
+  InvalidCommand: 400,
+};
+
+/** The HTTP status of a workflow's refusal code, or undefined for a code no workflow defines. */
+export function httpStatusOfRefusal(code: string | undefined | null): number | undefined {
+  if (!code) return undefined;
+  return (
+    (HTTP_STATUS_BY_VIOLATION as Record<string, number>)[code] ??
+    (HTTP_STATUS_BY_CUTOVER_REFUSAL as Record<string, number>)[code]
+  );
+}

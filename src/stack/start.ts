@@ -4,7 +4,6 @@
 // process. Ctrl-C (or SIGTERM) stops everything in reverse order.
 import 'reflect-metadata';
 import * as path from 'node:path';
-import { Client } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { createApp, OPENAPI_PATH } from '../../api/create-app';
@@ -99,7 +98,7 @@ async function main(): Promise<void> {
 
     const app = await createApp({
       databaseUrl,
-      temporalClient: new Client({ connection: client.connection, namespace: client.namespace }),
+      temporalClient: client.client,
       taskQueue: settings.taskQueue,
     });
     await app.listen(settings.apiPort);

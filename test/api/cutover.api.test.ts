@@ -34,9 +34,9 @@ const ended = (n: number, path = onboarding) =>
 
 it('refuses a cutover before the readiness gate, naming every condition that fails', async () => {
   const res = await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(409);
-  expect(res.body.error).toBe('CutoverNotReady');
-  expect(res.body.message).toContain("gate 'go-live-readiness' is not approved");
-  expect(res.body.message).toContain('no rehearsal passed in the last 14 days');
+  expect(res.body.code).toBe('CutoverNotReady');
+  expect(res.body.detail).toContain("gate 'go-live-readiness' is not approved");
+  expect(res.body.detail).toContain('no rehearsal passed in the last 14 days');
 });
 
 it('runs a rehearsal on staging as a child of the onboarding, and records that it passed', async () => {
@@ -84,13 +84,13 @@ it('rolls back a failed cutover, then succeeds on a retry after the fix', async 
   expect(audit.filter((e: any) => e.action === 'cutover-requested').map((e: any) => e.actor)).toEqual(['impl:lee', 'impl:lee']);
 
   const noDecision = await request(h.http).post(`${onboarding}/cutovers/3/decision`).send({ decision: 'retry', actor: 'ops:kim' }).expect(409);
-  expect(noDecision.body.error).toBe('NoDecisionPending');
+  expect(noDecision.body.code).toBe('NoDecisionPending');
   await request(h.http).get(`${onboarding}/cutovers/9`).expect(404);
 });
 
 it('refuses another cutover once one has succeeded', async () => {
   const res = await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(409);
-  expect(res.body).toMatchObject({ error: 'CutoverAlreadyDone', message: expect.stringContaining(`cutover attempt 3 (onboarding-${id}:cutover:3) already succeeded`) });
+  expect(res.body).toMatchObject({ code: 'CutoverAlreadyDone', detail: expect.stringContaining(`cutover attempt 3 (onboarding-${id}:cutover:3) already succeeded`) });
 });
 
 it('shows a cutover waiting for an operator on the onboarding, and takes the decision through the API', async () => {

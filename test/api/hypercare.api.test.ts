@@ -53,9 +53,9 @@ it('waits for the named owner to sign off the rollout stage of the playbook\'s p
 
   const signOff = { step: 'open-to-everyone', actor: 'lead:kim', role: 'cs-lead', approve: true };
   const wrongRole = await request(h.http).post(`${onboarding}/cutovers/2/sign-off`).send({ ...signOff, actor: 'csm:ana', role: 'csm' }).expect(403);
-  expect(wrongRole.body).toMatchObject({ error: 'SignOffNotAllowed', message: "step 'open-to-everyone' is signed off by cs-lead, not csm" });
+  expect(wrongRole.body).toMatchObject({ code: 'SignOffNotAllowed', detail: "step 'open-to-everyone' is signed off by cs-lead, not csm" });
   const wrongStep = await request(h.http).post(`${onboarding}/cutovers/2/sign-off`).send({ ...signOff, step: 'open-pilot-cohort' }).expect(409);
-  expect(wrongStep.body.error).toBe('NoSignOffPending');
+  expect(wrongStep.body.code).toBe('NoSignOffPending');
   await request(h.http).post(`${onboarding}/cutovers/2/sign-off`).send({ ...signOff, approve: 'yes' }).expect(400);
 
   // The platform degrades as soon as everyone is on it: hypercare must see it.
@@ -64,7 +64,7 @@ it('waits for the named owner to sign off the rollout stage of the playbook\'s p
   expect(signed.body.signOffs).toEqual([signOff]);
   expect(await ended(2)).toMatchObject({ status: 'succeeded' });
   const done = await request(h.http).post(`${onboarding}/cutovers/2/sign-off`).send(signOff).expect(409);
-  expect(done.body.message).toContain('no sign-off pending');
+  expect(done.body.detail).toContain('no sign-off pending');
 });
 
 it('watches the platform after the cutover: a breach escalates along the ladder by e-mail until a healthy reading clears it', async () => {
@@ -89,7 +89,7 @@ it('watches the platform after the cutover: a breach escalates along the ladder 
   await request(h.http).post(`${onboarding}/milestones/bau-accepted`).send({ actor: 'csm:ana' }).expect(200);
   const bau = { actor: 'ops:lou', role: 'cs-ops', criteria: ['Error rate below threshold for the last two weeks', 'Runbooks handed over'].map((criterion) => ({ criterion, met: true })) };
   const early = await request(h.http).post(`${onboarding}/gates/bau-acceptance/approve`).send(bau).expect(409);
-  expect(early.body.error).toBe('HypercareNotOver');
+  expect(early.body.code).toBe('HypercareNotOver');
 
   h.sandbox.faults.set({ metrics: null }); // the fix
   const cleared = await eventually(async () => {

@@ -65,7 +65,7 @@ describe('POST /onboardings (closed-won)', () => {
     expect(again.body).toMatchObject({ onboardingId: `onboarding-${id}`, tier: 'self-service', created: false });
 
     const conflict = await request(h.http).post('/onboardings').send(closedWonBody(id, 'enterprise')).expect(409);
-    expect(conflict.body.message).toContain('different closed-won payload');
+    expect(conflict.body.detail).toContain('different closed-won payload');
 
     let runs = 0;
     for await (const _ of h.client.workflow.list({ query: `WorkflowId = "onboarding-${id}"` })) runs++;
@@ -121,7 +121,7 @@ describe('POST /onboardings (closed-won)', () => {
     const id = account(`unsegmented-${Math.random().toString(36).slice(2, 6)}`);
     const { segment: _, ...body } = closedWonBody(id);
     const res = await request(h.http).post('/onboardings').send({ ...body, ...extra }).expect(400);
-    expect(res.body.message).toEqual(['give segment, or arr and complexity']);
+    expect(res.body.errors).toEqual([{ path: 'segment', message: 'give segment, or arr and complexity' }]);
     expect(await workflowExists(`onboarding-${id}`)).toBe(false);
   });
 
@@ -133,7 +133,7 @@ describe('POST /onboardings (closed-won)', () => {
     const id = account(`bad-measure-${Math.random().toString(36).slice(2, 6)}`);
     const { segment: _, ...body } = closedWonBody(id);
     const res = await request(h.http).post('/onboardings').send({ ...body, ...extra }).expect(400);
-    expect((res.body.message as string[]).join('\n')).toContain(message);
+    expect(res.body.detail).toContain(message);
     expect(await workflowExists(`onboarding-${id}`)).toBe(false);
   });
 
@@ -141,7 +141,7 @@ describe('POST /onboardings (closed-won)', () => {
     ['no account id', (b: any) => delete b.account.id, 'account.id'],
     ['an unknown segment', (b: any) => (b.segment = 'giant'), 'segment must be one of: enterprise, mid-market, smb'],
     ['a target go-live of the wrong type', (b: any) => (b.handoff.targetGoLive = 20270301), 'handoff.targetGoLive'],
-    ['a stakeholder without a name', (b: any) => (b.handoff.stakeholders = [{ role: 'CFO' }]), 'handoff.stakeholders.0.name'],
+    ['a stakeholder without a name', (b: any) => (b.handoff.stakeholders = [{ role: 'CFO' }]), 'handoff.stakeholders[0].name'],
     ['no handoff at all', (b: any) => delete b.handoff, 'handoff'],
     ['an unexpected field', (b: any) => (b.discount = 20), 'property discount should not exist'],
   ])('refuses a payload with %s with a 400 naming the field, and creates nothing', async (_case, mutate, field) => {
@@ -149,7 +149,7 @@ describe('POST /onboardings (closed-won)', () => {
     const body: any = closedWonBody(id);
     mutate(body);
     const res = await request(h.http).post('/onboardings').send(body).expect(400);
-    expect((res.body.message as string[]).join('\n')).toContain(field);
+    expect(res.body.detail).toContain(field);
     expect(await workflowExists(`onboarding-${id}`)).toBe(false);
   });
 });
@@ -180,16 +180,16 @@ describe('milestones and live state', () => {
 
   it('refuses an unknown milestone (404), a repeated one (409), an unknown onboarding (404) and a body without actor (400)', async () => {
     const unknown = await request(h.http).post(`/onboardings/${onboardingId}/milestones/go-live`).send({ actor: 'csm:ana' }).expect(404);
-    expect(unknown.body).toMatchObject({ error: 'UnknownMilestone', message: expect.stringContaining("'go-live'") });
+    expect(unknown.body).toMatchObject({ code: 'UnknownMilestone', detail: expect.stringContaining("'go-live'") });
 
     const repeated = await request(h.http).post(`/onboardings/${onboardingId}/milestones/first-login`).send({ actor: 'csm:bo' }).expect(409);
-    expect(repeated.body.error).toBe('MilestoneAlreadyRecorded');
+    expect(repeated.body.code).toBe('MilestoneAlreadyRecorded');
 
     const missing = await request(h.http).post('/onboardings/onboarding-nobody/milestones/first-login').send({ actor: 'a' }).expect(404);
-    expect(missing.body.message).toBe('onboarding onboarding-nobody not found');
+    expect(missing.body.detail).toBe('onboarding onboarding-nobody not found');
 
     const noActor = await request(h.http).post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`).send({}).expect(400);
-    expect(noActor.body.message.join('\n')).toContain('actor');
+    expect(noActor.body.detail).toContain('actor');
   });
 
   it('applies a retried call with the same Idempotency-Key once', async () => {
@@ -235,7 +235,7 @@ describe('milestones and live state', () => {
     expect(highTouch.body.items.every((r: any) => r.tier === 'high-touch')).toBe(true);
 
     const bad = await request(h.http).get('/onboardings').query({ tier: 'gold', limit: 0 }).expect(400);
-    expect(bad.body.message.join('\n')).toMatch(/tier[\s\S]*limit/);
+    expect(bad.body.detail).toMatch(/tier[\s\S]*limit/);
 
     // A CSM's portfolio, and the filters an at-risk view needs.
     const portfolio = await request(h.http).get('/onboardings').query({ csm: row.csmId, limit: 500 }).expect(200);
@@ -247,7 +247,7 @@ describe('milestones and live state', () => {
     const atRisk = await request(h.http).get('/onboardings').query({ atRisk: 'true', limit: 500 }).expect(200);
     expect(atRisk.body.items.map((r: any) => r.id)).not.toContain(onboardingId);
     const wrong = await request(h.http).get('/onboardings').query({ waitingOn: 'coffee', atRisk: 'maybe' }).expect(400);
-    expect(wrong.body.message.join('\n')).toMatch(/waitingOn[\s\S]*atRisk/);
+    expect(wrong.body.detail).toMatch(/waitingOn[\s\S]*atRisk/);
   });
 });
 
@@ -269,7 +269,7 @@ describe('the journey through the API', () => {
     expect(toSales.mail.text).toContain('Missing: targetGoLive, migrationScope');
 
     const locked = await request(h.http).post(path('/tasks/kickoff-call/complete')).send({ actor: 'csm:ana' }).expect(409);
-    expect(locked.body).toMatchObject({ error: 'TaskLocked', message: expect.stringContaining('handoff is incomplete') });
+    expect(locked.body).toMatchObject({ code: 'TaskLocked', detail: expect.stringContaining('handoff is incomplete') });
 
     await request(h.http)
       .post(path('/handoff'))
@@ -288,18 +288,18 @@ describe('the journey through the API', () => {
 
   it('refuses a task before its prerequisite, a gate by the wrong role, and a blocker without a fallback', async () => {
     const early = await request(h.http).post(path('/tasks/confirm-success-criteria/complete')).send({ actor: 'customer:dana' }).expect(409);
-    expect(early.body.message).toContain('prerequisites are done: kickoff-call');
+    expect(early.body.detail).toContain('prerequisites are done: kickoff-call');
     const done = await request(h.http).post(path('/tasks/kickoff-call/complete')).send({ actor: 'csm:ana', evidence: 'notes' }).expect(200);
     expect(done.body.tasks.find((t: any) => t.key === 'confirm-success-criteria').status).toBe('open');
 
     const criteria = [{ criterion: 'UAT scenarios passed', met: true }];
     const wrongRole = await request(h.http).post(path('/gates/go-live-readiness/approve')).send({ actor: 'ana', role: 'csm', criteria }).expect(403);
-    expect(wrongRole.body.error).toBe('GateApproverNotAllowed');
+    expect(wrongRole.body.code).toBe('GateApproverNotAllowed');
     await request(h.http).post(path('/gates/go-live-readiness/approve')).send({ actor: 'ana', role: 'wizard', criteria }).expect(400);
 
     const risk = { actor: 'csm:ana', category: 'cutover', description: 'Ledger mismatch', blocker: true, owner: 'impl:lee', decisionDueDate: '2027-02-01' };
     const noFallback = await request(h.http).post(path('/risks')).send(risk).expect(400);
-    expect(noFallback.body).toMatchObject({ error: 'InvalidRisk', message: expect.stringContaining('missing: fallback') });
+    expect(noFallback.body).toMatchObject({ code: 'InvalidRisk', detail: expect.stringContaining('missing: fallback') });
     const recorded = await request(h.http).post(path('/risks')).send({ ...risk, fallback: 'Delay one week' }).expect(200);
     expect(recorded.body).toMatchObject({ atRisk: true, risks: [{ id: 'risk-1', status: 'open', owner: 'impl:lee' }] });
     await request(h.http).post(path('/risks/risk-1/resolve')).send({ actor: 'impl:lee', resolution: 'Reconciled' }).expect(200);

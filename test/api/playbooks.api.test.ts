@@ -102,8 +102,9 @@ describe('POST /playbooks/:tier/versions', () => {
       .post('/playbooks/self-service/versions')
       .send({ publishedBy: 'cs-ops:api-test', definition: definition('tech-touch', `api test ${run}: wrong tier`) })
       .expect(400);
-    expect(res.body).toEqual({
-      message: 'invalid playbook',
+    expect(res.body).toMatchObject({
+      status: 400,
+      code: 'InvalidPlaybook',
       errors: [{ path: 'tier', message: 'tier "tech-touch" does not match the tier being published ("self-service")' }],
     });
     expect((await request(h.http).get('/playbooks/self-service').expect(200)).body.version).toBe(before);
@@ -113,22 +114,23 @@ describe('POST /playbooks/:tier/versions', () => {
     const body: any = definition('high-touch', `api test ${run}: cycle`);
     body.tasks[0].dependsOn = ['confirm-success-criteria'];
     const res = await request(h.http).post('/playbooks/high-touch/versions').send({ publishedBy: 'cs-ops:api-test', definition: body }).expect(400);
-    expect(res.body).toEqual({
-      message: 'invalid playbook',
+    expect(res.body).toMatchObject({
+      status: 400,
+      code: 'InvalidPlaybook',
       errors: [{ path: 'tasks[1].dependsOn[0]', message: 'dependency cycle: kickoff-call -> confirm-success-criteria -> kickoff-call' }],
     });
   });
 
   it('wants publishedBy and a definition object', async () => {
     const res = await request(h.http).post('/playbooks/high-touch/versions').send({ definition: 'v2' }).expect(400);
-    expect((res.body.message as string[]).join('\n')).toMatch(/publishedBy[\s\S]*definition must be an object/);
+    expect(res.body.detail).toMatch(/publishedBy[\s\S]*definition must be an object/);
   });
 });
 
 describe('unknown tiers and versions', () => {
   it('answers 404 for an unknown tier, naming the valid ones', async () => {
     const res = await request(h.http).get('/playbooks/platinum').expect(404);
-    expect(res.body.message).toBe('unknown tier "platinum": valid tiers are high-touch, tech-touch, self-service');
+    expect(res.body.detail).toBe('unknown tier "platinum": valid tiers are high-touch, tech-touch, self-service');
     await request(h.http).get('/playbooks/platinum/versions/1').expect(404);
     await request(h.http)
       .post('/playbooks/platinum/versions')
@@ -138,7 +140,7 @@ describe('unknown tiers and versions', () => {
 
   it('answers 404 for a version that does not exist, and 400 for one that is not a number', async () => {
     const res = await request(h.http).get('/playbooks/high-touch/versions/9999').expect(404);
-    expect(res.body.message).toBe('playbook high-touch has no version 9999');
+    expect(res.body.detail).toBe('playbook high-touch has no version 9999');
     await request(h.http).get('/playbooks/high-touch/versions/latest').expect(400);
   });
 });

@@ -96,8 +96,9 @@ it('refuses an invalid rule with a 400 listing its errors with their paths, and 
   bad.segments.pop();
   bad.tiers.enterprise = 'white-glove';
   const res = await request(h.http).post('/segmentation/versions').send({ publishedBy: PUBLISHER, rule: bad }).expect(400);
-  expect(res.body).toEqual({
-    message: 'invalid segmentation rule',
+  expect(res.body).toMatchObject({
+    status: 400,
+    code: 'InvalidSegmentationRule',
     errors: expect.arrayContaining([
       { path: 'tiers.enterprise', message: 'must be one of high-touch, tech-touch, self-service, got "white-glove"' },
       { path: 'segments', message: 'segment "smb" is missing: every segment appears exactly once' },
@@ -116,9 +117,9 @@ it('refuses an invalid rule with a 400 listing its errors with their paths, and 
 
 it('wants publishedBy and a rule object, and answers 404 for a version that does not exist', async () => {
   const res = await request(h.http).post('/segmentation/versions').send({ rule: 'enterprise from 100k' }).expect(400);
-  expect((res.body.message as string[]).join('\n')).toMatch(/publishedBy[\s\S]*rule must be an object/);
+  expect(res.body.detail).toMatch(/publishedBy[\s\S]*rule must be an object/);
   const missing = await request(h.http).get('/segmentation/versions/9999').expect(404);
-  expect(missing.body.message).toBe('segmentation rule has no version 9999');
+  expect(missing.body.detail).toBe('segmentation rule has no version 9999');
 });
 
 it('documents the segmentation calls in the OpenAPI document', async () => {

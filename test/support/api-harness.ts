@@ -4,11 +4,11 @@
  */
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../api/create-app';
 import { loadSettings } from '../../src/config/settings';
+import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
 import { upsertCsms } from '../../src/persistence/csm-roster';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { TEST_CSMS } from '../fixtures/onboarding-input';
@@ -39,7 +39,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
   await upsertCsms(dataSource, TEST_CSMS);
   const inbox = await startSmtpInbox();
   const sandbox = await startSandboxPlatform({ port: 0 });
-  const workerConnection = await NativeConnection.connect({ address });
+  const { connection: workerConnection } = await connectWorker(address, 'default');
   const worker = await createOnboardingWorker({
     connection: workerConnection,
     namespace: 'default',
@@ -52,8 +52,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
   });
   const running = worker.run();
 
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
+  const { client, connection } = await connectClient(address, 'default');
   const app = await createApp({ databaseUrl, temporalClient: client, taskQueue, logger: false });
   await app.init();
 

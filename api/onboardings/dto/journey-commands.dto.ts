@@ -19,7 +19,7 @@ import { HandoffDto } from './start-onboarding.dto';
  * Bodies of the CSM commands. The API checks shapes and types; the onboarding workflow's
  * validators check the rules (task unlocked, approver's role, a risk's owner and fallback...).
  */
-class ActorDto {
+export class ActorDto {
   @ApiProperty({ example: 'csm:ana.lopez', description: 'Who acts' })
   @IsString()
   @IsNotEmpty()
@@ -76,34 +76,3 @@ export class CompleteHandoffDto extends ActorDto {
 }
 
 export class AcknowledgeEscalationDto extends ActorDto {}
-
-export class RequestCutoverDto extends ActorDto {
-  @ApiProperty({ enum: ['rehearsal', 'cutover'], description: 'A rehearsal (dry run on staging) or the cutover itself' })
-  @IsIn(['rehearsal', 'cutover'], { message: "mode must be 'rehearsal' or 'cutover'" })
-  mode: 'rehearsal' | 'cutover';
-}
-
-export class OperatorDecisionDto extends ActorDto {
-  @ApiProperty({ enum: ['retry', 'done-by-hand'], description: 'retry the failing compensation, or say it was undone by hand' })
-  @IsIn(['retry', 'done-by-hand'], { message: "decision must be 'retry' or 'done-by-hand'" })
-  decision: 'retry' | 'done-by-hand';
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
-}
-
-export class StageSignOffDto extends ActorDto {
-  @ApiProperty({ description: 'The rollout step that waits for sign-off', example: 'open-to-everyone' })
-  @IsString()
-  @IsNotEmpty()
-  step: string;
-
-  @ApiProperty({ enum: ROLES, description: "The role the owner signs in; must be the step's named role" })
-  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
-  role: Role;
-
-  @ApiProperty({ description: 'true signs the stage off; false refuses it, and the cutover rolls back' })
-  @IsBoolean()
-  approve: boolean;
-
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
-}

@@ -1,0 +1,127 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { httpStatusOfRefusal } from '../../src/contracts/onboarding-errors';
+import { ProblemException, ProblemOptions } from './problem-details';
+
+/** gRPC status codes Temporal answers with (only those the API tells apart). */
+const GRPC = { DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, RESOURCE_EXHAUSTED: 8, INVALID_ARGUMENT: 3, UNAVAILABLE: 14 };
+
+/** Seconds a client should wait before retrying while a dependency is down. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * What any error thrown while serving a request means to the caller, or undefined when it is
+ * unexpected (a 500). Temporal's, PostgreSQL's and the HTTP layer's errors are mapped here and
+ * nowhere else, so services need no try/catch.
+ */
+export function problemOf(err: unknown): ProblemOptions | undefined {
+  if (err instanceof ProblemException) return err.problem;
+  if (err instanceof WorkflowNotFoundError) return { status: 404, code: 'NotFound', detail: `${subjectOf(err.workflowId)} not found` };
+  if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    return { status: 409, code: 'AlreadyStarted', detail: `${subjectOf(err.workflowId)} already exists` };
+  }
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const status = httpStatusOfRefusal(err.cause.type);
+    if (status) return { status, code: err.cause.type!, detail: err.cause.message };
+  }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return {
+      status: 503,
+      code: 'OutcomeUnknown',
+      detail: 'Temporal did not confirm the change in time; retry with the same Idempotency-Key to learn its outcome',
+      retryAfter: RETRY_AFTER_SECONDS,
+    };
+  }
+  if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {
+    return { status: 409, code: 'OnboardingEnded', detail: 'it has already ended; it takes no more changes' };
+  }
+  const grpc = grpcCodeOf(err);
+  if (grpc !== undefined) return grpcProblem(grpc);
+  if (isPostgresUnavailable(err)) {
+    return { status: 503, code: 'DependencyUnavailable', detail: 'the database is unavailable', retryAfter: RETRY_AFTER_SECONDS };
+  }
+  const http = httpLayerProblem(err);
+  if (http) return http;
+  return undefined;
+}
+
+/** `onboarding-X` is an onboarding; `onboarding-X:cutover:2` one of its cutover attempts. */
+function subjectOf(workflowId: string): string {
+  if (/:(cutover|rehearsal):\d+$/.test(workflowId)) return `cutover attempt ${workflowId}`;
+  return workflowId.startsWith('onboarding-') ? `onboarding ${workflowId}` : `workflow ${workflowId}`;
+}
+
+function grpcCodeOf(err: unknown): number | undefined {
+  const candidate = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(candidate) ? candidate.code : undefined;
+}
+
+function grpcProblem(code: number): ProblemOptions | undefined {
+  if (code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED || code === GRPC.RESOURCE_EXHAUSTED) {
+    return { status: 503, code: 'DependencyUnavailable', detail: 'Temporal is unavailable', retryAfter: RETRY_AFTER_SECONDS };
+  }
+  if (code === GRPC.NOT_FOUND) return { status: 404, code: 'NotFound', detail: 'not found' };
+  if (code === GRPC.ALREADY_EXISTS) return { status: 409, code: 'AlreadyExists', detail: 'already exists' };
+  // Temporal refuses what it cannot store (an id, a header); nothing reaches it from a body unchecked.
+  if (code === GRPC.INVALID_ARGUMENT) return { status: 400, code: 'InvalidArgument', detail: 'Temporal refused the request as invalid' };
+  return undefined;
+}
+
+/** Connection-level failures of `pg` and TypeORM's pool: the database is down or unreachable. */
+function isPostgresUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; driverError?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  if (code && (code.startsWith('08') || code === '57P01' || code === '57P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT')) {
+    return true;
+  }
+  const message = typeof e?.message === 'string' ? e.message : '';
+  if (/timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|query read timeout|Query read timeout/i.test(message)) {
+    return true;
+  }
+  return e?.driverError !== undefined && e.driverError !== err && isPostgresUnavailable(e.driverError);
+}
+
+/** Nest's own HttpExceptions (no route, a pipe) and body-parser's errors (bad JSON, too large). */
+function httpLayerProblem(err: unknown): ProblemOptions | undefined {
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    return { status, code: codeOfStatus(status), detail: detailOf(err) };
+  }
+  const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; expose?: unknown };
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  if (status && status >= 400 && status < 500 && e.expose !== false) {
+    const detail =
+      e.type === 'entity.parse.failed'
+        ? 'the body is not valid JSON'
+        : e.type === 'entity.too.large'
+          ? 'the body is too large'
+          : (err as Error).message;
+    return { status, code: codeOfStatus(status), detail };
+  }
+  return undefined;
+}
+
+function detailOf(err: HttpException): string {
+  const response = err.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : err.message;
+}
+
+function codeOfStatus(status: number): string {
+  const name = HttpStatus[status];
+  if (!name) return 'HttpError';
+  return name
+    .toLowerCase()
+    .split('_')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+}

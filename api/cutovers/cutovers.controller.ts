@@ -1,0 +1,51 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { requestCutoverUpdate } from '../../src/contracts/onboarding.contract';
+import { IDEMPOTENCY_HEADER_DOC } from '../common/idempotency-key.decorator';
+import { IdempotencyKey } from '../common/idempotency-key.decorator';
+import { OnboardingsService } from '../onboardings/onboardings.service';
+import { CutoversService } from './cutovers.service';
+import { OperatorDecisionDto, RequestCutoverDto, StageSignOffDto } from './dto/cutover-commands.dto';
+
+/** Rehearsals and cutovers of one onboarding: requested through it, run as its child workflows. */
+@ApiTags('cutovers')
+@Controller('onboardings/:id/cutovers')
+export class CutoversController {
+  constructor(
+    private readonly onboardings: OnboardingsService,
+    private readonly cutovers: CutoversService,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Request a rehearsal, or the cutover (only past its readiness gate); each request is a new attempt' })
+  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiResponse({ status: 409, description: 'Not ready for cutover (the detail lists each condition that fails), or an attempt is still running' })
+  requestCutover(@Param('id') id: string, @Body() body: RequestCutoverDto, @IdempotencyKey() idempotencyKey?: string) {
+    return this.onboardings.update(id, requestCutoverUpdate, body, idempotencyKey);
+  }
+
+  @Get(':attempt')
+  @ApiOperation({ summary: 'A cutover or rehearsal attempt: its steps, failure, compensations, reconciliation' })
+  @ApiResponse({ status: 404, description: 'No such onboarding or attempt' })
+  cutover(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number) {
+    return this.cutovers.get(id, attempt);
+  }
+
+  @Post(':attempt/decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: "An operator's decision for a cutover waiting in needs-operator" })
+  @ApiResponse({ status: 409, description: 'No decision pending' })
+  decideCutover(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number, @Body() body: OperatorDecisionDto) {
+    return this.cutovers.decide(id, attempt, body);
+  }
+
+  @Post(':attempt/sign-off')
+  @HttpCode(200)
+  @ApiOperation({ summary: "A named owner's sign-off of the rollout stage the cutover waits on; a refusal rolls the cutover back" })
+  @ApiResponse({ status: 403, description: "Not the step's named role" })
+  @ApiResponse({ status: 409, description: 'No sign-off pending for that step' })
+  signOff(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number, @Body() body: StageSignOffDto) {
+    return this.cutovers.signOff(id, attempt, body);
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { getCutoverStateQuery, operatorDecisionUpdate, signOffStageUpdate } from '../../src/contracts/cutover.contract';
+import type { CutoverState, OperatorDecision, StageSignOff } from '../../src/domain/cutover';
+import { notFound, refuse } from '../common/problem-details';
+import { OnboardingsService } from '../onboardings/onboardings.service';
+
+@Injectable()
+export class CutoversService {
+  constructor(
+    private readonly temporal: Client,
+    private readonly onboardings: OnboardingsService,
+  ) {}
+
+  /** A cutover or rehearsal attempt, answered by its own workflow. */
+  async get(onboardingId: string, attempt: number): Promise<CutoverState> {
+    const cutoverId = await this.cutoverId(onboardingId, attempt);
+    return this.temporal.workflow.getHandle(cutoverId).query(getCutoverStateQuery);
+  }
+
+  /** An operator's decision about a compensation that keeps failing. */
+  async decide(onboardingId: string, attempt: number, decision: OperatorDecision): Promise<CutoverState> {
+    const current = await this.get(onboardingId, attempt);
+    // An ended cutover takes no update at all; say why in the same words as a running one.
+    if (current.status !== 'needs-operator') {
+      throw refuse(409, 'NoDecisionPending', `cutover ${current.cutoverId} is ${current.status}: no decision pending`);
+    }
+    return this.update(current.cutoverId, operatorDecisionUpdate, decision);
+  }
+
+  /** A named owner's sign-off (or refusal) of the rollout stage the cutover waits on. */
+  async signOff(onboardingId: string, attempt: number, signOff: StageSignOff): Promise<CutoverState> {
+    const current = await this.get(onboardingId, attempt);
+    if (current.status !== 'awaiting-sign-off') {
+      throw refuse(409, 'NoSignOffPending', `cutover ${current.cutoverId} is ${current.status}: no sign-off pending`);
+    }
+    return this.update(current.cutoverId, signOffStageUpdate, signOff);
+  }
+
+  private update<A>(cutoverId: string, update: UpdateDefinition<CutoverState, [A]>, arg: A): Promise<CutoverState> {
+    return this.temporal.workflow.getHandle(cutoverId).executeUpdate(update, { args: [arg] });
+  }
+
+  private async cutoverId(onboardingId: string, attempt: number): Promise<string> {
+    const state = await this.onboardings.getState(onboardingId);
+    const found = (state.cutovers ?? []).find((c) => c.attempt === attempt);
+    if (!found) throw notFound(`onboarding ${onboardingId} has no cutover attempt ${attempt}`);
+    return found.cutoverId;
+  }
+}

@@ -1,0 +1,35 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ROLES, Role } from '../../../src/domain/playbook';
+import { ActorDto } from '../../onboardings/dto/journey-commands.dto';
+
+export class RequestCutoverDto extends ActorDto {
+  @ApiProperty({ enum: ['rehearsal', 'cutover'], description: 'A rehearsal (dry run on staging) or the cutover itself' })
+  @IsIn(['rehearsal', 'cutover'], { message: "mode must be 'rehearsal' or 'cutover'" })
+  mode: 'rehearsal' | 'cutover';
+}
+
+export class OperatorDecisionDto extends ActorDto {
+  @ApiProperty({ enum: ['retry', 'done-by-hand'], description: 'retry the failing compensation, or say it was undone by hand' })
+  @IsIn(['retry', 'done-by-hand'], { message: "decision must be 'retry' or 'done-by-hand'" })
+  decision: 'retry' | 'done-by-hand';
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+}
+
+export class StageSignOffDto extends ActorDto {
+  @ApiProperty({ description: 'The rollout step that waits for sign-off', example: 'open-to-everyone' })
+  @IsString()
+  @IsNotEmpty()
+  step: string;
+
+  @ApiProperty({ enum: ROLES, description: "The role the owner signs in; must be the step's named role" })
+  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
+  role: Role;
+
+  @ApiProperty({ description: 'true signs the stage off; false refuses it, and the cutover rolls back' })
+  @IsBoolean()
+  approve: boolean;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OnboardingRecord } from '../../src/persistence/entities/onboarding-record.entity';
+import { PlaybooksModule } from '../playbooks/playbooks.module';
+import { SegmentationModule } from '../segmentation/segmentation.module';
+import { OnboardingsController } from './onboardings.controller';
+import { OnboardingsService } from './onboardings.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([OnboardingRecord]), PlaybooksModule, SegmentationModule],
+  controllers: [OnboardingsController],
+  providers: [OnboardingsService],
+  exports: [OnboardingsService],
+})
+export class OnboardingsModule {}

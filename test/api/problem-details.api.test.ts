@@ -1,0 +1,89 @@
+/**
+ * One error contract on every route: RFC 9457 problem details from one exception filter, for
+ * Nest's own errors, validation, domain refusals and Temporal's errors alike.
+ */
+import request from 'supertest';
+import { closedWonBody } from '../fixtures/onboarding-input';
+import { ApiHarness, startApiHarness } from '../support/api-harness';
+
+let h: ApiHarness;
+const run = Math.random().toString(36).slice(2, 8);
+
+beforeAll(async () => {
+  h = await startApiHarness();
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+function expectProblem(res: request.Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({
+    type: `urn:onboarding-orchestrator:problem:${code}`,
+    title: expect.any(String),
+    status,
+    code,
+    detail: expect.any(String),
+    instance: expect.stringMatching(/^\//),
+  });
+  expect(JSON.stringify(res.body)).not.toMatch(/\bat .*\.(js|ts):\d+/); // no stack trace
+}
+
+it('answers a route that does not exist with a 404 problem', async () => {
+  const res = await request(h.http).get('/nowhere?email=dana@customer.example');
+  expectProblem(res, 404, 'NotFound');
+  expect(res.body.instance).toBe('/nowhere'); // the query (which may hold personal data) is not echoed
+});
+
+it('answers a body that is not JSON with a 400 problem', async () => {
+  const res = await request(h.http).post('/onboardings').set('content-type', 'application/json').send('{"account": ');
+  expectProblem(res, 400, 'BadRequest');
+  expect(res.body.detail).toMatch(/JSON/);
+});
+
+it('lists each invalid field with its full path', async () => {
+  const body: any = closedWonBody(`problem-${run}`);
+  delete body.account.id;
+  body.handoff.stakeholders = [{ role: 'CFO', email: 'not-an-address' }];
+  const res = await request(h.http).post('/onboardings').send(body);
+  expectProblem(res, 400, 'ValidationFailed');
+  expect(res.body.errors).toEqual(
+    expect.arrayContaining([
+      { path: 'account.id', message: expect.stringMatching(/^account\.id must be/) },
+      { path: 'handoff.stakeholders[0].name', message: expect.stringMatching(/^handoff\.stakeholders\[0\]\.name /) },
+      { path: 'handoff.stakeholders[0].email', message: expect.stringMatching(/^handoff\.stakeholders\[0\]\.email must be an email/) },
+    ]),
+  );
+  expect(res.body.detail).not.toContain('account.account');
+});
+
+it('answers a domain refusal with its rule code, and an unknown onboarding with 404', async () => {
+  const id = `problem-refusal-${run}`;
+  await request(h.http).post('/onboardings').send(closedWonBody(id)).expect(201);
+  const unknown = await request(h.http).post(`/onboardings/onboarding-${id}/milestones/go-live`).send({ actor: 'csm:ana' });
+  expectProblem(unknown, 404, 'UnknownMilestone');
+  expect(unknown.body.detail).toContain("milestone 'go-live' is not in this onboarding's playbook");
+
+  const missing = await request(h.http).get('/onboardings/onboarding-nobody-here');
+  expectProblem(missing, 404, 'NotFound');
+  expect(missing.body.detail).toBe('onboarding onboarding-nobody-here not found');
+});
+
+it('answers the audit of an unknown onboarding with 404, not an empty log', async () => {
+  expectProblem(await request(h.http).get(`/onboardings/onboarding-never-${run}/audit`), 404, 'NotFound');
+});
+
+it.each([
+  ['too long', 'k'.repeat(201)],
+  ['with a space', 'two words'],
+  ['with a character outside printable ASCII', 'cl\u00e9'],
+])('refuses an Idempotency-Key %s with a 400 naming the header', async (_case, key) => {
+  const res = await request(h.http)
+    .post(`/onboardings/onboarding-x-${run}/milestones/first-login`)
+    .set('Idempotency-Key', key)
+    .send({ actor: 'csm:ana' });
+  expectProblem(res, 400, 'ValidationFailed');
+  expect(res.body.errors).toEqual([{ path: 'Idempotency-Key', message: expect.stringContaining('Idempotency-Key must be 1-200 printable') }]);
+});
