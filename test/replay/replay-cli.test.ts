@@ -5,12 +5,12 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { ONBOARDING_WORKFLOW_TYPE } from '../../src/contracts/onboarding.contract';
 import { onboardingInput } from '../fixtures/onboarding-input';
 import { walkJourney } from '../support/journey-driver';
 import { silentOnboardingActivities } from '../support/stub-activities';
+import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
 import { testEnv, workflowBundle } from '../support/test-env';
 
 jest.setTimeout(120_000);
@@ -49,9 +49,8 @@ it('says where the history diverges from non-deterministically changed code (exi
 it('fetches a workflow history from the Temporal server by workflow id', async () => {
   const address = testEnv('temporalAddress');
   const taskQueue = `replay-cli-${Math.random().toString(36).slice(2)}`;
-  const connection = await NativeConnection.connect({ address });
-  const clientConnection = await Connection.connect({ address });
-  const client = new Client({ connection: clientConnection });
+  const { connection } = await connectWorker(address, 'default');
+  const { client, connection: clientConnection } = await connectClient(address, 'default');
   try {
     const worker = await Worker.create({ connection, taskQueue, workflowBundle: workflowBundle(), activities: silentOnboardingActivities() });
     const input = onboardingInput(`replay-cli-${Math.random().toString(36).slice(2, 8)}`, 'smb');

@@ -14,6 +14,7 @@ import { temporal } from '@temporalio/proto';
 import { CUTOVER_WORKFLOW_TYPE, CutoverOperationRequest } from '../../src/contracts/cutover.contract';
 import { CutoverInput, CutoverPlan, CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
 import { SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
+import { connectClient } from '../../src/infra/temporal-connection';
 import { testEnv } from '../support/test-env';
 
 jest.setTimeout(120_000);
@@ -46,8 +47,7 @@ beforeAll(async () => {
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: npm test builds it (npm run build)`);
   sandbox = await startSandboxPlatform({ port: 0 });
   sandbox.seed(RECORDS);
-  connection = await Connection.connect({ address: testEnv('temporalAddress') });
-  client = new Client({ connection });
+  ({ client, connection } = await connectClient(testEnv('temporalAddress'), 'default'));
 });
 
 afterAll(async () => {

@@ -14,6 +14,7 @@ import {
 import { CUTOVER_STATUS } from '../../src/contracts/search-attributes';
 import { CutoverInput, CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
 import { SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
+import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
 import { testEnv, workflowBundle } from '../support/test-env';
 
 jest.setTimeout(120_000);
@@ -40,9 +41,8 @@ const PLAN = {
 
 beforeAll(async () => {
   sandbox = await startSandboxPlatform({ port: 0 });
-  nativeConnection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
-  connection = await Connection.connect({ address: testEnv('temporalAddress') });
-  client = new Client({ connection });
+  ({ connection: nativeConnection } = await connectWorker(testEnv('temporalAddress'), 'default'));
+  ({ client, connection } = await connectClient(testEnv('temporalAddress'), 'default'));
   worker = await Worker.create({
     connection: nativeConnection,
     taskQueue,
