@@ -208,7 +208,7 @@ it('waits on an incomplete handoff, reminds and escalates to Sales, and starts o
     expect(toSales[0].body).toContain('targetGoLive');
 
     const refused = await refusal(handle.executeUpdate(completeTaskUpdate, { args: [{ task: 'kickoff-call', actor: 'csm:ana' }] }));
-    expect(refused.type).toBe('TaskLocked');
+    expect(refused.type).toBe('HandoffIncomplete');
 
     await handle.executeUpdate(completeHandoffUpdate, { args: [{ actor: 'sales:sam', handoff: COMPLETE_HANDOFF }] });
     const startedJourney = await until(handle, (s) => !!s.csm);
