@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -30,7 +31,8 @@ import {
   requestCutoverUpdate,
   resolveRiskUpdate,
 } from '../src/contracts/onboarding.contract';
-import type { ReadModelActivities } from '../src/contracts/read-model.contract';
+import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
+import { PERMANENT_SIDE_EFFECT_FAILURES, PERMANENT_WRITE_FAILURE, PermanentFailureDetails } from '../src/contracts/side-effect-failures';
 import { AT_RISK, CSM, STAGE, STATUS, WAITING_ON } from '../src/contracts/search-attributes';
 import {
   acknowledgeEscalation,
@@ -53,6 +55,7 @@ import { messageFor, renderMessage } from '../src/domain/messages';
 import { atRiskReasons, Notice, OnboardingInput, OnboardingState, startOnboarding, timeToValueDays } from '../src/domain/onboarding';
 import { OnboardingRuleViolation } from '../src/domain/onboarding-rule-violation';
 import type { Playbook, Role } from '../src/domain/playbook';
+import { projectionNeedsSanitising, recordSideEffectFailure, SideEffect, withoutUnstorableCharacters } from '../src/domain/side-effects';
 import { fireDueTimers, nextTimerAt } from '../src/domain/timers';
 import { waitingOn } from '../src/domain/waiting-on';
 
@@ -81,6 +84,15 @@ const platform = proxyActivities<Pick<CutoverActivities, 'readPlatformHealth'>>(
  * carries the playbook on). Replayed in CI: test/histories/high-touch-cutover-before-hypercare.
  */
 const PLAN_FROM_PLAYBOOK_PATCH = 'cutover-plan-from-playbook';
+
+/**
+ * Added while onboardings ran without it: a projection, audit batch or message the database or
+ * the mail server refuses for good (a non-retryable PermanentWriteFailure / MessageRefused) is
+ * recorded and the journey goes on; code before failed the workflow on it (its activities then
+ * retried forever instead). Checked only when such a failure arrives, so histories without one
+ * replay unchanged. Recorded: test/histories/poisoned-account-name.
+ */
+const SIDE_EFFECT_FAILURES_PATCH = 'side-effect-failures-recorded';
 
 /**
  * One customer onboarding, interpreting the playbook it was started with. Temporal holds the
@@ -186,10 +198,16 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     // and a slow database never delays the answer to a CSM's update.
     if (state.revision > projectedRevision) {
       const snapshot = state;
-      const view = viewOf(snapshot, playbook);
-      const { outbox: _outbox, ...rest } = snapshot;
-      await readModel.projectOnboarding({ state: rest, waitingOn: view.waitingOn, atRiskReasons: view.atRiskReasons });
-      projectedRevision = snapshot.revision;
+      const sanitised = projectionNeedsSanitising(snapshot);
+      // Awaited right here, as before refusals were handled: one more async hop on the success
+      // path changes when this loop runs relative to update handlers, and recorded histories
+      // stop replaying. Refusals are handled only in the catch.
+      try {
+        await readModel.projectOnboarding(projectionOf(snapshot, playbook, sanitised));
+        projectedRevision = snapshot.revision;
+      } catch (err) {
+        projectedRevision = await projectAfterRefusal(refusalOf(err), snapshot.revision, sanitised);
+      }
     }
     if (state.status === 'completed' && state.outbox.length === 0 && projectedRevision === state.revision) {
       await roster.releaseCsm(state.onboardingId);
@@ -222,18 +240,93 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         let n = 0;
         while (n < budget && state.outbox[n].kind === 'audit') n++;
         const entries = state.outbox.slice(0, n).map((e) => (e.kind === 'audit' ? e.entry : undefined)!);
-        await readModel.appendAudit(state.onboardingId, entries);
-        // Handlers only append to the outbox, so its head is still what was just carried out.
+        try {
+          await readModel.appendAudit(state.onboardingId, entries);
+        } catch (err) {
+          const refused = refusalOf(err);
+          const fallback = await sanitisedFallback(refused, () => readModel.appendAudit(state.onboardingId, withoutUnstorableCharacters(entries)));
+          recordRefusal('audit', `seq ${entries[0].seq}-${entries[n - 1].seq}`, refused, fallback);
+        }
+        // Handlers (and recordRefusal) only append to the outbox, so its head is still what was just carried out.
         state = { ...state, outbox: state.outbox.slice(n) };
         budget -= n;
       } else {
         const message = render(state, playbook, head.notice);
-        if (message) await readModel.deliverMessage(message);
+        if (message) {
+          try {
+            await readModel.deliverMessage(message);
+          } catch (err) {
+            const refused = refusalOf(err);
+            const fallback = await sanitisedFallback(refused, () => readModel.deliverMessage(withoutUnstorableCharacters(message)));
+            recordRefusal('message', message.key, refused, fallback);
+          }
+        }
         state = { ...state, outbox: state.outbox.slice(1) };
         budget -= 1;
       }
     }
   }
+
+  /**
+   * After a refused projection: the refusal is recorded first, so that the fallback (the same
+   * state without the characters PostgreSQL refuses) shows it; once a fallback was needed, later
+   * projections go sanitised at once. Returns the revision now counted as projected.
+   */
+  async function projectAfterRefusal(refused: Refusal, revision: number, wasSanitised: boolean): Promise<number> {
+    recordRefusal('projection', `revision ${revision}`, refused, wasSanitised ? 'failed' : 'sanitised');
+    // Not writable even sanitised: counted as done, or recording the refusal would project again forever.
+    if (wasSanitised) return state.revision;
+    const written = state.revision;
+    const again = await refusalOfRun(() => readModel.projectOnboarding(projectionOf(state, playbook, true)));
+    if (!again) return written;
+    recordRefusal('projection', `revision ${written}`, again, 'failed');
+    return state.revision;
+  }
+
+  function recordRefusal(effect: SideEffect, item: string, refused: Refusal, fallback: 'sanitised' | 'failed' | 'none'): void {
+    state = recordSideEffectFailure(state, { effect, item, type: refused.type, code: refused.code, fallback }, new Date());
+    publish();
+  }
+}
+
+interface Refusal {
+  type: string;
+  code: string;
+}
+
+/**
+ * The refusal an activity failure carries: a permanent side-effect failure (which the activity
+ * did not retry). Anything else is thrown on, as before refusals were handled.
+ */
+function refusalOf(err: unknown): Refusal {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const permanent = cause instanceof ApplicationFailure && (PERMANENT_SIDE_EFFECT_FAILURES as readonly string[]).includes(cause.type ?? '');
+  if (!permanent || !patched(SIDE_EFFECT_FAILURES_PATCH)) throw err;
+  const details = cause.details?.[0] as PermanentFailureDetails | undefined;
+  return { type: cause.type!, code: details?.code ?? 'unknown' };
+}
+
+/** Runs a fallback write: undefined when it succeeds, its refusal when it is refused too. */
+async function refusalOfRun(run: () => Promise<unknown>): Promise<Refusal | undefined> {
+  try {
+    await run();
+    return undefined;
+  } catch (err) {
+    return refusalOf(err);
+  }
+}
+
+/** A write PostgreSQL refused is tried once more without the characters it refuses; a refused mail is not. */
+async function sanitisedFallback(refused: Refusal, write: () => Promise<unknown>): Promise<'sanitised' | 'failed' | 'none'> {
+  if (refused.type !== PERMANENT_WRITE_FAILURE) return 'none';
+  return (await refusalOfRun(write)) ? 'failed' : 'sanitised';
+}
+
+function projectionOf(state: OnboardingState, playbook: Playbook, sanitised: boolean): OnboardingProjection {
+  const view = viewOf(state, playbook);
+  const { outbox: _outbox, ...rest } = state;
+  const projection = { state: rest, waitingOn: view.waitingOn, atRiskReasons: view.atRiskReasons };
+  return sanitised ? withoutUnstorableCharacters(projection) : projection;
 }
 
 function viewOf(state: OnboardingState, playbook: Playbook): OnboardingView {

@@ -2,6 +2,7 @@ import type { Handoff, HandoffField } from './handoff';
 import type { HypercareRecord } from './hypercare';
 import { missingHandoffFields } from './handoff';
 import type { MessageEvent, Playbook, Role } from './playbook';
+import type { SideEffectFailure } from './side-effects';
 import type { Segment, Tier } from './segment';
 
 /**
@@ -203,6 +204,8 @@ export interface OnboardingState {
   cutovers?: CutoverAttempt[];
   /** The watch after a successful cutover, when the playbook's cutover plan has one. */
   hypercare?: HypercareRecord;
+  /** Projections, audit entries and messages refused for good (absent until the first). */
+  sideEffectFailures?: SideEffectFailure[];
   /** Keys of reminders already sent (task reminders, handoff reminders), so each goes once. */
   remindersSent: string[];
   /** The last accepted change that moved the journey on; stall detection counts from here. */
@@ -334,5 +337,10 @@ export function atRiskReasons(state: OnboardingState): string[] {
   }
   const open = state.escalations.filter((e) => !e.closedAt && !e.acknowledgedAt);
   if (open.length) reasons.push(`${open.length} unacknowledged escalation(s)`);
+  // Data or messages were lost or altered: an operator should look (src/domain/side-effects.ts).
+  for (const f of state.sideEffectFailures ?? []) {
+    const outcome = { sanitised: 'stored without the refused characters', failed: 'not stored', none: 'not delivered' }[f.fallback];
+    reasons.push(`${f.effect} refused ${f.occurrences} time(s) since ${f.firstAt} (${f.type} ${f.code}; ${outcome})`);
+  }
   return reasons;
 }

@@ -31,7 +31,7 @@ import { workflowsPath } from '../../worker/create-worker';
 import { fastCutoverPlaybook } from '../fixtures/fast-cutover-playbook';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';
 import { until, walkJourney } from '../support/journey-driver';
-import { silentOnboardingActivities } from '../support/stub-activities';
+import { nulRefusingOnboardingActivities } from '../support/stub-activities';
 
 // Run from the project root by `npm run histories:record`.
 const OUT = path.resolve(process.cwd(), 'test/histories');
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: workflowsPath(),
-      activities: { ...silentOnboardingActivities(), ...createCutoverActivities({ baseUrl: sandbox.url }) },
+      activities: { ...nulRefusingOnboardingActivities(), ...createCutoverActivities({ baseUrl: sandbox.url }) },
     });
     await worker.runUntil(async () => {
       const scenarios: Array<[string, OnboardingInput, (h: any) => Promise<void>]> = [
@@ -84,6 +84,11 @@ async function main(): Promise<void> {
           await until(h, (s) => s.escalations.some((e) => e.subject.kind === 'hypercare' && e.level === 2));
           sandbox.faults.set({ metrics: null });
           await until(h, (s) => s.hypercare?.status === 'watch-ended' && s.hypercare.breaches.every((b) => b.clearedAt));
+        }],
+        // An account name PostgreSQL refuses (a NUL): each kind of refusal recorded and alerted once,
+        // projections written sanitised, the journey completed (patch side-effect-failures-recorded).
+        ['poisoned-account-name', { ...onboardingInput('history-poison', 'smb'), account: { id: 'history-poison', name: 'Acme\u0000Bank' } }, async (h) => {
+          await until(h, (s) => (s.sideEffectFailures ?? []).some((f: { effect: string }) => f.effect === 'projection'));
         }],
       ];
       for (const [name, input, prelude] of scenarios) {

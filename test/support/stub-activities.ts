@@ -1,6 +1,8 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { CsmAssignmentActivities } from '../../src/contracts/csm-assignment.contract';
 import type { NotificationActivities } from '../../src/contracts/notification.contract';
 import type { ReadModelActivities } from '../../src/contracts/read-model.contract';
+import { PERMANENT_WRITE_FAILURE } from '../../src/contracts/side-effect-failures';
 
 /**
  * The onboarding workflow's activities doing nothing, for tests about the workflow's own
@@ -17,5 +19,36 @@ export function silentOnboardingActivities(): ReadModelActivities & Notification
       return { id: 'csm-ana', name: 'Ana Lopez', email: 'ana@vendor.example' };
     },
     async releaseCsm() {},
+  };
+}
+
+/**
+ * As PostgreSQL does: a projection, audit batch or message carrying a NUL character is refused
+ * for good (a non-retryable PermanentWriteFailure, SQLSTATE 22021), everything else succeeds.
+ */
+export function nulRefusingOnboardingActivities(): ReadModelActivities & NotificationActivities & CsmAssignmentActivities {
+  const silent = silentOnboardingActivities();
+  const refuseNul = (value: unknown) => {
+    if (JSON.stringify(value).includes('\\u0000')) {
+      throw ApplicationFailure.create({
+        type: PERMANENT_WRITE_FAILURE,
+        message: 'PostgreSQL refused the write: SQLSTATE 22021, invalid byte sequence (e.g. a NUL character)',
+        nonRetryable: true,
+        details: [{ system: 'postgresql', code: '22021' }],
+      });
+    }
+  };
+  return {
+    ...silent,
+    async projectOnboarding(p) {
+      refuseNul(p);
+    },
+    async appendAudit(_id, entries) {
+      refuseNul(entries);
+    },
+    async deliverMessage(m) {
+      refuseNul(m);
+      return { delivered: true };
+    },
   };
 }
