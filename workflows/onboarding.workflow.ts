@@ -30,6 +30,7 @@ import {
   recordRiskUpdate,
   requestCutoverUpdate,
   resolveRiskUpdate,
+  rosterChangedSignal,
 } from '../src/contracts/onboarding.contract';
 import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
 import { PERMANENT_SIDE_EFFECT_FAILURES, PERMANENT_WRITE_FAILURE, PermanentFailureDetails } from '../src/contracts/side-effect-failures';
@@ -48,6 +49,7 @@ import {
   requestCutover,
   resolveRisk,
 } from '../src/domain/commands';
+import { csmAssignmentDue, noCsmCapacity, rosterChanged } from '../src/domain/csm-wait';
 import { DEFAULT_CUTOVER_PLAN } from '../src/domain/cutover';
 import { hypercareReadingDue, recordHypercareReading, recordMissedHypercareReading } from '../src/domain/hypercare';
 import { cutoverWorkflow } from './cutover.workflow';
@@ -67,8 +69,14 @@ const readModel = proxyActivities<ReadModelActivities & NotificationActivities>(
 
 const roster = proxyActivities<CsmAssignmentActivities>({
   startToCloseTimeout: '30 seconds',
-  // Nobody with capacity is a normal state that can last hours: retry slowly, forever.
+  // For runs before CSM_CAPACITY_WAIT_PATCH: nobody with capacity made assignCsm retry slowly, forever.
   retry: { initialInterval: '10 seconds', maximumInterval: '1 hour' },
+});
+
+const assignment = proxyActivities<Pick<CsmAssignmentActivities, 'tryAssignCsm'>>({
+  startToCloseTimeout: '30 seconds',
+  // "No seat" is an answer, not a failure: only a database that is down makes this retry.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 const platform = proxyActivities<Pick<CutoverActivities, 'readPlatformHealth'>>({
@@ -93,6 +101,15 @@ const PLAN_FROM_PLAYBOOK_PATCH = 'cutover-plan-from-playbook';
  * replay unchanged. Recorded: test/histories/poisoned-account-name.
  */
 const SIDE_EFFECT_FAILURES_PATCH = 'side-effect-failures-recorded';
+
+/**
+ * Added while onboardings ran without it: waiting for a CSM with a free seat is a state. Before,
+ * the run blocked in assignCsm (retrying for hours) before projecting anything; now it asks
+ * tryAssignCsm, and on "no capacity" is projected, audited, tells the CS lead, escalates, and
+ * tries again on a timer and on the rosterChanged signal. Runs that already assigned by the old
+ * path replay through it. Recorded: test/histories/waiting-for-csm-capacity.
+ */
+const CSM_CAPACITY_WAIT_PATCH = 'csm-capacity-wait';
 
 /**
  * One customer onboarding, interpreting the playbook it was started with. Temporal holds the
@@ -157,6 +174,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     state = cutoverStarted(state, cutoverId, status);
     publish();
   });
+  setHandler(rosterChangedSignal, () => {
+    state = rosterChanged(state, new Date());
+  });
   setHandler(cutoverFinishedSignal, (outcome) => {
     state = recordCutoverOutcome(state, playbook, outcome, new Date());
     publish();
@@ -168,8 +188,13 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     const seen = state.revision;
     state = fireDueTimers(state, playbook, new Date());
     if (state.status === 'in-progress' && !state.csm) {
-      const csm = await roster.assignCsm({ onboardingId: state.onboardingId, tier: state.tier });
-      state = assignCsm(state, playbook, csm, new Date());
+      if (!patched(CSM_CAPACITY_WAIT_PATCH)) {
+        const csm = await roster.assignCsm({ onboardingId: state.onboardingId, tier: state.tier });
+        state = assignCsm(state, playbook, csm, new Date());
+      } else if (csmAssignmentDue(state, new Date())) {
+        const result = await assignment.tryAssignCsm({ onboardingId: state.onboardingId, tier: state.tier });
+        state = result.outcome === 'assigned' ? assignCsm(state, playbook, result.csm, new Date()) : noCsmCapacity(state, new Date());
+      }
     }
     const hypercarePlan = playbook.cutoverPlan?.hypercare;
     if (hypercarePlan && hypercareReadingDue(state, new Date())) {

@@ -430,7 +430,9 @@ export function assignCsm(state: OnboardingState, playbook: Playbook, csm: { id:
   return produce(state, (draft) => {
     const at = now.toISOString();
     draft.csm = { ...csm, assignedAt: at };
-    audit(draft, at, 'system', 'csm-assigned', { csm: csm.id });
+    const waited = draft.csmWait;
+    draft.csmWait = undefined;
+    audit(draft, at, 'system', 'csm-assigned', { csm: csm.id, ...(waited ? { waitedSince: waited.since, attempts: waited.attempts } : {}) });
     notify(draft, 'csm-assigned', 'csm-assigned', [], {});
     notify(draft, 'welcome', 'welcome', [], {});
     settle(draft, playbook, at);

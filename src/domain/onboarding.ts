@@ -118,7 +118,7 @@ export interface RiskRecord extends RiskFields {
   resolution?: string;
 }
 
-export type EscalationSubjectKind = 'task' | 'milestone' | 'stage' | 'handoff' | 'hypercare';
+export type EscalationSubjectKind = 'task' | 'milestone' | 'stage' | 'handoff' | 'hypercare' | 'csm-assignment';
 
 /** One raised level of a ladder for one item. Its id makes it unique: one per item and level. */
 export interface EscalationRecord {
@@ -157,6 +157,14 @@ export interface CsmAssignment {
   assignedAt: string;
 }
 
+export interface CsmWait {
+  since: string;
+  attempts: number;
+  lastAttemptAt: string;
+  /** Set by the rosterChanged signal: try again at once. */
+  rosterChangedAt?: string;
+}
+
 /** A message the workflow must send; rendered from the playbook's template for its event. */
 export interface Notice {
   key: string;
@@ -193,6 +201,8 @@ export interface OnboardingState {
   handoffMissing: HandoffField[];
   salesOwner: Person;
   csm?: CsmAssignment;
+  /** While no CSM covering the tier has a free seat (src/domain/csm-wait.ts); gone once assigned. */
+  csmWait?: CsmWait;
   stage: StageVisit;
   stageHistory: StageVisit[];
   milestones: MilestoneRecord[];
@@ -222,6 +232,7 @@ export interface OnboardingState {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const HOUR_MS = 60 * 60 * 1000;
+export const MINUTE_MS = 60 * 1000;
 
 export function startOnboarding(input: OnboardingInput, now: Date): OnboardingState {
   const { playbook } = input;

@@ -8,15 +8,22 @@ import { PERMANENT_WRITE_FAILURE } from '../../src/contracts/side-effect-failure
  * The onboarding workflow's activities doing nothing, for tests about the workflow's own
  * history (replays, recordings): the read model, mail and the CSM roster are not their subject.
  */
-export function silentOnboardingActivities(): ReadModelActivities & NotificationActivities & CsmAssignmentActivities {
+export function silentOnboardingActivities(
+  options: { noSeatFor?: Set<string> } = {},
+): ReadModelActivities & NotificationActivities & CsmAssignmentActivities {
+  const ana = { id: 'csm-ana', name: 'Ana Lopez', email: 'ana@vendor.example' };
   return {
+    // No seat for the onboardings in `noSeatFor` (while they are in it).
+    async tryAssignCsm({ onboardingId }) {
+      return options.noSeatFor?.has(onboardingId) ? { outcome: 'no-capacity' } : { outcome: 'assigned', csm: ana };
+    },
     async projectOnboarding() {},
     async appendAudit() {},
     async deliverMessage() {
       return { delivered: true };
     },
     async assignCsm() {
-      return { id: 'csm-ana', name: 'Ana Lopez', email: 'ana@vendor.example' };
+      return ana;
     },
     async releaseCsm() {},
   };
@@ -26,8 +33,10 @@ export function silentOnboardingActivities(): ReadModelActivities & Notification
  * As PostgreSQL does: a projection, audit batch or message carrying a NUL character is refused
  * for good (a non-retryable PermanentWriteFailure, SQLSTATE 22021), everything else succeeds.
  */
-export function nulRefusingOnboardingActivities(): ReadModelActivities & NotificationActivities & CsmAssignmentActivities {
-  const silent = silentOnboardingActivities();
+export function nulRefusingOnboardingActivities(
+  options: { noSeatFor?: Set<string> } = {},
+): ReadModelActivities & NotificationActivities & CsmAssignmentActivities {
+  const silent = silentOnboardingActivities(options);
   const refuseNul = (value: unknown) => {
     if (JSON.stringify(value).includes('\\u0000')) {
       throw ApplicationFailure.create({
