@@ -12,6 +12,7 @@ import { OnboardingsController } from './onboardings/onboardings.controller';
 import { OnboardingsService } from './onboardings/onboardings.service';
 import { PlaybooksController } from './playbooks/playbooks.controller';
 import { PlaybooksService } from './playbooks/playbooks.service';
+import { RosterModule } from './roster/roster.module';
 import { SegmentationController } from './segmentation/segmentation.controller';
 import { SegmentationService } from './segmentation/segmentation.service';
 import { TASK_QUEUE } from './tokens';
@@ -32,6 +33,7 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(opts.databaseUrl)),
         TypeOrmModule.forFeature([OnboardingRecord]),
         TerminusModule,
+        RosterModule.forClient(opts.temporalClient),
       ],
       controllers: [OnboardingsController, PlaybooksController, SegmentationController, HealthController],
       providers: [
