@@ -72,3 +72,10 @@ it('escalates a long wait to the CS lead after 24 h and VP CS after 72 h, and cl
   expect(audits(assigned)[0]).toMatchObject({ action: 'csm-assigned', details: { csm: 'csm-ana', waitedSince: t0.toISOString(), attempts: 1 } });
   expect(notices(assigned).map((n) => n.event)).toEqual(['csm-assigned', 'welcome']);
 });
+
+it("walks the playbook's own csm-capacity ladder when it has one", () => {
+  const custom = { ...playbook, escalationLadders: [...playbook.escalationLadders, { key: 'csm-capacity', levels: [{ notify: 'vp-cs' as const, afterHours: 4 }] }] };
+  const waiting = drained(noCsmCapacity(drained(startOnboarding({ ...input, playbook: custom }, t0)), t0));
+  expect(fireDueTimers(waiting, custom, at(3 * HOUR)).escalations).toEqual([]);
+  expect(fireDueTimers(waiting, custom, at(4 * HOUR)).escalations.map((e) => [e.level, e.notify])).toEqual([[1, 'vp-cs']]);
+});
