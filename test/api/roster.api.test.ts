@@ -83,6 +83,14 @@ describe('/csms', () => {
     await request(h.http).get(`/csms/csm-nobody-${run}`).expect(404);
     await request(h.http).delete(`/csms/csm-nobody-${run}`).expect(404);
   });
+
+  it('documents the roster in the OpenAPI document', async () => {
+    const res = await request(h.http).get('/docs/openapi.json').expect(200);
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/csms', '/csms/{id}']));
+    expect(Object.keys(res.body.paths['/csms/{id}'])).toEqual(expect.arrayContaining(['get', 'put', 'delete']));
+    expect(res.body.paths['/csms/{id}'].put.tags).toEqual(['roster']);
+    expect(Object.keys(res.body.paths['/csms/{id}'].put.responses)).toEqual(expect.arrayContaining(['200', '201', '400']));
+  });
 });
 
 describe('waiting for a CSM with a free seat', () => {
