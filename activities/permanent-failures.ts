@@ -9,7 +9,7 @@ import {
  * Tells failures that retrying cannot fix from those that pass. Permanent: PostgreSQL refusing
  * the data itself (SQLSTATE class 22 "data exception": a NUL byte, a value too long, a bad
  * date; class 23 "integrity constraint violation": check, foreign key, unique, not null), and a
- * mail server's 5xx answer (recipient refused, message rejected). Everything else (connection
+ * mail server's 5xx answer to the message (recipient refused, content rejected). Everything else (connection
  * refused, timeouts, a server restarting, SMTP 4xx) is transient and Temporal keeps retrying.
  */
 export type FailureKind = 'permanent' | 'transient';
@@ -35,11 +35,17 @@ export function smtpCodeOf(err: unknown): string | undefined {
   return typeof e?.code === 'string' ? e.code : undefined;
 }
 
+/**
+ * Permanent: a 5xx answer to this message's recipients (nodemailer's EENVELOPE) or content
+ * (EMESSAGE), or no valid recipient at all (EENVELOPE without an answer). A 5xx at connection or
+ * login (EAUTH, a 554 greeting) is the server's or our configuration's fault, not the message's:
+ * it passes once fixed, so it stays transient.
+ */
 export function smtpFailureKind(err: unknown): FailureKind {
   const e = err as { responseCode?: unknown; code?: unknown } | null;
-  if (typeof e?.responseCode === 'number') return e.responseCode >= 500 && e.responseCode < 600 ? 'permanent' : 'transient';
-  // No valid recipient at all: nodemailer refuses before any server could accept it.
-  return e?.code === 'EENVELOPE' ? 'permanent' : 'transient';
+  if (e?.code !== 'EENVELOPE' && e?.code !== 'EMESSAGE') return 'transient';
+  if (typeof e.responseCode === 'number') return e.responseCode >= 500 && e.responseCode < 600 ? 'permanent' : 'transient';
+  return e.code === 'EENVELOPE' ? 'permanent' : 'transient';
 }
 
 const CONDITIONS: Record<string, string> = {

@@ -84,10 +84,17 @@ describe('SMTP', () => {
 
   it('refuses a recipient the server rejects with 550 for good, naming the code but not the address', async () => {
     const err = await errorOf(send(['gone@customer.example']));
+    expect(err).toMatchObject({ code: 'EENVELOPE', responseCode: 550 });
     expect(smtpFailureKind(err)).toBe('permanent');
     const failure = permanentFailureOf(err, 'message')!;
     expect(failure).toMatchObject({ type: 'MessageRefused', nonRetryable: true, details: [{ system: 'smtp', code: '550' }] });
     expect(failure.message).not.toContain('gone@customer.example');
+  });
+
+  it('keeps retrying a 5xx at login or greeting: a configuration to fix, not a message to drop', () => {
+    expect(smtpFailureKind(Object.assign(new Error('Invalid login'), { code: 'EAUTH', responseCode: 535 }))).toBe('transient');
+    expect(smtpFailureKind(Object.assign(new Error('no service'), { code: 'EPROTOCOL', responseCode: 554 }))).toBe('transient');
+    expect(smtpFailureKind(Object.assign(new Error('too big'), { code: 'EMESSAGE', responseCode: 552 }))).toBe('permanent');
   });
 
   it('keeps retrying a 4xx answer and a server that is not there', async () => {
