@@ -192,8 +192,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         const csm = await roster.assignCsm({ onboardingId: state.onboardingId, tier: state.tier });
         state = assignCsm(state, playbook, csm, new Date());
       } else if (csmAssignmentDue(state, new Date())) {
+        const askedAt = new Date();
         const result = await assignment.tryAssignCsm({ onboardingId: state.onboardingId, tier: state.tier });
-        state = result.outcome === 'assigned' ? assignCsm(state, playbook, result.csm, new Date()) : noCsmCapacity(state, new Date());
+        state = result.outcome === 'assigned' ? assignCsm(state, playbook, result.csm, new Date()) : noCsmCapacity(state, new Date(), askedAt);
       }
     }
     const hypercarePlan = playbook.cutoverPlan?.hypercare;

@@ -44,11 +44,16 @@ export function nextCsmAssignmentAt(state: OnboardingState): number | undefined 
 /**
  * Nobody covering the tier has a free seat. The first time: the wait starts, is audited, and the
  * CS lead is mailed. Later tries only count (no new revision: nothing a reader needs changed).
+ * `askedAt`: when the roster was asked; a roster change signalled after it (while the answer was
+ * on its way) may have come too late for it, so it still makes the next try due at once.
  */
-export function noCsmCapacity(state: OnboardingState, now: Date): OnboardingState {
+export function noCsmCapacity(state: OnboardingState, now: Date, askedAt: Date = now): OnboardingState {
   const at = now.toISOString();
   const w = state.csmWait;
-  if (w) return { ...state, csmWait: { since: w.since, attempts: w.attempts + 1, lastAttemptAt: at } };
+  if (w) {
+    const changed = w.rosterChangedAt && Date.parse(w.rosterChangedAt) > askedAt.getTime() ? { rosterChangedAt: w.rosterChangedAt } : {};
+    return { ...state, csmWait: { since: w.since, attempts: w.attempts + 1, lastAttemptAt: at, ...changed } };
+  }
   return produce(state, (draft) => {
     draft.csmWait = { since: at, attempts: 1, lastAttemptAt: at };
     audit(draft, at, 'system', 'csm-assignment-waiting', { tier: draft.tier });

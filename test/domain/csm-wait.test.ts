@@ -49,6 +49,9 @@ it('tries again every 15 minutes, and at once when the roster changes', () => {
   const changed = rosterChanged(waiting, at(MIN));
   expect(changed.revision).toBe(waiting.revision + 1);
   expect(csmAssignmentDue(changed, at(MIN))).toBe(true);
+  // A try that saw the change clears it; a change signalled while a try was on its way does not.
+  expect(csmAssignmentDue(noCsmCapacity(changed, at(2 * MIN), at(MIN)), at(3 * MIN))).toBe(false);
+  expect(csmAssignmentDue(noCsmCapacity(changed, at(2 * MIN), at(MIN - 1)), at(3 * MIN))).toBe(true);
   // An onboarding that is not waiting ignores the signal.
   const assigned = assignCsm(waiting, playbook, CSM, at(2 * MIN));
   expect(rosterChanged(assigned, at(3 * MIN))).toBe(assigned);
