@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -33,7 +32,6 @@ import {
   rosterChangedSignal,
 } from '../src/contracts/onboarding.contract';
 import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
-import { PERMANENT_SIDE_EFFECT_FAILURES, PERMANENT_WRITE_FAILURE, PermanentFailureDetails } from '../src/contracts/side-effect-failures';
 import { AT_RISK, CSM, STAGE, STATUS, WAITING_ON } from '../src/contracts/search-attributes';
 import {
   acknowledgeEscalation,
@@ -53,10 +51,11 @@ import { csmAssignmentDue, noCsmCapacity, rosterChanged } from '../src/domain/cs
 import { DEFAULT_CUTOVER_PLAN } from '../src/domain/cutover';
 import { hypercareReadingDue, recordHypercareReading, recordMissedHypercareReading } from '../src/domain/hypercare';
 import { cutoverWorkflow } from './cutover.workflow';
-import { messageFor, renderMessage } from '../src/domain/messages';
-import { atRiskReasons, Notice, OnboardingInput, OnboardingState, startOnboarding, timeToValueDays } from '../src/domain/onboarding';
+import { render } from './onboarding-messages';
+import { Refusal, refusalOf, refusalOfRun, sanitisedFallback } from './side-effect-refusals';
+import { atRiskReasons, OnboardingInput, OnboardingState, startOnboarding, timeToValueDays } from '../src/domain/onboarding';
 import { OnboardingRuleViolation } from '../src/domain/onboarding-rule-violation';
-import type { Playbook, Role } from '../src/domain/playbook';
+import type { Playbook } from '../src/domain/playbook';
 import { projectionNeedsSanitising, recordSideEffectFailure, SideEffect, withoutUnstorableCharacters } from '../src/domain/side-effects';
 import { fireDueTimers, nextTimerAt } from '../src/domain/timers';
 import { waitingOn } from '../src/domain/waiting-on';
@@ -92,15 +91,6 @@ const platform = proxyActivities<Pick<CutoverActivities, 'readPlatformHealth'>>(
  * carries the playbook on). Replayed in CI: test/histories/high-touch-cutover-before-hypercare.
  */
 const PLAN_FROM_PLAYBOOK_PATCH = 'cutover-plan-from-playbook';
-
-/**
- * Added while onboardings ran without it: a projection, audit batch or message the database or
- * the mail server refuses for good (a non-retryable PermanentWriteFailure / MessageRefused) is
- * recorded and the journey goes on; code before failed the workflow on it (its activities then
- * retried forever instead). Checked only when such a failure arrives, so histories without one
- * replay unchanged. Recorded: test/histories/poisoned-account-name.
- */
-const SIDE_EFFECT_FAILURES_PATCH = 'side-effect-failures-recorded';
 
 /**
  * Added while onboardings ran without it: waiting for a CSM with a free seat is a state. Before,
@@ -315,39 +305,6 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   }
 }
 
-interface Refusal {
-  type: string;
-  code: string;
-}
-
-/**
- * The refusal an activity failure carries: a permanent side-effect failure (which the activity
- * did not retry). Anything else is thrown on, as before refusals were handled.
- */
-function refusalOf(err: unknown): Refusal {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
-  const permanent = cause instanceof ApplicationFailure && (PERMANENT_SIDE_EFFECT_FAILURES as readonly string[]).includes(cause.type ?? '');
-  if (!permanent || !patched(SIDE_EFFECT_FAILURES_PATCH)) throw err;
-  const details = cause.details?.[0] as PermanentFailureDetails | undefined;
-  return { type: cause.type!, code: details?.code ?? 'unknown' };
-}
-
-/** Runs a fallback write: undefined when it succeeds, its refusal when it is refused too. */
-async function refusalOfRun(run: () => Promise<unknown>): Promise<Refusal | undefined> {
-  try {
-    await run();
-    return undefined;
-  } catch (err) {
-    return refusalOf(err);
-  }
-}
-
-/** A write PostgreSQL refused is tried once more without the characters it refuses; a refused mail is not. */
-async function sanitisedFallback(refused: Refusal, write: () => Promise<unknown>): Promise<'sanitised' | 'failed' | 'none'> {
-  if (refused.type !== PERMANENT_WRITE_FAILURE) return 'none';
-  return (await refusalOfRun(write)) ? 'failed' : 'sanitised';
-}
-
 function projectionOf(state: OnboardingState, playbook: Playbook, sanitised: boolean): OnboardingProjection {
   const view = viewOf(state, playbook);
   const { outbox: _outbox, ...rest } = state;
@@ -365,45 +322,6 @@ function viewOf(state: OnboardingState, playbook: Playbook): OnboardingView {
     atRiskReasons: reasons,
     timeToValueDays: timeToValueDays(state) ?? null,
   };
-}
-
-/** Addresses per role: the deal's people from the state, internal roles from the playbook. */
-function directory(state: OnboardingState, playbook: Playbook): Partial<Record<Role, string[]>> {
-  const stakeholders = state.handoff.stakeholders ?? [];
-  const emails = (list: Array<{ email?: string }>) => list.map((s) => s.email).filter((e): e is string => !!e);
-  const dir: Partial<Record<Role, string[]>> = {
-    customer: emails(stakeholders),
-    'executive-sponsor': emails(stakeholders.filter((s) => s.executiveSponsor)),
-    sales: [state.salesOwner.email],
-    csm: state.csm ? [state.csm.email] : [],
-  };
-  for (const [role, email] of Object.entries(playbook.contacts)) if (email) dir[role as Role] = [email];
-  return dir;
-}
-
-function render(state: OnboardingState, playbook: Playbook, notice: Notice) {
-  const template = messageFor(playbook.messages, notice.event);
-  if (!template) return undefined;
-  const stakeholders = state.handoff.stakeholders ?? [];
-  const context = {
-    account: state.account,
-    tier: state.tier,
-    segment: state.segment,
-    csm: state.csm ?? { name: 'your Customer Success team' },
-    customer: stakeholders.find((s) => s.executiveSponsor) ?? stakeholders[0] ?? { name: state.account.name },
-    handoff: state.handoff,
-    handoffMissing: state.handoffMissing,
-    stage: { name: state.stage.name, lastProgressAt: state.lastProgressAt },
-    ...notice.context,
-  };
-  return renderMessage({
-    template,
-    key: notice.key,
-    onboardingId: state.onboardingId,
-    context,
-    directory: directory(state, playbook),
-    extraRoles: notice.extraRoles,
-  });
 }
 
 /**
