@@ -42,17 +42,24 @@ export function createCutoverActivities(opts: CutoverAdapterOptions): CutoverAct
   const timeoutMs = opts.timeoutMs ?? 15_000;
 
   async function call<T>(c: Call, idempotencyKey?: string): Promise<T> {
-    const response = await fetch(new URL(c.path, opts.baseUrl), {
-      method: c.method,
-      headers: {
-        ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
-      },
-      body: c.body !== undefined ? JSON.stringify(c.body) : undefined,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${c.method} ${c.path} answered ${response.status}: ${text.slice(0, 200)}`);
+    const url = new URL(c.path, opts.baseUrl);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        method: c.method,
+        headers: {
+          ...(c.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
+        },
+        body: c.body !== undefined ? JSON.stringify(c.body) : undefined,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await response.text();
+    } catch (err) {
+      throw callFailure('PlatformUnreachable', `${c.method} ${url} failed: ${networkReason(err, timeoutMs)}`);
+    }
+    if (!response.ok) throw callFailure('PlatformError', `${c.method} ${url} answered ${response.status}: ${text.slice(0, 200)}`);
     return (text ? JSON.parse(text) : {}) as T;
   }
 
@@ -123,4 +130,23 @@ export function createCutoverActivities(opts: CutoverAdapterOptions): CutoverAct
       }
     },
   };
+}
+
+/**
+ * A failed call as one line: which call, on which URL, and why. Retryable (Temporal retries per
+ * the plan). No cause chain and no stack: fetch's own error says only "fetch failed" (its reason
+ * is in a cause the cutover would not show), and the adapter's stack is the same on every
+ * attempt, so the worker's log line per attempt and the cutover's error carry the message alone.
+ */
+function callFailure(type: string, message: string): ApplicationFailure {
+  const failure = ApplicationFailure.create({ type, message });
+  failure.stack = `${failure.name}: ${message}`;
+  return failure;
+}
+
+/** `connect ECONNREFUSED 127.0.0.1:4010`, `timed out after 15000 ms`, `getaddrinfo ENOTFOUND ...`. */
+function networkReason(err: unknown, timeoutMs: number): string {
+  const e = err as { name?: string; message?: string; cause?: { message?: string; code?: string } };
+  if (e?.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
+  return e?.cause?.message ?? e?.cause?.code ?? e?.message ?? String(err);
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NotificationActivities, OutboundMessage } from '../src/contracts/notification.contract';
+import { failingPermanently } from './permanent-failures';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhookBody } from '../src/infra/webhook-signature';
 
 export interface NotificationDeps {
@@ -38,39 +39,43 @@ interface NotificationRow {
 export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
   const { dataSource, mailer, from, webhook } = deps;
 
+  // A row PostgreSQL refuses or a mail the server rejects (5xx) fails without retry: the workflow
+  // records it and goes on. The webhook's failures stay transient.
   return {
-    async deliverMessage(message: OutboundMessage): Promise<{ delivered: boolean }> {
-      await dataSource.query(
-        `INSERT INTO notifications (key, onboarding_id, event, recipients, subject, body)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (key) DO NOTHING`,
-        [message.key, message.onboardingId, message.event, JSON.stringify(message.to), message.subject, message.body],
-      );
-
-      // The stored row is what gets sent: the first version of a key wins.
-      const emailed = await onceFor(dataSource, message.key, 'email_sent_at', async (row) => {
-        if (row.recipients.length === 0) return false; // nothing to mail; nodemailer would fail every retry
-        await mailer.sendMail({
-          from,
-          to: row.recipients,
-          subject: row.subject,
-          text: row.body,
-          messageId: messageIdFor(row.key),
-          headers: { 'X-Onboarding-Event': row.event },
-        });
-        return true;
-      });
-
-      const posted = webhook
-        ? await onceFor(dataSource, message.key, 'webhook_sent_at', async (row) => {
-            await postWebhook(webhook, row);
-            return true;
-          })
-        : false;
-
-      return { delivered: emailed || posted };
-    },
+    deliverMessage: (message: OutboundMessage) => failingPermanently('message', () => deliver(message)),
   };
+
+  async function deliver(message: OutboundMessage): Promise<{ delivered: boolean }> {
+    await dataSource.query(
+      `INSERT INTO notifications (key, onboarding_id, event, recipients, subject, body)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (key) DO NOTHING`,
+      [message.key, message.onboardingId, message.event, JSON.stringify(message.to), message.subject, message.body],
+    );
+
+    // The stored row is what gets sent: the first version of a key wins.
+    const emailed = await onceFor(dataSource, message.key, 'email_sent_at', async (row) => {
+      if (row.recipients.length === 0) return false; // nothing to mail; nodemailer would fail every retry
+      await mailer.sendMail({
+        from,
+        to: row.recipients,
+        subject: row.subject,
+        text: row.body,
+        messageId: messageIdFor(row.key),
+        headers: { 'X-Onboarding-Event': row.event },
+      });
+      return true;
+    });
+
+    const posted = webhook
+      ? await onceFor(dataSource, message.key, 'webhook_sent_at', async (row) => {
+          await postWebhook(webhook, row);
+          return true;
+        })
+      : false;
+
+    return { delivered: emailed || posted };
+  }
 }
 
 /** `<sha256(key)@onboarding-orchestrator>`: the same on every attempt, so mail clients can drop a duplicate. */

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
 import type { AuditEntry } from '../src/domain/onboarding';
+import { failingPermanently } from './permanent-failures';
 
 const COLUMNS = [
   'id', 'account_id', 'account_name', 'segment', 'tier', 'playbook_version', 'status', 'stage',
@@ -13,7 +14,8 @@ const COLUMNS = [
  * Writes the onboarding's state to the `onboardings` read model, and its audit entries to the
  * audit log. The row only moves forward: a write whose (startedAt, revision) is not newer than
  * the stored one changes nothing; audit entries are keyed by (onboarding, seq). So a retried
- * activity, a replayed event or a late write from an older run is harmless.
+ * activity, a replayed event or a late write from an older run is harmless. A value PostgreSQL
+ * refuses fails without retry (permanent-failures.ts): the workflow records it and goes on.
  */
 export function createReadModelActivities(dataSource: DataSource): ReadModelActivities {
   return {
@@ -30,24 +32,24 @@ export function createReadModelActivities(dataSource: DataSource): ReadModelActi
       ];
       const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
       const updates = COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-      await dataSource.query(
+      await failingPermanently('onboarding projection', () => dataSource.query(
         `INSERT INTO onboardings AS o (${COLUMNS.join(', ')}, projected_at)
          VALUES (${placeholders}, now())
          ON CONFLICT (id) DO UPDATE SET ${updates}, projected_at = now()
          WHERE (o.started_at, o.revision) < (EXCLUDED.started_at, EXCLUDED.revision)`,
         values,
-      );
+      ));
     },
 
     async appendAudit(onboardingId: string, entries: AuditEntry[]): Promise<void> {
       if (entries.length === 0) return;
       const rows = entries.map((_, i) => `($1, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6}, $${i * 6 + 7})`);
       const values = entries.flatMap((e) => [e.seq, e.at, e.actor, e.action, JSON.stringify(e.details), e.evidence ?? null]);
-      await dataSource.query(
+      await failingPermanently('audit entries', () => dataSource.query(
         `INSERT INTO audit_log (onboarding_id, seq, at, actor, action, details, evidence)
          VALUES ${rows.join(', ')} ON CONFLICT (onboarding_id, seq) DO NOTHING`,
         [onboardingId, ...values],
-      );
+      ));
     },
   };
 }

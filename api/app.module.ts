@@ -10,6 +10,7 @@ import { CutoversModule } from './cutovers/cutovers.module';
 import { HealthModule } from './health/health.module';
 import { OnboardingsModule } from './onboardings/onboardings.module';
 import { PlaybooksModule } from './playbooks/playbooks.module';
+import { RosterModule } from './roster/roster.module';
 import { SegmentationModule } from './segmentation/segmentation.module';
 
 export interface AppModuleOptions {
@@ -20,7 +21,7 @@ export interface AppModuleOptions {
 }
 
 /**
- * Feature modules (onboardings, cutovers, playbooks, segmentation, health) over two shared
+ * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health) over two shared
  * ones: the database and Temporal. Cross-cutting concerns live in api/common and are applied
  * here to every route: the problem-details filter and the validation pipe.
  */
@@ -36,6 +37,7 @@ export class AppModule {
         CutoversModule,
         PlaybooksModule,
         SegmentationModule,
+        RosterModule,
         HealthModule,
       ],
       providers: [

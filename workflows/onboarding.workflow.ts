@@ -29,8 +29,9 @@ import {
   recordRiskUpdate,
   requestCutoverUpdate,
   resolveRiskUpdate,
+  rosterChangedSignal,
 } from '../src/contracts/onboarding.contract';
-import type { ReadModelActivities } from '../src/contracts/read-model.contract';
+import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
 import { AT_RISK, CSM, STAGE, STATUS, WAITING_ON } from '../src/contracts/search-attributes';
 import {
   acknowledgeEscalation,
@@ -46,13 +47,16 @@ import {
   requestCutover,
   resolveRisk,
 } from '../src/domain/commands';
+import { csmAssignmentDue, noCsmCapacity, rosterChanged } from '../src/domain/csm-wait';
 import { DEFAULT_CUTOVER_PLAN } from '../src/domain/cutover';
 import { hypercareReadingDue, recordHypercareReading, recordMissedHypercareReading } from '../src/domain/hypercare';
 import { cutoverWorkflow } from './cutover.workflow';
-import { messageFor, renderMessage } from '../src/domain/messages';
-import { atRiskReasons, Notice, OnboardingInput, OnboardingState, startOnboarding, timeToValueDays } from '../src/domain/onboarding';
+import { render } from './onboarding-messages';
+import { Refusal, refusalOf, refusalOfRun, sanitisedFallback } from './side-effect-refusals';
+import { atRiskReasons, OnboardingInput, OnboardingState, startOnboarding, timeToValueDays } from '../src/domain/onboarding';
 import { OnboardingRuleViolation } from '../src/domain/onboarding-rule-violation';
-import type { Playbook, Role } from '../src/domain/playbook';
+import type { Playbook } from '../src/domain/playbook';
+import { projectionNeedsSanitising, recordSideEffectFailure, SideEffect, withoutUnstorableCharacters } from '../src/domain/side-effects';
 import { fireDueTimers, nextTimerAt } from '../src/domain/timers';
 import { waitingOn } from '../src/domain/waiting-on';
 
@@ -64,8 +68,14 @@ const readModel = proxyActivities<ReadModelActivities & NotificationActivities>(
 
 const roster = proxyActivities<CsmAssignmentActivities>({
   startToCloseTimeout: '30 seconds',
-  // Nobody with capacity is a normal state that can last hours: retry slowly, forever.
+  // For runs before CSM_CAPACITY_WAIT_PATCH: nobody with capacity made assignCsm retry slowly, forever.
   retry: { initialInterval: '10 seconds', maximumInterval: '1 hour' },
+});
+
+const assignment = proxyActivities<Pick<CsmAssignmentActivities, 'tryAssignCsm'>>({
+  startToCloseTimeout: '30 seconds',
+  // "No seat" is an answer, not a failure: only a database that is down makes this retry.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 const platform = proxyActivities<Pick<CutoverActivities, 'readPlatformHealth'>>({
@@ -81,6 +91,15 @@ const platform = proxyActivities<Pick<CutoverActivities, 'readPlatformHealth'>>(
  * carries the playbook on). Replayed in CI: test/histories/high-touch-cutover-before-hypercare.
  */
 const PLAN_FROM_PLAYBOOK_PATCH = 'cutover-plan-from-playbook';
+
+/**
+ * Added while onboardings ran without it: waiting for a CSM with a free seat is a state. Before,
+ * the run blocked in assignCsm (retrying for hours) before projecting anything; now it asks
+ * tryAssignCsm, and on "no capacity" is projected, audited, tells the CS lead, escalates, and
+ * tries again on a timer and on the rosterChanged signal. Runs that already assigned by the old
+ * path replay through it. Recorded: test/histories/waiting-for-csm-capacity.
+ */
+const CSM_CAPACITY_WAIT_PATCH = 'csm-capacity-wait';
 
 /**
  * One customer onboarding, interpreting the playbook it was started with. Temporal holds the
@@ -145,6 +164,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     state = cutoverStarted(state, cutoverId, status);
     publish();
   });
+  setHandler(rosterChangedSignal, () => {
+    state = rosterChanged(state, new Date());
+  });
   setHandler(cutoverFinishedSignal, (outcome) => {
     state = recordCutoverOutcome(state, playbook, outcome, new Date());
     publish();
@@ -156,8 +178,14 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     const seen = state.revision;
     state = fireDueTimers(state, playbook, new Date());
     if (state.status === 'in-progress' && !state.csm) {
-      const csm = await roster.assignCsm({ onboardingId: state.onboardingId, tier: state.tier });
-      state = assignCsm(state, playbook, csm, new Date());
+      if (!patched(CSM_CAPACITY_WAIT_PATCH)) {
+        const csm = await roster.assignCsm({ onboardingId: state.onboardingId, tier: state.tier });
+        state = assignCsm(state, playbook, csm, new Date());
+      } else if (csmAssignmentDue(state, new Date())) {
+        const askedAt = new Date();
+        const result = await assignment.tryAssignCsm({ onboardingId: state.onboardingId, tier: state.tier });
+        state = result.outcome === 'assigned' ? assignCsm(state, playbook, result.csm, new Date()) : noCsmCapacity(state, new Date(), askedAt);
+      }
     }
     const hypercarePlan = playbook.cutoverPlan?.hypercare;
     if (hypercarePlan && hypercareReadingDue(state, new Date())) {
@@ -186,10 +214,16 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     // and a slow database never delays the answer to a CSM's update.
     if (state.revision > projectedRevision) {
       const snapshot = state;
-      const view = viewOf(snapshot, playbook);
-      const { outbox: _outbox, ...rest } = snapshot;
-      await readModel.projectOnboarding({ state: rest, waitingOn: view.waitingOn, atRiskReasons: view.atRiskReasons });
-      projectedRevision = snapshot.revision;
+      const sanitised = projectionNeedsSanitising(snapshot);
+      // Awaited right here, as before refusals were handled: one more async hop on the success
+      // path changes when this loop runs relative to update handlers, and recorded histories
+      // stop replaying. Refusals are handled only in the catch.
+      try {
+        await readModel.projectOnboarding(projectionOf(snapshot, playbook, sanitised));
+        projectedRevision = snapshot.revision;
+      } catch (err) {
+        projectedRevision = await projectAfterRefusal(refusalOf(err), snapshot.revision, sanitised);
+      }
     }
     if (state.status === 'completed' && state.outbox.length === 0 && projectedRevision === state.revision) {
       await roster.releaseCsm(state.onboardingId);
@@ -222,18 +256,60 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         let n = 0;
         while (n < budget && state.outbox[n].kind === 'audit') n++;
         const entries = state.outbox.slice(0, n).map((e) => (e.kind === 'audit' ? e.entry : undefined)!);
-        await readModel.appendAudit(state.onboardingId, entries);
-        // Handlers only append to the outbox, so its head is still what was just carried out.
+        try {
+          await readModel.appendAudit(state.onboardingId, entries);
+        } catch (err) {
+          const refused = refusalOf(err);
+          const fallback = await sanitisedFallback(refused, () => readModel.appendAudit(state.onboardingId, withoutUnstorableCharacters(entries)));
+          recordRefusal('audit', `seq ${entries[0].seq}-${entries[n - 1].seq}`, refused, fallback);
+        }
+        // Handlers (and recordRefusal) only append to the outbox, so its head is still what was just carried out.
         state = { ...state, outbox: state.outbox.slice(n) };
         budget -= n;
       } else {
         const message = render(state, playbook, head.notice);
-        if (message) await readModel.deliverMessage(message);
+        if (message) {
+          try {
+            await readModel.deliverMessage(message);
+          } catch (err) {
+            const refused = refusalOf(err);
+            const fallback = await sanitisedFallback(refused, () => readModel.deliverMessage(withoutUnstorableCharacters(message)));
+            recordRefusal('message', message.key, refused, fallback);
+          }
+        }
         state = { ...state, outbox: state.outbox.slice(1) };
         budget -= 1;
       }
     }
   }
+
+  /**
+   * After a refused projection: the refusal is recorded first, so that the fallback (the same
+   * state without the characters PostgreSQL refuses) shows it; once a fallback was needed, later
+   * projections go sanitised at once. Returns the revision now counted as projected.
+   */
+  async function projectAfterRefusal(refused: Refusal, revision: number, wasSanitised: boolean): Promise<number> {
+    recordRefusal('projection', `revision ${revision}`, refused, wasSanitised ? 'failed' : 'sanitised');
+    // Not writable even sanitised: counted as done, or recording the refusal would project again forever.
+    if (wasSanitised) return state.revision;
+    const written = state.revision;
+    const again = await refusalOfRun(() => readModel.projectOnboarding(projectionOf(state, playbook, true)));
+    if (!again) return written;
+    recordRefusal('projection', `revision ${written}`, again, 'failed');
+    return state.revision;
+  }
+
+  function recordRefusal(effect: SideEffect, item: string, refused: Refusal, fallback: 'sanitised' | 'failed' | 'none'): void {
+    state = recordSideEffectFailure(state, { effect, item, type: refused.type, code: refused.code, fallback }, new Date());
+    publish();
+  }
+}
+
+function projectionOf(state: OnboardingState, playbook: Playbook, sanitised: boolean): OnboardingProjection {
+  const view = viewOf(state, playbook);
+  const { outbox: _outbox, ...rest } = state;
+  const projection = { state: rest, waitingOn: view.waitingOn, atRiskReasons: view.atRiskReasons };
+  return sanitised ? withoutUnstorableCharacters(projection) : projection;
 }
 
 function viewOf(state: OnboardingState, playbook: Playbook): OnboardingView {
@@ -246,45 +322,6 @@ function viewOf(state: OnboardingState, playbook: Playbook): OnboardingView {
     atRiskReasons: reasons,
     timeToValueDays: timeToValueDays(state) ?? null,
   };
-}
-
-/** Addresses per role: the deal's people from the state, internal roles from the playbook. */
-function directory(state: OnboardingState, playbook: Playbook): Partial<Record<Role, string[]>> {
-  const stakeholders = state.handoff.stakeholders ?? [];
-  const emails = (list: Array<{ email?: string }>) => list.map((s) => s.email).filter((e): e is string => !!e);
-  const dir: Partial<Record<Role, string[]>> = {
-    customer: emails(stakeholders),
-    'executive-sponsor': emails(stakeholders.filter((s) => s.executiveSponsor)),
-    sales: [state.salesOwner.email],
-    csm: state.csm ? [state.csm.email] : [],
-  };
-  for (const [role, email] of Object.entries(playbook.contacts)) if (email) dir[role as Role] = [email];
-  return dir;
-}
-
-function render(state: OnboardingState, playbook: Playbook, notice: Notice) {
-  const template = messageFor(playbook.messages, notice.event);
-  if (!template) return undefined;
-  const stakeholders = state.handoff.stakeholders ?? [];
-  const context = {
-    account: state.account,
-    tier: state.tier,
-    segment: state.segment,
-    csm: state.csm ?? { name: 'your Customer Success team' },
-    customer: stakeholders.find((s) => s.executiveSponsor) ?? stakeholders[0] ?? { name: state.account.name },
-    handoff: state.handoff,
-    handoffMissing: state.handoffMissing,
-    stage: { name: state.stage.name, lastProgressAt: state.lastProgressAt },
-    ...notice.context,
-  };
-  return renderMessage({
-    template,
-    key: notice.key,
-    onboardingId: state.onboardingId,
-    context,
-    directory: directory(state, playbook),
-    extraRoles: notice.extraRoles,
-  });
 }
 
 /**

@@ -6,13 +6,21 @@ export interface AssignedCsm {
   email: string;
 }
 
+/** No seat is a normal answer, not an error: the onboarding waits on csm-assignment meanwhile. */
+export type CsmAssignmentResult = { outcome: 'assigned'; csm: AssignedCsm } | { outcome: 'no-capacity' };
+
 /**
  * Picks the CSM for an onboarding among those stored in the database who cover its tier, by
  * spare capacity (a simple capacity-aware rule). Idempotent: asked again for the same
- * onboarding it returns the same CSM. Throws, and Temporal retries, while nobody has capacity.
- * Release gives the capacity back when the onboarding completes.
+ * onboarding it returns the same CSM. Release gives the capacity back when the onboarding
+ * completes, and tells the onboardings waiting for a seat (the rosterChanged signal).
  */
 export interface CsmAssignmentActivities {
+  tryAssignCsm(request: { onboardingId: string; tier: Tier }): Promise<CsmAssignmentResult>;
+  /**
+   * The same, but throws (and Temporal retries) while nobody has capacity: what runs started
+   * before the csm-capacity-wait patch still call. Not used by new runs.
+   */
   assignCsm(request: { onboardingId: string; tier: Tier }): Promise<AssignedCsm>;
   releaseCsm(onboardingId: string): Promise<void>;
 }

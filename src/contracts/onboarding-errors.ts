@@ -22,6 +22,7 @@ export const HTTP_STATUS_BY_VIOLATION: Record<RuleViolationCode, number> = {
   RiskAlreadyResolved: 409,
   EscalationAlreadyAcknowledged: 409,
   HandoffAlreadyComplete: 409,
+  HandoffIncomplete: 409,
   CutoverNotReady: 409,
   CutoverInProgress: 409,
   NoCutoverPlan: 409,

@@ -56,3 +56,13 @@ export const cutoverFinishedSignal = defineSignal<[CutoverOutcome]>('cutoverFini
 
 /** Sent by a cutover child when it starts or stops waiting for an operator, so the onboarding shows it. */
 export const cutoverStatusSignal = defineSignal<[{ cutoverId: string; status: 'running' | 'needs-operator' }]>('cutoverStatus');
+
+/**
+ * The CSM roster changed (a CSM added or reactivated, a capacity raised, a seat freed): an
+ * onboarding waiting on csm-assignment tries again at once. Sent by the roster API and by the
+ * release of a CSM to every run found by WAITING_FOR_CSM_QUERY; others ignore it.
+ */
+export const rosterChangedSignal = defineSignal<[]>('rosterChanged');
+
+/** Visibility query for the onboardings waiting for a CSM with a free seat. */
+export const WAITING_FOR_CSM_QUERY = `WorkflowType = '${ONBOARDING_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND OnboardingWaitingOn = 'csm-assignment'`;

@@ -97,6 +97,16 @@ function requireOpen(state: OnboardingState): void {
   if (state.status === 'completed') refuse('OnboardingCompleted', `onboarding ${state.onboardingId} is already completed`);
 }
 
+/**
+ * The journey starts with a complete handoff: before it, a milestone would congratulate a
+ * customer who has had no welcome, and could move the stages on past tasks nobody can do yet.
+ */
+function requireHandoff(state: OnboardingState, what: string): void {
+  if (state.status === 'handoff-incomplete') {
+    refuse('HandoffIncomplete', `${what} waits for the Sales-to-CS handoff; missing: ${state.handoffMissing.join(', ')}`);
+  }
+}
+
 /** Every accepted change: audit it, count it as progress, settle what follows, bump the revision. */
 function accepted(
   state: OnboardingState,
@@ -126,6 +136,7 @@ export const recordMilestone: Command<RecordMilestoneCommand> = {
     }
     requireOpen(state);
     const milestone = known(state.milestones, command.milestone, 'UnknownMilestone', 'milestone');
+    requireHandoff(state, `milestone '${milestone.key}'`);
     if (milestone.achievedAt) {
       refuse('MilestoneAlreadyRecorded', `milestone '${milestone.key}' was already recorded at ${milestone.achievedAt}`);
     }
@@ -156,10 +167,8 @@ export const completeTask: Command<CompleteTaskCommand> = {
     requireOpen(state);
     const task = known(state.tasks, command.task, 'UnknownTask', 'task');
     if (task.status === 'done') refuse('TaskAlreadyDone', `task '${task.key}' was already completed at ${task.completedAt}`);
+    requireHandoff(state, `task '${task.key}'`);
     if (task.status === 'locked') {
-      if (state.status === 'handoff-incomplete') {
-        refuse('TaskLocked', `task '${task.key}' is locked: the handoff is incomplete (missing: ${state.handoffMissing.join(', ')})`);
-      }
       const pending = task.dependsOn.filter((d) => state.tasks.find((t) => t.key === d)?.status !== 'done');
       refuse(
         'TaskLocked',
@@ -188,6 +197,7 @@ export const approveGate: Command<ApproveGateCommand> = {
     requireText(command.actor, 'actor');
     requireOpen(state);
     const gate = known(state.gates, command.gate, 'UnknownGate', 'gate');
+    requireHandoff(state, `gate '${gate.key}'`);
     if (gate.approvedAt) refuse('GateAlreadyApproved', `gate '${gate.key}' was already approved at ${gate.approvedAt} by ${gate.approvedBy}`);
     if (!(ROLES as readonly string[]).includes(command.role) || !gate.approverRoles.includes(command.role)) {
       refuse('GateApproverNotAllowed', `gate '${gate.key}' may only be approved by: ${gate.approverRoles.join(', ')} (not '${command.role}')`);
@@ -420,7 +430,9 @@ export function assignCsm(state: OnboardingState, playbook: Playbook, csm: { id:
   return produce(state, (draft) => {
     const at = now.toISOString();
     draft.csm = { ...csm, assignedAt: at };
-    audit(draft, at, 'system', 'csm-assigned', { csm: csm.id });
+    const waited = draft.csmWait;
+    draft.csmWait = undefined;
+    audit(draft, at, 'system', 'csm-assigned', { csm: csm.id, ...(waited ? { waitedSince: waited.since, attempts: waited.attempts } : {}) });
     notify(draft, 'csm-assigned', 'csm-assigned', [], {});
     notify(draft, 'welcome', 'welcome', [], {});
     settle(draft, playbook, at);

@@ -112,6 +112,19 @@ const commonMessages: MessageTemplate[] = [
     body: '{{escalation.reason}}. Breached at {{escalation.breachedAt}}. Acknowledge the escalation once someone owns it.',
   },
   {
+    // Codes and keys only: the refused text itself must not travel in the alert.
+    event: 'side-effect-failed',
+    to: ['cs-ops'],
+    subject: '[Ops] {{failure.effect}} of {{failure.onboardingId}} refused: {{failure.type}} {{failure.code}}',
+    body: 'The {{failure.effect}} {{failure.item}} of onboarding {{failure.onboardingId}} was refused for good at {{failure.at}} ({{failure.type}} {{failure.code}}; fallback: {{failure.fallback}}). The onboarding goes on; later refusals of the same kind are counted in its state, not mailed.',
+  },
+  {
+    event: 'no-csm-capacity',
+    to: ['cs-lead'],
+    subject: 'No CSM with capacity for {{account.name}} ({{tier}})',
+    body: 'The onboarding of {{account.name}} ({{tier}}) has been waiting for a CSM since {{waiting.since}}: no active CSM covering {{tier}} has a free seat. Add a CSM or raise a capacity (PUT /csms/:id); it is assigned as soon as a seat frees up.',
+  },
+  {
     event: 'stalled',
     to: ['csm'],
     subject: 'Stalled: {{account.name}} at {{stage.name}}',

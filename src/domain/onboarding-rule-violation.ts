@@ -21,6 +21,7 @@ export type RuleViolationCode =
   | 'UnknownEscalation'
   | 'EscalationAlreadyAcknowledged'
   | 'HandoffAlreadyComplete'
+  | 'HandoffIncomplete'
   | 'CutoverNotReady'
   | 'CutoverInProgress'
   | 'NoCutoverPlan'

@@ -2,6 +2,7 @@ import type { Handoff, HandoffField } from './handoff';
 import type { HypercareRecord } from './hypercare';
 import { missingHandoffFields } from './handoff';
 import type { MessageEvent, Playbook, Role } from './playbook';
+import type { SideEffectFailure } from './side-effects';
 import type { Segment, Tier } from './segment';
 
 /**
@@ -117,7 +118,7 @@ export interface RiskRecord extends RiskFields {
   resolution?: string;
 }
 
-export type EscalationSubjectKind = 'task' | 'milestone' | 'stage' | 'handoff' | 'hypercare';
+export type EscalationSubjectKind = 'task' | 'milestone' | 'stage' | 'handoff' | 'hypercare' | 'csm-assignment';
 
 /** One raised level of a ladder for one item. Its id makes it unique: one per item and level. */
 export interface EscalationRecord {
@@ -156,6 +157,14 @@ export interface CsmAssignment {
   assignedAt: string;
 }
 
+export interface CsmWait {
+  since: string;
+  attempts: number;
+  lastAttemptAt: string;
+  /** Set by the rosterChanged signal: try again at once. */
+  rosterChangedAt?: string;
+}
+
 /** A message the workflow must send; rendered from the playbook's template for its event. */
 export interface Notice {
   key: string;
@@ -192,6 +201,8 @@ export interface OnboardingState {
   handoffMissing: HandoffField[];
   salesOwner: Person;
   csm?: CsmAssignment;
+  /** While no CSM covering the tier has a free seat (src/domain/csm-wait.ts); gone once assigned. */
+  csmWait?: CsmWait;
   stage: StageVisit;
   stageHistory: StageVisit[];
   milestones: MilestoneRecord[];
@@ -203,6 +214,8 @@ export interface OnboardingState {
   cutovers?: CutoverAttempt[];
   /** The watch after a successful cutover, when the playbook's cutover plan has one. */
   hypercare?: HypercareRecord;
+  /** Projections, audit entries and messages refused for good (absent until the first). */
+  sideEffectFailures?: SideEffectFailure[];
   /** Keys of reminders already sent (task reminders, handoff reminders), so each goes once. */
   remindersSent: string[];
   /** The last accepted change that moved the journey on; stall detection counts from here. */
@@ -219,6 +232,7 @@ export interface OnboardingState {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const HOUR_MS = 60 * 60 * 1000;
+export const MINUTE_MS = 60 * 1000;
 
 export function startOnboarding(input: OnboardingInput, now: Date): OnboardingState {
   const { playbook } = input;
@@ -334,5 +348,10 @@ export function atRiskReasons(state: OnboardingState): string[] {
   }
   const open = state.escalations.filter((e) => !e.closedAt && !e.acknowledgedAt);
   if (open.length) reasons.push(`${open.length} unacknowledged escalation(s)`);
+  // Data or messages were lost or altered: an operator should look (src/domain/side-effects.ts).
+  for (const f of state.sideEffectFailures ?? []) {
+    const outcome = { sanitised: 'stored without the refused characters', failed: 'not stored', none: 'not delivered' }[f.fallback];
+    reasons.push(`${f.effect} refused ${f.occurrences} time(s) since ${f.firstAt} (${f.type} ${f.code}; ${outcome})`);
+  }
   return reasons;
 }

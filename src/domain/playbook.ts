@@ -90,6 +90,8 @@ export const MESSAGE_EVENTS = [
   'stalled',
   'completed',
   'hypercare-ended',
+  'side-effect-failed',
+  'no-csm-capacity',
 ] as const;
 export type MessageEvent = (typeof MESSAGE_EVENTS)[number];
 

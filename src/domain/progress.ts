@@ -76,7 +76,8 @@ function closeFinishedEscalations(draft: OnboardingState, at: string): void {
     const finished =
       (kind === 'task' && draft.tasks.some((t) => t.key === key && t.status === 'done')) ||
       (kind === 'milestone' && draft.milestones.some((m) => m.key === key && m.achievedAt)) ||
-      (kind === 'handoff' && draft.status !== 'handoff-incomplete');
+      (kind === 'handoff' && draft.status !== 'handoff-incomplete') ||
+      (kind === 'csm-assignment' && !!draft.csm);
     if (finished) e.closedAt = at;
   }
 }

@@ -2,6 +2,7 @@ import { audit, EscalationRecord, EscalationSubjectKind, HOUR_MS, DAY_MS, notify
 import type { EscalationLadder, Playbook } from './playbook';
 import { nextHypercareReadingAt, openHypercareBreaches } from './hypercare';
 import { settle } from './progress';
+import { csmCapacityLadder, nextCsmAssignmentAt } from './csm-wait';
 
 /**
  * Every timer of an onboarding is derived from its state: reminders before due, escalation
@@ -20,7 +21,10 @@ interface Timer {
 
 export function nextTimerAt(state: OnboardingState, playbook: Playbook): number | undefined {
   // A hypercare reading is due too, though the workflow takes it (an activity), not a timer.
-  const at = [...pendingTimers(state, playbook).map((t) => t.at), nextHypercareReadingAt(state)].filter((t): t is number => t !== undefined);
+  // So is a CSM assignment retry while no seat is free.
+  const at = [...pendingTimers(state, playbook).map((t) => t.at), nextHypercareReadingAt(state), nextCsmAssignmentAt(state)].filter(
+    (t): t is number => t !== undefined,
+  );
   return at.length ? Math.min(...at) : undefined;
 }
 
@@ -61,6 +65,12 @@ function pendingTimers(state: OnboardingState, playbook: Playbook): Timer[] {
       timers.push(...escalationTimers(state, handoffLadder, 'handoff', 'handoff', '', start + every, 'the Sales-to-CS handoff is incomplete'));
     }
     return timers;
+  }
+
+  const wait = state.csmWait;
+  if (wait && !state.csm) {
+    const reason = `no CSM with a free seat covers ${state.tier}`;
+    timers.push(...escalationTimers(state, csmCapacityLadder(playbook), 'csm-assignment', state.tier, `@${wait.since}`, Date.parse(wait.since), reason));
   }
 
   for (const task of state.tasks) {

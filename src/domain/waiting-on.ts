@@ -1,3 +1,4 @@
+import { CSM_ASSIGNMENT_RETRY_MINUTES } from './csm-wait';
 import { openHypercareBreaches } from './hypercare';
 import type { OnboardingState } from './onboarding';
 import type { Playbook } from './playbook';
@@ -38,7 +39,16 @@ export function waitingOn(state: OnboardingState, playbook: Playbook): WaitingOn
     };
   }
   if (!state.csm) {
-    return { kind: 'csm-assignment', items: [], since: state.lastProgressAt, detail: 'a CSM with capacity to be assigned' };
+    const w = state.csmWait;
+    if (!w) return { kind: 'csm-assignment', items: [], since: state.lastProgressAt, detail: 'a CSM with capacity to be assigned' };
+    return {
+      kind: 'csm-assignment',
+      items: [state.tier],
+      since: w.since,
+      detail:
+        `no active CSM covering ${state.tier} has a free seat (${w.attempts} attempt(s), last at ${w.lastAttemptAt}); ` +
+        `tried again every ${CSM_ASSIGNMENT_RETRY_MINUTES} min and whenever the roster changes`,
+    };
   }
   const h = state.hypercare;
   if (h?.status === 'watching') {

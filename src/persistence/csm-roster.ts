@@ -6,18 +6,44 @@ export interface CsmRosterEntry {
   email: string;
   tiers: string[];
   capacity: number;
+  /** Inactive CSMs get no new onboardings and keep the ones they have. Default true. */
+  active?: boolean;
 }
 
-/** Adds or updates CSMs in the roster the assignment activity chooses from. */
+/** A roster entry with its load: the onboardings it holds a seat for (not yet released). */
+export interface CsmWithLoad extends Required<CsmRosterEntry> {
+  load: number;
+}
+
+/** Adds or replaces CSMs in the roster the assignment activity chooses from. */
 export async function upsertCsms(dataSource: DataSource, csms: CsmRosterEntry[]): Promise<void> {
-  for (const c of csms) {
-    await dataSource.query(
-      `INSERT INTO csms (id, name, email, tiers, capacity, active) VALUES ($1, $2, $3, $4, $5, true)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, tiers = EXCLUDED.tiers,
-         capacity = EXCLUDED.capacity, active = true`,
-      [c.id, c.name, c.email, c.tiers, c.capacity],
-    );
-  }
+  for (const c of csms) await putCsm(dataSource, c);
+}
+
+/** Creates or replaces one CSM; true when it was created. */
+export async function putCsm(dataSource: DataSource, c: CsmRosterEntry): Promise<boolean> {
+  const [{ created }] = await dataSource.query(
+    `INSERT INTO csms (id, name, email, tiers, capacity, active) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, email = EXCLUDED.email, tiers = EXCLUDED.tiers,
+       capacity = EXCLUDED.capacity, active = EXCLUDED.active
+     RETURNING (xmax = 0) AS created`,
+    [c.id, c.name, c.email, c.tiers, c.capacity, c.active ?? true],
+  );
+  return created;
+}
+
+const WITH_LOAD = `
+  SELECT c.id, c.name, c.email, c.tiers, c.capacity, c.active, count(a.onboarding_id)::int AS load
+    FROM csms c
+    LEFT JOIN csm_assignments a ON a.csm_id = c.id AND a.released_at IS NULL`;
+
+export function listCsms(dataSource: DataSource): Promise<CsmWithLoad[]> {
+  return dataSource.query(`${WITH_LOAD} GROUP BY c.id ORDER BY c.id`);
+}
+
+export async function getCsm(dataSource: DataSource, id: string): Promise<CsmWithLoad | undefined> {
+  const [csm] = await dataSource.query(`${WITH_LOAD} WHERE c.id = $1 GROUP BY c.id`, [id]);
+  return csm;
 }
 
 /**

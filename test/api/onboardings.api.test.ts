@@ -269,7 +269,10 @@ describe('the journey through the API', () => {
     expect(toSales.mail.text).toContain('Missing: targetGoLive, migrationScope');
 
     const locked = await request(h.http).post(path('/tasks/kickoff-call/complete')).send({ actor: 'csm:ana' }).expect(409);
-    expect(locked.body).toMatchObject({ code: 'TaskLocked', detail: expect.stringContaining('handoff is incomplete') });
+    expect(locked.body).toMatchObject({ code: 'HandoffIncomplete', detail: expect.stringContaining('missing: targetGoLive, migrationScope') });
+    // No "congratulations" before the welcome: a milestone waits for the handoff too.
+    const early = await request(h.http).post(path('/milestones/success-criteria-agreed')).send({ actor: 'csm:ana' }).expect(409);
+    expect(early.body).toMatchObject({ code: 'HandoffIncomplete', detail: expect.stringContaining('missing: targetGoLive, migrationScope') });
 
     await request(h.http)
       .post(path('/handoff'))

@@ -60,9 +60,25 @@ describe('the handoff gate', () => {
     expect(notices(state).map((n) => n.event)).toEqual(['handoff-incomplete']);
     expect(waitingOn(state, playbook)).toMatchObject({ kind: 'handoff', items: expect.arrayContaining(['targetGoLive', 'executiveSponsor']) });
     expect(state.tasks.every((t) => t.status === 'locked')).toBe(true);
-    expect(violation(() => completeTask.apply(state, playbook, { task: 'kickoff-call', actor: 'csm:ana' }, at(1))).message).toMatch(
-      /handoff is incomplete/,
-    );
+  });
+
+  it('refuses milestones, tasks and gate approvals until the handoff is complete, naming the missing fields', () => {
+    const state = startOnboarding(input, closedWon);
+    const missing = state.handoffMissing.join(', ');
+    const criteria = playbook.gates[0].acceptanceCriteria.map((criterion) => ({ criterion, met: true }));
+    const refusals = [
+      violation(() => recordMilestone.check(state, { milestone: 'success-criteria-agreed', actor: 'csm:ana' }, at(1), playbook)),
+      violation(() => completeTask.check(state, { task: 'kickoff-call', actor: 'csm:ana' }, at(1), playbook)),
+      violation(() => approveGate.check(state, { gate: playbook.gates[0].key, actor: 'lead:kim', role: 'cs-lead', criteria }, at(1), playbook)),
+    ];
+    expect(refusals.map((r) => r.code)).toEqual(['HandoffIncomplete', 'HandoffIncomplete', 'HandoffIncomplete']);
+    for (const r of refusals) expect(r.message).toContain(`missing: ${missing}`);
+    // An unknown item is still a 404, whatever the handoff.
+    expect(violation(() => recordMilestone.check(state, { milestone: 'nope', actor: 'csm:ana' }, at(1), playbook)).code).toBe('UnknownMilestone');
+
+    // Once complete, the same milestone is accepted.
+    const complete = completeHandoff.apply(state, playbook, { actor: 'sales:sam', handoff: COMPLETE_HANDOFF }, at(1));
+    expect(() => recordMilestone.check(complete, { milestone: 'success-criteria-agreed', actor: 'csm:ana' }, at(1), playbook)).not.toThrow();
   });
 
   it('reminds Sales every period and escalates along the handoff ladder, once per level', () => {

@@ -27,6 +27,13 @@ it.each(Object.values(DEFAULT_PLAYBOOKS).map((p) => [p.tier, p] as const))('acce
   expect(result).toEqual({ ok: true, playbook });
 });
 
+it('accepts templates for the no-csm-capacity and side-effect-failed events and a csm-capacity ladder', () => {
+  const playbook = highTouch();
+  expect(playbook.messages.map((m) => m.event)).toEqual(expect.arrayContaining(['no-csm-capacity', 'side-effect-failed']));
+  playbook.escalationLadders.push({ key: 'csm-capacity', levels: [{ notify: 'cs-lead', afterHours: 4 }] });
+  expect(validatePlaybook(structuredClone(playbook))).toEqual({ ok: true, playbook });
+});
+
 describe('the shape', () => {
   it('refuses what is not an object', () => {
     expect(errorsOf('playbook')).toEqual([{ path: '(root)', message: 'expected object, got "playbook"' }]);

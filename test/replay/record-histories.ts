@@ -19,6 +19,7 @@ import {
   recordRiskUpdate,
   requestCutoverUpdate,
   resolveRiskUpdate,
+  rosterChangedSignal,
 } from '../../src/contracts/onboarding.contract';
 import type { OnboardingInput } from '../../src/domain/onboarding';
 import { devServerSearchAttributeArgs } from '../../src/infra/search-attribute-registry';
@@ -31,7 +32,7 @@ import { workflowsPath } from '../../worker/create-worker';
 import { fastCutoverPlaybook } from '../fixtures/fast-cutover-playbook';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';
 import { until, walkJourney } from '../support/journey-driver';
-import { silentOnboardingActivities } from '../support/stub-activities';
+import { nulRefusingOnboardingActivities } from '../support/stub-activities';
 
 // Run from the project root by `npm run histories:record`.
 const OUT = path.resolve(process.cwd(), 'test/histories');
@@ -46,11 +47,13 @@ async function main(): Promise<void> {
   const sandbox = await startSandboxPlatform({ port: 0 });
   try {
     const taskQueue = 'record-histories';
+    // Onboardings no CSM has a seat for, until their scenario frees one.
+    const noSeatFor = new Set<string>();
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: workflowsPath(),
-      activities: { ...silentOnboardingActivities(), ...createCutoverActivities({ baseUrl: sandbox.url }) },
+      activities: { ...nulRefusingOnboardingActivities({ noSeatFor }), ...createCutoverActivities({ baseUrl: sandbox.url }) },
     });
     await worker.runUntil(async () => {
       const scenarios: Array<[string, OnboardingInput, (h: any) => Promise<void>]> = [
@@ -84,6 +87,20 @@ async function main(): Promise<void> {
           await until(h, (s) => s.escalations.some((e) => e.subject.kind === 'hypercare' && e.level === 2));
           sandbox.faults.set({ metrics: null });
           await until(h, (s) => s.hypercare?.status === 'watch-ended' && s.hypercare.breaches.every((b) => b.clearedAt));
+        }],
+        // An account name PostgreSQL refuses (a NUL): each kind of refusal recorded and alerted once,
+        // projections written sanitised, the journey completed (patch side-effect-failures-recorded).
+        ['poisoned-account-name', { ...onboardingInput('history-poison', 'smb'), account: { id: 'history-poison', name: 'Acme\u0000Bank' } }, async (h) => {
+          await until(h, (s) => (s.sideEffectFailures ?? []).some((f: { effect: string }) => f.effect === 'projection'));
+        }],
+        // No CSM with a free seat: waiting is a state (projected, CS lead mailed), then a seat frees
+        // and the roster-changed signal assigns at once (patch csm-capacity-wait).
+        ['waiting-for-csm-capacity', onboardingInput('history-no-seat', 'enterprise'), async (h) => {
+          noSeatFor.add('onboarding-history-no-seat');
+          await until(h, (s) => s.waitingOn.kind === 'csm-assignment' && !!s.csmWait);
+          noSeatFor.delete('onboarding-history-no-seat');
+          await h.signal(rosterChangedSignal);
+          await until(h, (s) => !!s.csm);
         }],
       ];
       for (const [name, input, prelude] of scenarios) {

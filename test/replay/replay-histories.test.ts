@@ -14,16 +14,20 @@ const dir = path.resolve(__dirname, '../histories');
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 const load = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 
-it('has histories of each tier, of an incomplete handoff, of a continued-as-new onboarding, of cutovers before and with hypercare', () => {
+it('has histories of each tier, of an incomplete handoff, of a continued-as-new onboarding, of cutovers before and with hypercare, of refused side effects, of a wait for a CSM seat', () => {
   expect(files).toEqual([
     'cutover-failed-at-switch-sso.json',
     // Recorded before cutover plans moved into playbooks and hypercare existed (patched since).
     'high-touch-cutover-before-hypercare.json',
     'high-touch-cutover-hypercare.json',
     'high-touch-handoff-risk.json',
+    // An account name PostgreSQL refuses: recorded, alerted once, the journey goes on (patch side-effect-failures-recorded).
+    'poisoned-account-name.json',
     'self-service-continued-last-run.json',
     'self-service-continued.json',
     'tech-touch.json',
+    // No CSM seat: waiting is a state, assigned on the roster-changed signal (patch csm-capacity-wait).
+    'waiting-for-csm-capacity.json',
   ]);
 });
 

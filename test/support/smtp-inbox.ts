@@ -22,8 +22,14 @@ export interface SmtpInbox {
   close(): Promise<void>;
 }
 
-/** Starts on `port` (e.g. to bring a "down" server back on the same address) or a free one. */
-export async function startSmtpInbox(options: { port?: number } = {}): Promise<SmtpInbox> {
+export interface SmtpInboxOptions {
+  /** e.g. to bring a "down" server back on the same address; a free port otherwise. */
+  port?: number;
+  /** Recipients the server refuses, with its reply code (550: no such mailbox, 450: try later). */
+  refuse?: Record<string, number>;
+}
+
+export async function startSmtpInbox(options: SmtpInboxOptions = {}): Promise<SmtpInbox> {
   const port = options.port ?? (await freePort());
   const messages: ReceivedMail[] = [];
   const arrivals = new EventEmitter();
@@ -34,6 +40,11 @@ export async function startSmtpInbox(options: { port?: number } = {}): Promise<S
     disabledCommands: ['STARTTLS'],
     logger: false,
     closeTimeout: 1_000,
+    onRcptTo(address, _session, callback) {
+      const code = options.refuse?.[address.address.toLowerCase()];
+      if (code === undefined) return callback();
+      callback(Object.assign(new Error(`mailbox ${address.address} unavailable`), { responseCode: code }));
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {

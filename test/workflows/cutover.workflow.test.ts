@@ -15,6 +15,7 @@ import { CUTOVER_STATUS } from '../../src/contracts/search-attributes';
 import { CutoverInput, CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
 import { SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
+import { freePort } from '../support/free-port';
 import { testEnv, workflowBundle } from '../support/test-env';
 
 jest.setTimeout(120_000);
@@ -186,6 +187,28 @@ it('stops in needs-operator when a compensation keeps failing, and goes on after
   expect((await handle.describe()).typedSearchAttributes.get(CUTOVER_STATUS)).toBe('rolled-back');
   expect(result.compensationOrder).toEqual(['open-pilot-cohort', 'enable-feature-flags', 'switch-sso', 'reconcile', 'migrate-records', 'freeze-legacy-writes']);
   expectLegacyAsItWas();
+});
+
+it('names the unreachable platform in the error of a rehearsal run while it is down', async () => {
+  // A worker of its own, pointed at a port nobody listens on.
+  const down = `http://127.0.0.1:${await freePort()}`;
+  const queue = `${taskQueue}-down`;
+  const downWorker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: queue,
+    workflowBundle: workflowBundle(),
+    activities: createCutoverActivities({ baseUrl: down, timeoutMs: 1_000 }),
+  });
+  await downWorker.runUntil(async () => {
+    attempt += 1;
+    const input: CutoverInput = { cutoverId: `onboarding-acme:rehearsal:${attempt}`, onboardingId: 'onboarding-acme', attempt, mode: 'rehearsal', plan: PLAN };
+    const handle = await client.workflow.start(CUTOVER_WORKFLOW_TYPE, { taskQueue: queue, workflowId: input.cutoverId, args: [input] });
+    const stuck = await waitFor(handle, (s) => s.status === 'needs-operator');
+    const refused = `failed: connect ECONNREFUSED ${down.slice('http://'.length)}`;
+    expect(stuck.failure).toEqual({ step: 'migrate-records', error: `GET ${down}/legacy/records?limit=${PLAN.batchSize} ${refused}` });
+    expect(stuck.operatorNeeded).toMatchObject({ step: 'migrate-records', error: `POST ${down}/staging/target/purge ${refused}` });
+    await handle.terminate('test over');
+  });
 });
 
 it('resumes a migration that failed half-way from its checkpoint: every record on the target exactly once', async () => {

@@ -46,6 +46,9 @@ interface Recorded {
   projections: OnboardingProjection[];
   audit: AuditEntry[];
   messages: OutboundMessage[];
+  assignmentTries: string[];
+  /** CSM seats left for tryAssignCsm. */
+  seatsFree: number;
 }
 
 function recordingActivities(recorded: Recorded): ReadModelActivities & NotificationActivities & CsmAssignmentActivities {
@@ -59,6 +62,12 @@ function recordingActivities(recorded: Recorded): ReadModelActivities & Notifica
     async deliverMessage(m) {
       recorded.messages.push(m);
       return { delivered: true };
+    },
+    async tryAssignCsm({ onboardingId }) {
+      recorded.assignmentTries.push(onboardingId);
+      if (recorded.seatsFree === 0) return { outcome: 'no-capacity' };
+      recorded.seatsFree -= 1;
+      return { outcome: 'assigned', csm: { id: 'csm-ana', name: 'Ana Lopez', email: 'ana@vendor.example' } };
     },
     async assignCsm() {
       return { id: 'csm-ana', name: 'Ana Lopez', email: 'ana@vendor.example' };
@@ -87,7 +96,7 @@ async function startWorker(queue: string, recorded: Recorded, options: { maxCach
 }
 
 async function withWorker<T>(fn: (recorded: Recorded, queue: string) => Promise<T>): Promise<T> {
-  const recorded: Recorded = { projections: [], audit: [], messages: [] };
+  const recorded: Recorded = { projections: [], audit: [], messages: [], assignmentTries: [], seatsFree: Infinity };
   const queue = taskQueue();
   const worker = await startWorker(queue, recorded);
   try {
@@ -208,7 +217,7 @@ it('waits on an incomplete handoff, reminds and escalates to Sales, and starts o
     expect(toSales[0].body).toContain('targetGoLive');
 
     const refused = await refusal(handle.executeUpdate(completeTaskUpdate, { args: [{ task: 'kickoff-call', actor: 'csm:ana' }] }));
-    expect(refused.type).toBe('TaskLocked');
+    expect(refused.type).toBe('HandoffIncomplete');
 
     await handle.executeUpdate(completeHandoffUpdate, { args: [{ actor: 'sales:sam', handoff: COMPLETE_HANDOFF }] });
     const startedJourney = await until(handle, (s) => !!s.csm);
@@ -218,6 +227,31 @@ it('waits on an incomplete handoff, reminds and escalates to Sales, and starts o
     expect(recorded.messages.find((m) => m.event === 'welcome')!.to).toEqual(
       expect.arrayContaining(['dana.whitfield@customer.example', 'ana@vendor.example']),
     );
+    await finish(handle, input);
+  });
+});
+
+it('waits for a CSM with a free seat as a state: projected, audited and the CS lead mailed at once, assigned by the 15-minute retry', async () => {
+  await withWorker(async (recorded, queue) => {
+    recorded.seatsFree = 0;
+    const input = onboardingInput('wf-no-seat', 'enterprise', new Date(await env.currentTimeMs()));
+    const handle = await start(queue, input);
+    const waiting = await until(handle, (s) => s.waitingOn.kind === 'csm-assignment' && recorded.projections.length > 0);
+    expect(waiting.csmWait).toMatchObject({ attempts: 1 });
+    expect(recorded.projections[0].waitingOn).toMatchObject({ kind: 'csm-assignment', since: waiting.csmWait!.since });
+    await until(handle, () => recorded.messages.some((m) => m.event === 'no-csm-capacity'));
+    expect(recorded.messages.find((m) => m.event === 'no-csm-capacity')!.to).toEqual(['cs-lead@onboarding.example']);
+    expect(recorded.audit.map((a) => a.action)).toEqual(['onboarding-started', 'csm-assignment-waiting']);
+
+    // Still full at the first retry; a seat frees before the second.
+    await env.sleep(16 * 60_000);
+    await until(handle, (s) => s.csmWait?.attempts === 2);
+    recorded.seatsFree = 1;
+    await env.sleep(15 * 60_000);
+    const assigned = await until(handle, (s) => !!s.csm);
+    expect(assigned.csmWait).toBeUndefined();
+    expect(recorded.assignmentTries).toEqual(['onboarding-wf-no-seat', 'onboarding-wf-no-seat', 'onboarding-wf-no-seat']);
+    expect(recorded.audit.find((a) => a.action === 'csm-assigned')!.details).toMatchObject({ waitedSince: waiting.csmWait!.since, attempts: 2 });
     await finish(handle, input);
   });
 });
@@ -250,7 +284,7 @@ it('refuses a task before its prerequisite, a gate approval by the wrong role, a
 });
 
 it('changes nothing when the worker restarts in the middle of a journey', async () => {
-  const recorded: Recorded = { projections: [], audit: [], messages: [] };
+  const recorded: Recorded = { projections: [], audit: [], messages: [], assignmentTries: [], seatsFree: Infinity };
   const queue = taskQueue();
   const input = onboardingInput('wf-restart', 'mid-market', new Date(await env.currentTimeMs()));
 

@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { TIERS, Tier } from '../../../src/domain/segment';
+
+/** A CSM as the roster keeps it: PUT creates or replaces the whole entry. */
+export class PutCsmDto {
+  @ApiProperty({ example: 'Ana Lopez' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ example: 'ana.lopez@example.com' })
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ enum: TIERS, isArray: true, description: 'The tiers this CSM takes onboardings of' })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(TIERS.length)
+  @ArrayUnique()
+  @IsIn(TIERS, { each: true })
+  tiers: Tier[];
+
+  @ApiProperty({ example: 12, description: 'How many active onboardings this CSM takes at once' })
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  capacity: number;
+
+  @ApiPropertyOptional({ default: true, description: 'false: no new onboardings (those held stay)' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}

@@ -1,0 +1,73 @@
+import { audit, MINUTE_MS, notify, OnboardingState, produce } from './onboarding';
+import type { EscalationLadder, Playbook } from './playbook';
+
+/**
+ * Waiting for a CSM with a free seat is a state of the onboarding, not a blocked activity: the
+ * onboarding is projected, audited and listed at once (waiting on csm-assignment), the CS lead is
+ * told, a ladder escalates if it lasts, and assignment is tried again every
+ * CSM_ASSIGNMENT_RETRY_MINUTES and whenever the roster changes (the rosterChanged signal).
+ */
+export const CSM_ASSIGNMENT_RETRY_MINUTES = 15;
+
+/** Used when the playbook has no ladder keyed `csm-capacity` (playbooks published before it). */
+export const DEFAULT_CSM_CAPACITY_LADDER: EscalationLadder = {
+  key: 'csm-capacity',
+  levels: [
+    { notify: 'cs-lead', afterHours: 24 },
+    { notify: 'vp-cs', afterHours: 72 },
+  ],
+};
+
+export function csmCapacityLadder(playbook: Playbook): EscalationLadder {
+  return playbook.escalationLadders.find((l) => l.key === DEFAULT_CSM_CAPACITY_LADDER.key) ?? DEFAULT_CSM_CAPACITY_LADDER;
+}
+
+function waiting(state: OnboardingState): boolean {
+  return state.status === 'in-progress' && !state.csm;
+}
+
+/** The first try, a retry that is due, or a roster change since the last try. */
+export function csmAssignmentDue(state: OnboardingState, now: Date): boolean {
+  if (!waiting(state)) return false;
+  const w = state.csmWait;
+  if (!w || w.rosterChangedAt) return true;
+  return now.getTime() >= Date.parse(w.lastAttemptAt) + CSM_ASSIGNMENT_RETRY_MINUTES * MINUTE_MS;
+}
+
+/** When the next retry is due, while waiting (not a timer that fires: the workflow asks the roster). */
+export function nextCsmAssignmentAt(state: OnboardingState): number | undefined {
+  const w = state.csmWait;
+  if (!w || !waiting(state)) return undefined;
+  return Date.parse(w.lastAttemptAt) + CSM_ASSIGNMENT_RETRY_MINUTES * MINUTE_MS;
+}
+
+/**
+ * Nobody covering the tier has a free seat. The first time: the wait starts, is audited, and the
+ * CS lead is mailed. Later tries only count (no new revision: nothing a reader needs changed).
+ * `askedAt`: when the roster was asked; a roster change signalled after it (while the answer was
+ * on its way) may have come too late for it, so it still makes the next try due at once.
+ */
+export function noCsmCapacity(state: OnboardingState, now: Date, askedAt: Date = now): OnboardingState {
+  const at = now.toISOString();
+  const w = state.csmWait;
+  if (w) {
+    const changed = w.rosterChangedAt && Date.parse(w.rosterChangedAt) > askedAt.getTime() ? { rosterChangedAt: w.rosterChangedAt } : {};
+    return { ...state, csmWait: { since: w.since, attempts: w.attempts + 1, lastAttemptAt: at, ...changed } };
+  }
+  return produce(state, (draft) => {
+    draft.csmWait = { since: at, attempts: 1, lastAttemptAt: at };
+    audit(draft, at, 'system', 'csm-assignment-waiting', { tier: draft.tier });
+    notify(draft, `no-csm-capacity:${at}`, 'no-csm-capacity', [], { waiting: { since: at } });
+    draft.revision += 1;
+  });
+}
+
+/** A CSM was added, raised a capacity or freed a seat: try again now. */
+export function rosterChanged(state: OnboardingState, now: Date): OnboardingState {
+  if (!waiting(state) || !state.csmWait) return state;
+  return produce(state, (draft) => {
+    draft.csmWait!.rosterChangedAt = now.toISOString();
+    // A new revision wakes the workflow's main loop.
+    draft.revision += 1;
+  });
+}
