@@ -19,7 +19,8 @@ export async function assertPortFree(port: number, opts: { host?: string; what: 
 
 export function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host: host === '0.0.0.0' ? '127.0.0.1' : host, port });
+    // A wildcard address is checked where it also listens: this machine.
+    const socket = net.connect({ host: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, port });
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

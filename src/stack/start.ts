@@ -121,6 +121,7 @@ async function start(settings: Settings, logger: Logger, shutdown: Shutdown, fai
   shutdown.add('API', () => app.close());
 
   await untilPolling(worker);
+  const embedded = !settings.databaseUrl || !settings.temporalAddress;
   const api = `http://${urlHost(settings.host)}:${settings.apiPort}`;
   process.stdout.write(
     [
@@ -131,7 +132,7 @@ async function start(settings: Settings, logger: Logger, shutdown: Shutdown, fai
       `  Health       ${api}/health`,
       `  Temporal UI  ${temporalUi}`,
       `  Temporal     ${temporalAddress} (namespace ${client.namespace}, task queue ${settings.taskQueue})`,
-      `  Logs         JSON lines on this output (LOG_LEVEL=${settings.logLevel}); servers' own logs in ${settings.dataDir}`,
+      `  Logs         JSON lines on this output (LOG_LEVEL=${settings.logLevel})${embedded ? `; the servers' in ${settings.dataDir}` : ''}`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
