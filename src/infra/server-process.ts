@@ -33,7 +33,6 @@ export function spawnServer(opts: {
   /** When root: run as this user (PostgreSQL refuses to run as root). */
   uid?: number;
   gid?: number;
-  env?: NodeJS.ProcessEnv;
   /** Sent if this process exits without stopping the server (an uncaught error, process.exit). */
   stopSignal: NodeJS.Signals;
 }): ServerProcess {
@@ -41,11 +40,11 @@ export function spawnServer(opts: {
   const log = fs.openSync(opts.logFile, 'a');
   let child: ChildProcess;
   try {
+    // With `detached`, the child calls setsid(): a session and process group of its own.
     child = spawn(opts.command, opts.args, {
       stdio: ['ignore', log, log],
       detached: opts.ownProcessGroup,
       ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
-      env: opts.env ?? process.env,
     });
   } finally {
     fs.closeSync(log);
@@ -80,8 +79,15 @@ export function spawnServer(opts: {
   return server;
 }
 
+/**
+ * A pid read from a file can be anything; 0 and negative numbers would signal whole process
+ * groups (-1: every process we may signal), so they never name a process here.
+ */
+const isPid = (pid: number) => Number.isInteger(pid) && pid > 0;
+
 /** Whether the process runs (a zombie, dead but not yet reaped by its parent, does not). */
 export function isRunning(pid: number): boolean {
+  if (!isPid(pid)) return false;
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
@@ -111,6 +117,7 @@ export function commandLine(pid: number): string[] | undefined {
 }
 
 function signalQuietly(pid: number, signal: NodeJS.Signals): void {
+  if (!isPid(pid)) return;
   try {
     process.kill(pid, signal);
   } catch {
