@@ -15,8 +15,9 @@ export const OPENAPI_PATH = 'docs';
 export async function createApp(opts: AppModuleOptions & { logger?: false | Logger }): Promise<INestApplication> {
   const root = AppModule.forRoot(opts);
   const logging = opts.logger === false ? undefined : requestLogging(opts.logger ?? createLogger({ level: 'info' }));
+  // abortOnError: false: a failed start throws to the caller, which stops what it started.
   const app = logging
-    ? await NestFactory.create({ ...root, imports: [...(root.imports ?? []), logging.module] }, { bufferLogs: true })
+    ? await NestFactory.create({ ...root, imports: [...(root.imports ?? []), logging.module] }, { bufferLogs: true, abortOnError: false })
     : await NestFactory.create(root, { logger: false });
   if (logging) {
     app.use(logging.middleware);
