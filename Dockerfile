@@ -15,6 +15,9 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts
 FROM node:20.20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# The API listens on 127.0.0.1 unless HOST says otherwise: in a container, only 0.0.0.0 is
+# reachable through a published port. The processes log JSON lines on stdout (LOG_LEVEL).
+ENV HOST=0.0.0.0
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

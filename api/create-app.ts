@@ -1,13 +1,28 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import { createLogger, Logger } from '../src/infra/logger';
+import { quietFrameworkStartup, requestLogging } from '../src/infra/request-logging';
 import { AppModule, AppModuleOptions } from './app.module';
 
 export const OPENAPI_PATH = 'docs';
 
-/** Builds the API (not yet listening), shared by `npm start`, api/main.ts and the tests. */
-export async function createApp(opts: AppModuleOptions & { logger?: false }): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(opts), { logger: opts.logger ?? ['log', 'warn', 'error'] });
+/**
+ * Builds the API (not yet listening), shared by `npm start`, api/main.ts and the tests. Logs are
+ * pino JSON lines with a request id (src/infra/request-logging.ts); `logger: false` silences them.
+ */
+export async function createApp(opts: AppModuleOptions & { logger?: false | Logger }): Promise<INestApplication> {
+  const root = AppModule.forRoot(opts);
+  const logging = opts.logger === false ? undefined : requestLogging(opts.logger ?? createLogger({ level: 'info' }));
+  // abortOnError: false: a failed start throws to the caller, which stops what it started.
+  const app = logging
+    ? await NestFactory.create({ ...root, imports: [...(root.imports ?? []), logging.module] }, { bufferLogs: true, abortOnError: false })
+    : await NestFactory.create(root, { logger: false });
+  if (logging) {
+    app.use(logging.middleware);
+    app.useLogger(quietFrameworkStartup(app.get(NestPinoLogger)));
+  }
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -1,25 +1,29 @@
 // The API as its own process (docker-compose, or several API replicas behind a balancer).
 import 'reflect-metadata';
 import { loadSettings } from '../src/config/settings';
+import { createLogger, describeError } from '../src/infra/logger';
 import { connectClient } from '../src/infra/temporal-connection';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
+  const logger = createLogger({ level: settings.logLevel });
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
   const { client, connection } = await connectClient(settings.temporalAddress, settings.temporalNamespace);
   const app = await createApp({
     databaseUrl: settings.databaseUrl,
     temporalClient: client,
     taskQueue: settings.taskQueue,
+    logger,
   });
   app.enableShutdownHooks();
   app.getHttpServer().on('close', () => void connection.close());
-  await app.listen(settings.apiPort);
-  console.log(`API on http://localhost:${settings.apiPort} (OpenAPI: /docs)`);
+  // HOST is 127.0.0.1 unless set: a container sets 0.0.0.0 to be reachable through its published port.
+  await app.listen(settings.apiPort, settings.host);
+  logger.info({ host: settings.host, port: settings.apiPort }, `API on http://${settings.host}:${settings.apiPort} (OpenAPI: /docs)`);
 }
 
 main().catch((err) => {
-  console.error(err);
+  process.stderr.write(`API start failed: ${describeError(err)}\n`);
   process.exit(1);
 });

@@ -10,6 +10,8 @@ export interface OnboardingWorkerOptions {
   taskQueue: string;
   dataSource: DataSource;
   maxCachedWorkflows: number;
+  /** How long shutdown() lets running activities finish before cancelling them (default 0: at once). */
+  workerShutdownGraceMs?: number;
   notifications: Pick<Settings, 'smtpUrl' | 'mailFrom' | 'webhookUrl' | 'webhookSecret'>;
   migrationPlatformUrl: string;
   /** A pre-built bundle (tests bundle once per run); otherwise workflows/ is bundled at start. */
@@ -35,6 +37,7 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
     // Each cached workflow holds a V8 context (~1 MB); onboardings mostly sleep on long timers,
     // so a bounded cache is enough: evicted ones are replayed when they wake.
     maxCachedWorkflows: opts.maxCachedWorkflows,
+    shutdownGraceTime: opts.workerShutdownGraceMs ?? 0,
   });
 }
 

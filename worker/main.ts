@@ -1,8 +1,10 @@
 // The worker as its own process (docker-compose, or more workers against one cluster).
 // The Temporal runtime owns SIGINT/SIGTERM here: it drains the worker, then run() resolves.
 import 'reflect-metadata';
+import { Runtime } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { loadSettings } from '../src/config/settings';
+import { createLogger, describeError, Logger, temporalLogger } from '../src/infra/logger';
 import { dataSourceOptions } from '../src/persistence/data-source';
 import { connectClient, connectWorker } from '../src/infra/temporal-connection';
 import { ensureSearchAttributes } from '../src/infra/search-attribute-registry';
@@ -10,13 +12,15 @@ import { createOnboardingWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
+  const logger = createLogger({ level: settings.logLevel });
+  Runtime.install({ logger: temporalLogger(logger), telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } } });
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
   const dataSource = await new DataSource(dataSourceOptions(settings.databaseUrl)).initialize();
-  await registerSearchAttributes(settings.temporalAddress, settings.temporalNamespace);
+  await registerSearchAttributes(settings.temporalAddress, settings.temporalNamespace, logger);
   const { connection, namespace } = await connectWorker(settings.temporalAddress, settings.temporalNamespace);
   try {
     const worker = await createOnboardingWorker({ ...settings, notifications: settings, connection, namespace, dataSource });
-    console.log(`worker polling task queue '${settings.taskQueue}' in namespace '${namespace}'`);
+    logger.info({ taskQueue: settings.taskQueue, namespace }, `worker polling task queue '${settings.taskQueue}' in namespace '${namespace}'`);
     await worker.run();
   } finally {
     await connection.close();
@@ -24,19 +28,19 @@ async function main(): Promise<void> {
   }
 }
 
-async function registerSearchAttributes(address: string | undefined, namespace: string): Promise<void> {
+async function registerSearchAttributes(address: string | undefined, namespace: string, logger: Logger): Promise<void> {
   const { connection } = await connectClient(address, namespace);
   try {
     const added = await ensureSearchAttributes(connection, namespace);
-    if (added.length) console.log(`registered search attributes: ${added.join(', ')}`);
+    if (added.length) logger.info({ added }, `registered search attributes: ${added.join(', ')}`);
   } catch (err) {
-    console.warn(`could not register search attributes (add them with your cluster's tools): ${err}`);
+    logger.warn({ err }, `could not register search attributes (add them with your cluster's tools): ${describeError(err)}`);
   } finally {
     await connection.close();
   }
 }
 
 main().catch((err) => {
-  console.error(err);
+  process.stderr.write(`worker failed: ${describeError(err)}\n`);
   process.exit(1);
 });

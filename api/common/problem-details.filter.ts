@@ -34,7 +34,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else {
       const errorId = randomUUID();
       this.logger.error(
-        { errorId, method: request.method, route: instance, err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) },
+        // Under `err`, so the logger's serializer keeps only type, message, code and stack.
+        { errorId, method: request.method, route: instance, err },
         `unexpected error ${errorId}`,
       );
       body = {

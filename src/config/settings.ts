@@ -8,6 +8,10 @@ import { DEFAULT_TASK_QUEUE } from '../contracts/onboarding.contract';
  */
 export interface Settings {
   apiPort: number;
+  /** The interface the API listens on: this machine only unless HOST says otherwise (0.0.0.0 in a container). */
+  host: string;
+  /** The lowest level logged (pino's names). */
+  logLevel: LogLevel;
   databaseUrl?: string;
   temporalAddress?: string;
   temporalNamespace: string;
@@ -18,6 +22,8 @@ export interface Settings {
   embeddedTemporalUiPort: number;
   /** Workflows kept in the worker's cache (about 1 MB each); evicted ones are replayed on demand. */
   maxCachedWorkflows: number;
+  /** How long a stopping worker lets running activities finish; then they are cancelled (and retried elsewhere). */
+  workerShutdownGraceMs: number;
   /** The platforms a cutover migrates between (the bundled sandbox platform by default). */
   migrationPlatformUrl: string;
   /** SMTP server for notifications, e.g. smtp://user:pass@host:587; unset: mails are only logged. */
@@ -32,6 +38,8 @@ export interface Settings {
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     apiPort: port(env, 'PORT', 3000),
+    host: env.HOST || '127.0.0.1',
+    logLevel: logLevel(env),
     databaseUrl: env.DATABASE_URL || undefined,
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
@@ -41,9 +49,20 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     embeddedTemporalPort: port(env, 'EMBEDDED_TEMPORAL_PORT', 7233),
     embeddedTemporalUiPort: port(env, 'EMBEDDED_TEMPORAL_UI_PORT', 8233),
     maxCachedWorkflows: integer(env, 'WORKER_MAX_CACHED_WORKFLOWS', 500),
+    // Below the 10 s a container runtime waits between SIGTERM and SIGKILL, so the rest can stop too.
+    workerShutdownGraceMs: integer(env, 'WORKER_SHUTDOWN_GRACE_MS', 5_000),
     migrationPlatformUrl: env.MIGRATION_PLATFORM_URL || 'http://127.0.0.1:4010',
     ...notificationSettings(env),
   };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(env: NodeJS.ProcessEnv): LogLevel {
+  const raw = (env.LOG_LEVEL || 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${env.LOG_LEVEL}'`);
+  return raw as LogLevel;
 }
 
 function notificationSettings(env: NodeJS.ProcessEnv): Pick<Settings, 'smtpUrl' | 'mailFrom' | 'webhookUrl' | 'webhookSecret'> {

@@ -1,15 +1,17 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { assertPortFree } from './port-in-use';
 import { devServerSearchAttributeArgs } from './search-attribute-registry';
+import { commandLine, logTail, ServerProcess, spawnServer, stopLeftover } from './server-process';
 import { resolveTemporalBinary } from './temporal-binaries';
 
 /**
  * The Temporal CLI's dev server with its Web UI, for one-command starts. Its SQLite file lives
  * under the data folder, so workflows survive a restart; the onboarding search attributes are
- * registered on its command line.
+ * registered on its command line. Its pid is kept in `temporal.pid` in the data folder, so a
+ * server left running by a stack that was killed is recognised (by its SQLite file) and
+ * stopped at the next start.
  */
 export interface TemporalDevServerHandle {
   address: string;
@@ -17,56 +19,87 @@ export interface TemporalDevServerHandle {
   stop(): Promise<void>;
 }
 
+const STOP_SIGNAL = 'SIGTERM';
+const STOP_GRACE_MS = 10_000;
+
 export async function startTemporalDevServer(opts: {
   dataDir: string;
   port: number;
   uiPort: number;
   namespace: string;
+  /** Own session, away from the terminal's Ctrl-C (`npm start`); the owner must stop it. */
+  ownProcessGroup?: boolean;
   log?: (line: string) => void;
 }): Promise<TemporalDevServerHandle> {
   const cli = resolveTemporalBinary('temporal');
   if (!cli) {
     throw new Error('Temporal CLI not found: run `npm run setup:temporal`, put `temporal` on PATH or set TEMPORAL_CLI_PATH');
   }
-  // Without this check a leftover server on the port would answer our readiness probe.
-  for (const port of [opts.port, opts.uiPort]) {
-    if (await isListening(port)) {
-      throw new Error(
-        `port ${port} on 127.0.0.1 is already in use (another stack still running?): stop it, or set ` +
-          'EMBEDDED_TEMPORAL_PORT / EMBEDDED_TEMPORAL_UI_PORT, or TEMPORAL_ADDRESS to use that server',
-      );
-    }
-  }
   fs.mkdirSync(opts.dataDir, { recursive: true });
+  const dbFile = path.join(opts.dataDir, 'temporal.sqlite');
+  const pidFile = path.join(opts.dataDir, 'temporal.pid');
+  await stopLeftoverServer(pidFile, dbFile, opts.log);
+  // Without this check a server on the port (another stack's) would answer our readiness probe.
+  const setting = 'EMBEDDED_TEMPORAL_PORT / EMBEDDED_TEMPORAL_UI_PORT (or TEMPORAL_ADDRESS to use that server)';
+  await assertPortFree(opts.port, { what: 'embedded Temporal', setting });
+  await assertPortFree(opts.uiPort, { what: 'embedded Temporal UI', setting });
   const args = [
     'server', 'start-dev',
     '--ip', '127.0.0.1',
     '--port', String(opts.port),
     '--ui-port', String(opts.uiPort),
     '--namespace', opts.namespace,
-    '--db-filename', path.join(opts.dataDir, 'temporal.sqlite'),
+    '--db-filename', dbFile,
     '--log-level', 'warn',
     ...devServerSearchAttributeArgs(),
   ];
-  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const forward = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach((l) => opts.log?.(l));
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
-  const address = `127.0.0.1:${opts.port}`;
-  await waitUntilServing(child, address);
-  return {
-    address,
-    uiUrl: `http://127.0.0.1:${opts.uiPort}`,
-    stop: () => stopChild(child),
+  const server = spawnServer({
+    command: cli,
+    args,
+    logFile: path.join(opts.dataDir, 'temporal.log'),
+    ownProcessGroup: opts.ownProcessGroup ?? false,
+    stopSignal: STOP_SIGNAL,
+  });
+  fs.writeFileSync(pidFile, `${server.pid}\n`);
+  const stop = async () => {
+    await server.stop(STOP_SIGNAL, STOP_GRACE_MS);
+    fs.rmSync(pidFile, { force: true });
   };
+  const address = `127.0.0.1:${opts.port}`;
+  try {
+    await waitUntilServing(server, address);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}`, stop };
 }
 
-async function waitUntilServing(child: ChildProcess, address: string, timeoutMs = 60_000): Promise<void> {
+/** A dev server still running on this data folder's SQLite file was left by a stack that was killed. */
+async function stopLeftoverServer(pidFile: string, dbFile: string, log?: (line: string) => void): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return;
+  }
+  const args = commandLine(pid);
+  const db = args?.[args.indexOf('--db-filename') + 1];
+  if (args && args.includes('start-dev') && db && path.resolve(db) === path.resolve(dbFile)) {
+    log?.(`Temporal dev server (pid ${pid}) on ${dbFile} was left running by an earlier start: stopping it`);
+    await stopLeftover(pid, STOP_SIGNAL, STOP_GRACE_MS);
+  }
+  fs.rmSync(pidFile, { force: true });
+}
+
+async function waitUntilServing(server: ServerProcess, address: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => (exited = `exited with ${signal ?? code}`));
   for (;;) {
-    if (exited) throw new Error(`Temporal dev server ${exited} before serving on ${address}`);
+    if (server.hasExited()) {
+      throw new Error(
+        `Temporal dev server ${await server.exited} before serving on ${address}; the end of ${server.logFile}:\n${logTail(server.logFile)}`,
+      );
+    }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
@@ -77,33 +110,9 @@ async function waitUntilServing(child: ChildProcess, address: string, timeoutMs 
       }
     } catch (err) {
       if (Date.now() > deadline) {
-        await stopChild(child);
-        throw new Error(`Temporal dev server did not serve on ${address} within ${timeoutMs} ms: ${err}`);
+        throw new Error(`Temporal dev server did not serve on ${address} within ${timeoutMs} ms: ${err}; see ${server.logFile}`);
       }
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-}
-
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }

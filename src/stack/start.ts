@@ -1,127 +1,156 @@
 // `npm start`: the whole service on one machine. Starts what is not configured (an embedded
 // PostgreSQL when DATABASE_URL is unset, a Temporal dev server with its UI when
 // TEMPORAL_ADDRESS is unset), applies migrations, then runs the worker and the API in this
-// process. Ctrl-C (or SIGTERM) stops everything in reverse order.
+// process.
+//
+// This process owns the signals. npm's start script ends in `exec node ...`, so what npm
+// receives (and forwards to its child) reaches this process; the servers run in process groups
+// of their own, so a Ctrl-C in the terminal reaches only this process, which stops everything
+// in order: API, worker (drained), Temporal, PostgreSQL. Servers left running by a stack that
+// was killed are recognised by their data folder and stopped at the next start.
 import 'reflect-metadata';
 import * as path from 'node:path';
-import { Runtime } from '@temporalio/worker';
+import { Runtime, Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { createApp, OPENAPI_PATH } from '../../api/create-app';
 import { createOnboardingWorker } from '../../worker/create-worker';
-import { loadSettings } from '../config/settings';
+import { loadSettings, Settings } from '../config/settings';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { createLogger, describeError, Logger, temporalLogger } from '../infra/logger';
+import { assertPortFree } from '../infra/port-in-use';
 import { ensureSearchAttributes } from '../infra/search-attribute-registry';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { connectClient, connectWorker } from '../infra/temporal-connection';
 import { seedDemoCsmRoster } from '../persistence/csm-roster';
 import { dataSourceOptions, migrate } from '../persistence/data-source';
-
-type Stop = () => Promise<unknown>;
+import { Shutdown } from './shutdown';
 
 async function main(): Promise<void> {
-  // This process owns shutdown: the Temporal runtime must not react to signals on its own.
-  Runtime.install({ shutdownSignals: [] });
   const settings = loadSettings();
-  const stops: Array<[string, Stop]> = [];
-  let stopping: Promise<void> | undefined;
-  const stopAll = (reason: string) =>
-    (stopping ??= (async () => {
-      console.log(`\n${reason}: stopping...`);
-      for (const [name, stop] of stops.reverse()) {
-        try {
-          await stop();
-          console.log(`  stopped ${name}`);
-        } catch (err) {
-          console.error(`  could not stop ${name}: ${err}`);
-        }
-      }
-    })());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    // `on`, not `once`: a second Ctrl-C must not kill the process before PostgreSQL is stopped.
-    process.on(signal, () => void stopAll(signal).then(() => process.exit(0)));
-  }
+  const logger = createLogger({ level: settings.logLevel });
+  // The stack owns shutdown: the Temporal runtime must not react to signals on its own.
+  Runtime.install({
+    logger: temporalLogger(logger),
+    shutdownSignals: [],
+    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
+  });
+  const shutdown = new Shutdown(logger);
+  shutdown.stopOnSignals();
+  const fail = (what: string) => (err: unknown) => {
+    if (shutdown.started) return;
+    logger.fatal({ err }, `${what}: ${describeError(err)}`);
+    void shutdown.run(what).then(() => process.exit(1));
+  };
+  process.on('uncaughtException', fail('uncaught error'));
+  process.on('unhandledRejection', fail('unhandled rejection'));
 
   try {
-    let databaseUrl = settings.databaseUrl;
-    if (!databaseUrl) {
-      const pg = await startEmbeddedPostgres({
-        dataDir: path.join(settings.dataDir, 'postgres'),
-        port: settings.embeddedPostgresPort,
-        database: 'onboarding',
-      });
-      stops.push(['PostgreSQL', pg.stop]);
-      databaseUrl = pg.url;
-      console.log(`PostgreSQL (embedded) on 127.0.0.1:${settings.embeddedPostgresPort}, data in ${settings.dataDir}/postgres`);
-    }
-
-    let temporalAddress = settings.temporalAddress;
-    let temporalUi = 'the UI of your Temporal cluster';
-    if (!temporalAddress) {
-      const temporal = await startTemporalDevServer({
-        dataDir: settings.dataDir,
-        port: settings.embeddedTemporalPort,
-        uiPort: settings.embeddedTemporalUiPort,
-        namespace: settings.temporalNamespace,
-        log: (line) => console.log(`[temporal] ${line}`),
-      });
-      stops.push(['Temporal dev server', temporal.stop]);
-      temporalAddress = temporal.address;
-      temporalUi = temporal.uiUrl;
-    }
-
-    const applied = await migrate(databaseUrl);
-    console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
-
-    const client = await connectClient(temporalAddress, settings.temporalNamespace);
-    stops.push(['Temporal client', () => client.connection.close()]);
-    if (settings.temporalAddress) {
-      await ensureSearchAttributes(client.connection, client.namespace).catch((err) =>
-        console.warn(`could not register search attributes (add them with your cluster's tools): ${err}`),
-      );
-    }
-
-    const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
-    stops.push(['worker database pool', () => dataSource.destroy()]);
-    const workerConnection = await connectWorker(temporalAddress, settings.temporalNamespace);
-    stops.push(['worker connection', () => workerConnection.connection.close()]);
-    const worker = await createOnboardingWorker({ ...settings, notifications: settings, ...workerConnection, dataSource });
-    if (!settings.databaseUrl) await seedDemoCsmRoster(dataSource);
-    const running = worker.run();
-    stops.push(['worker', async () => {
-      worker.shutdown();
-      await running;
-    }]);
-    running.catch((err) => {
-      console.error('worker failed:', err);
-      void stopAll('worker failure').then(() => process.exit(1));
-    });
-
-    const app = await createApp({
-      databaseUrl,
-      temporalClient: client.client,
-      taskQueue: settings.taskQueue,
-    });
-    await app.listen(settings.apiPort);
-    stops.push(['API', () => app.close()]);
-
-    const api = `http://localhost:${settings.apiPort}`;
-    console.log(
-      [
-        '',
-        'Onboarding Orchestrator is running:',
-        `  API          ${api}`,
-        `  OpenAPI docs ${api}/${OPENAPI_PATH}`,
-        `  Health       ${api}/health`,
-        `  Temporal UI  ${temporalUi}`,
-        `  Temporal     ${temporalAddress} (namespace ${client.namespace}, task queue ${settings.taskQueue})`,
-        'Press Ctrl-C to stop.',
-      ].join('\n'),
-    );
+    await start(settings, logger, shutdown, fail);
   } catch (err) {
-    console.error('start failed:', err);
-    await stopAll('start failure');
+    logger.error({ err }, `start failed: ${describeError(err)}`);
+    await shutdown.run('start failure');
+    // Last, in plain words, where a person looks.
+    process.stderr.write(`\nstart failed: ${describeError(err)}\n`);
     process.exit(1);
   }
 }
 
-void main();
+async function start(settings: Settings, logger: Logger, shutdown: Shutdown, fail: (what: string) => (err: unknown) => void): Promise<void> {
+  // Before anything starts: a second stack would otherwise bring up its servers, then fail.
+  await assertPortFree(settings.apiPort, { host: settings.host, what: 'API', setting: 'PORT' });
+  const log = (line: string) => logger.warn(line);
+
+  let databaseUrl = settings.databaseUrl;
+  if (!databaseUrl) {
+    const dataDir = path.join(settings.dataDir, 'postgres');
+    const pg = await startEmbeddedPostgres({ dataDir, port: settings.embeddedPostgresPort, database: 'onboarding', ownProcessGroup: true, log });
+    shutdown.add('PostgreSQL', pg.stop);
+    databaseUrl = pg.url;
+    logger.info({ port: settings.embeddedPostgresPort, dataDir }, `PostgreSQL (embedded) on 127.0.0.1:${settings.embeddedPostgresPort}`);
+  }
+
+  let temporalAddress = settings.temporalAddress;
+  let temporalUi = 'the UI of your Temporal cluster';
+  if (!temporalAddress) {
+    const temporal = await startTemporalDevServer({
+      dataDir: settings.dataDir,
+      port: settings.embeddedTemporalPort,
+      uiPort: settings.embeddedTemporalUiPort,
+      namespace: settings.temporalNamespace,
+      ownProcessGroup: true,
+      log,
+    });
+    shutdown.add('Temporal dev server', temporal.stop);
+    temporalAddress = temporal.address;
+    temporalUi = temporal.uiUrl;
+    logger.info({ address: temporalAddress }, `Temporal dev server on ${temporalAddress}`);
+  }
+
+  const applied = await migrate(databaseUrl);
+  logger.info({ applied }, applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+
+  const client = await connectClient(temporalAddress, settings.temporalNamespace);
+  shutdown.add('Temporal client', () => client.connection.close());
+  if (settings.temporalAddress) {
+    await ensureSearchAttributes(client.connection, client.namespace).catch((err) =>
+      logger.warn({ err }, `could not register search attributes (add them with your cluster's tools): ${describeError(err)}`),
+    );
+  }
+
+  const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
+  shutdown.add('worker database pool', () => dataSource.destroy());
+  const workerConnection = await connectWorker(temporalAddress, settings.temporalNamespace);
+  shutdown.add('worker connection', () => workerConnection.connection.close());
+  const worker = await createOnboardingWorker({ ...settings, notifications: settings, ...workerConnection, dataSource });
+  if (!settings.databaseUrl) await seedDemoCsmRoster(dataSource);
+  const running = worker.run();
+  shutdown.add('worker', async () => {
+    worker.shutdown();
+    await running;
+  });
+  running.catch(fail('worker failure'));
+
+  const app = await createApp({
+    databaseUrl,
+    temporalClient: client.client,
+    taskQueue: settings.taskQueue,
+    logger,
+  });
+  await app.listen(settings.apiPort, settings.host);
+  shutdown.add('API', () => app.close());
+
+  await untilPolling(worker);
+  const embedded = !settings.databaseUrl || !settings.temporalAddress;
+  const api = `http://${urlHost(settings.host)}:${settings.apiPort}`;
+  process.stdout.write(
+    [
+      '',
+      'Onboarding Orchestrator is running:',
+      `  API          ${api}`,
+      `  OpenAPI docs ${api}/${OPENAPI_PATH}`,
+      `  Health       ${api}/health`,
+      `  Temporal UI  ${temporalUi}`,
+      `  Temporal     ${temporalAddress} (namespace ${client.namespace}, task queue ${settings.taskQueue})`,
+      `  Logs         JSON lines on this output (LOG_LEVEL=${settings.logLevel})${embedded ? `; the servers' in ${settings.dataDir}` : ''}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** The worker logs its start; waiting for it keeps those lines above the URL block. */
+async function untilPolling(worker: Worker): Promise<void> {
+  for (let i = 0; i < 50 && worker.getState() !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+/** A wildcard address is not a URL a browser can open; this machine can open it on 127.0.0.1. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+main().catch((err) => {
+  // Settings that do not parse, or a failure before the logger exists.
+  process.stderr.write(`start failed: ${describeError(err)}\n`);
+  process.exit(1);
+});

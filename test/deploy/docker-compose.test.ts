@@ -33,6 +33,8 @@ it('runs PostgreSQL, Temporal on it, the Temporal UI, and migrate, worker and ap
     const entry = services[name].command.at(-1);
     expect(fs.existsSync(path.join(root, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
   }
+  // The API listens on 127.0.0.1 by default, which a published port cannot reach.
+  expect(services.api.environment.HOST).toBe('0.0.0.0');
 });
 
 it('fails a broken compose file (the linter is really checking)', () => {

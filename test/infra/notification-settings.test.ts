@@ -22,10 +22,19 @@ it('names the variable when the webhook has no secret or a URL is wrong, without
   expect(() => loadSettings({ WEBHOOK_URL: 'ftp://cs.example', WEBHOOK_SECRET: 'x' })).toThrow(/^WEBHOOK_URL must be a URL \(http: or https:/);
 });
 
-it('without SMTP_URL, builds each message, sends it nowhere and logs one line', async () => {
-  const lines: string[] = [];
-  const mailer = createMailer({}, (line) => lines.push(line));
-  const info = await mailer.sendMail({ from: 'a@example.com', to: ['b@example.com', 'c@example.com'], subject: 'Hello', text: 'Body' });
-  expect(JSON.parse(info.message)).toMatchObject({ subject: 'Hello', text: 'Body' });
-  expect(lines).toEqual(['mail not sent (SMTP_URL is not set): to b@example.com, c@example.com, subject "Hello"']);
+it('without SMTP_URL, builds each message, sends it nowhere and logs it by ids and a count, never an address or subject', async () => {
+  const logged: unknown[] = [];
+  const mailer = createMailer({}, (message, mail) => logged.push([message, mail]));
+  const info = await mailer.sendMail({
+    from: 'a@example.com',
+    to: ['b@example.com', 'c@example.com'],
+    cc: 'd@example.com',
+    subject: 'Hello Ana',
+    text: 'Body',
+    messageId: '<abc@onboarding-orchestrator>',
+    headers: { 'X-Onboarding-Event': 'welcome' },
+  });
+  expect(JSON.parse(info.message)).toMatchObject({ subject: 'Hello Ana', text: 'Body' });
+  expect(logged).toEqual([['mail not sent (SMTP_URL is not set)', { event: 'welcome', messageId: '<abc@onboarding-orchestrator>', recipients: 3 }]]);
+  expect(JSON.stringify(logged)).not.toMatch(/@example\.com|Hello/);
 });

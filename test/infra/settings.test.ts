@@ -14,3 +14,9 @@ it('names the variable when a value is wrong', () => {
   expect(() => loadSettings({ PORT: 'eighty' })).toThrow("PORT must be a non-negative integer, got 'eighty'");
   expect(() => loadSettings({ EMBEDDED_POSTGRES_PORT: '70000' })).toThrow(/EMBEDDED_POSTGRES_PORT must be a TCP port/);
 });
+
+it('listens on this machine only and logs at info unless told otherwise', () => {
+  expect(loadSettings({})).toMatchObject({ host: '127.0.0.1', logLevel: 'info', workerShutdownGraceMs: 5_000 });
+  expect(loadSettings({ HOST: '0.0.0.0', LOG_LEVEL: 'DEBUG', WORKER_SHUTDOWN_GRACE_MS: '0' })).toMatchObject({ host: '0.0.0.0', logLevel: 'debug', workerShutdownGraceMs: 0 });
+  expect(() => loadSettings({ LOG_LEVEL: 'verbose' })).toThrow("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got 'verbose'");
+});

@@ -1,14 +1,20 @@
 /**
  * The README's first command line, as a user runs it: `npm start` (the built
  * dist/src/stack/start.js) brings up PostgreSQL, the Temporal dev server with its UI, the
- * worker and the API; Ctrl-C stops all of it; a second start finds the onboardings again.
+ * worker and the API, and stops them in order however it is told to stop: Ctrl-C in a
+ * terminal (SIGINT to the whole foreground process group), a signal to the npm process alone (a
+ * process manager, a container runtime), or a SIGKILL, after which the next start takes over.
+ * Each test starts the stack in a process group of its own, as a terminal would.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
-import { closedWonBody } from '../fixtures/onboarding-input';
+import { isListening } from '../../src/infra/port-in-use';
+import { isRunning, stopLeftover } from '../../src/infra/server-process';
+import { closedWonBody, COMPLETE_HANDOFF, SALES_OWNER } from '../fixtures/onboarding-input';
 import { eventually } from '../support/api-harness';
 import { freePort } from '../support/free-port';
 
@@ -20,13 +26,21 @@ let dataDir: string;
 let env: NodeJS.ProcessEnv;
 let api: string;
 let ui: string;
-const children: ChildProcess[] = [];
+let ports: number[];
+const launched: Stack[] = [];
+
+interface Stack {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
 
 beforeAll(async () => {
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: npm test builds it (npm run build)`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onboarding-stack-'));
   fs.chmodSync(dataDir, 0o755);
-  const [apiPort, pgPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  ports = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [apiPort, pgPort, temporalPort, uiPort] = ports;
   api = `http://127.0.0.1:${apiPort}`;
   ui = `http://127.0.0.1:${uiPort}`;
   env = {
@@ -40,64 +54,188 @@ beforeAll(async () => {
   };
 });
 
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  fs.rmSync(dataDir, { recursive: true, force: true });
+// A failed test must leave neither a stack nor its servers running (the next test needs the ports).
+afterEach(async () => {
+  for (const stack of launched.splice(0)) {
+    if (stack.child.exitCode === null && stack.child.signalCode === null) signalGroup(stack, 'SIGKILL');
+    await stack.exited;
+  }
+  const { postgres, temporal } = serverPids();
+  if (postgres && isRunning(postgres)) await stopLeftover(postgres, 'SIGQUIT', 5_000);
+  if (temporal && isRunning(temporal)) await stopLeftover(temporal, 'SIGKILL', 5_000);
 });
 
-/** Starts the stack and resolves with its output once it says it is running. */
-function startStack(): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+/** Like a shell: the command leads a process group of its own (the terminal's foreground group). */
+function launch(command: string, args: string[]): Stack {
+  const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Press Ctrl-C to stop.')) resolve({ child, output: () => output });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`stack exited with ${code} before it was running:\n${output}`)));
-  });
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const stack = { child, output: () => output, exited };
+  launched.push(stack);
+  return stack;
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
+/** Resolves once the stack says it is running. */
+async function untilRunning(stack: Stack): Promise<Stack> {
+  const deadline = Date.now() + 120_000;
+  let ended: string | undefined;
+  void stack.exited.then(({ code, signal }) => (ended = `${signal ?? code}`));
+  while (!stack.output().includes('Press Ctrl-C to stop.')) {
+    if (ended !== undefined) throw new Error(`stack exited with ${ended} before it was running:\n${stack.output()}`);
+    if (Date.now() > deadline) throw new Error(`stack not running after 120 s:\n${stack.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return stack;
 }
 
-it('starts everything, stops cleanly on Ctrl-C, and keeps the onboardings across a restart', async () => {
-  const first = await startStack();
-  expect(first.output()).toContain(`API          http://localhost:${env.PORT}`);
-  expect(first.output()).toContain(`Temporal UI  ${ui}`);
-  expect(first.output()).toContain('migrations applied: CreateOnboardings1764150000000');
+const startStack = () => untilRunning(launch(process.execPath, [entry]));
 
-  await request(api).post('/onboardings').send(closedWonBody('stack-1', 'smb')).expect(201);
-  const recorded = await request(api).post('/onboardings/onboarding-stack-1/milestones/first-login').send({ actor: 'csm:ana' }).expect(200);
-  const revision = recorded.body.revision;
+function signalGroup(stack: Stack, signal: NodeJS.Signals): void {
+  process.kill(-stack.child.pid!, signal);
+}
+
+/** The embedded servers' pids as their data folder records them. */
+function serverPids(): { postgres?: number; temporal?: number } {
+  const firstLine = (file: string) => {
+    try {
+      return Number(fs.readFileSync(path.join(dataDir, file), 'utf8').split('\n')[0]);
+    } catch {
+      return undefined;
+    }
+  };
+  return { postgres: firstLine('postgres/postmaster.pid'), temporal: firstLine('temporal.pid') };
+}
+
+/** The stop lines, in the order they were logged. */
+function stopOrder(output: string): string[] {
+  return [...output.matchAll(/"msg":"stopped ([^"]+)"/g)].map((m) => m[1]);
+}
+
+const DOCUMENTED_ORDER = ['API', 'worker', 'Temporal dev server', 'PostgreSQL'];
+
+function expectStoppedInOrder(output: string): void {
+  expect(stopOrder(output).filter((part) => DOCUMENTED_ORDER.includes(part))).toEqual(DOCUMENTED_ORDER);
+}
+
+/** A closed-won onboarding, recorded in the read model (the projection activity ran). */
+async function createOnboarding(accountId: string): Promise<void> {
+  await request(api).post('/onboardings').send(closedWonBody(accountId, 'smb')).expect(201);
   await eventually(async () => {
     const res = await request(api).get('/onboardings').expect(200);
-    return res.body.items.find((r: any) => r.id === 'onboarding-stack-1' && r.revision >= revision);
+    return res.body.items.find((r: any) => r.id === `onboarding-${accountId}`);
   });
-  // The demo roster of the embedded stack assigned a CSM.
+}
+
+it('starts with the URL block last, logs JSON lines without personal data, and stops in order on Ctrl-C', async () => {
+  const stack = await startStack();
+  const started = stack.output();
+  // What a person needs is the last thing on the screen; Nest's route lines are at debug.
+  expect(started.trimEnd().split('\n').at(-1)).toBe('Press Ctrl-C to stop.');
+  expect(started).toContain(`API          ${api}`);
+  expect(started).toContain(`Temporal UI  ${ui}`);
+  expect(started).not.toContain('Mapped {');
+  const block = started.slice(started.indexOf('\nOnboarding Orchestrator is running:'));
+  for (const line of started.slice(0, started.length - block.length).split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
+  expect(started).toContain('migrations applied: CreateOnboardings1764150000000');
+
+  await createOnboarding('stack-1');
   const live = await request(api).get('/onboardings/onboarding-stack-1').expect(200);
+  // The demo roster of the embedded stack assigned a CSM.
   expect(live.body.csm).toMatchObject({ id: expect.stringMatching(/^csm-/) });
-  // Without SMTP_URL the welcome mail is built and logged, not sent.
-  const mailLog = /mail not sent \(SMTP_URL is not set\): to .*, subject "Get started with your account, Account stack-1"/;
-  await eventually(async () => (mailLog.test(first.output()) ? true : undefined));
-  const uiPage = await request(ui).get('/').expect(200);
-  expect(uiPage.text).toContain('<html');
+  // Without SMTP_URL the welcome mail is built and logged by ids, not sent.
+  const mailLine = await eventually(async () =>
+    stack.output().split('\n').find((l) => l.includes('"msg":"mail not sent (SMTP_URL is not set)"') && l.includes('"event":"welcome"')),
+  );
+  expect(JSON.parse(mailLine)).toMatchObject({ workflowId: 'onboarding-stack-1', recipients: expect.any(Number) });
+  await request(ui).get('/').expect(200);
 
-  expect(await stop(first.child)).toBe(0);
-  for (const part of ['API', 'worker', 'Temporal dev server', 'PostgreSQL']) expect(first.output()).toContain(`stopped ${part}`);
+  // A failed request: its id is kept and logged; its query string and body are not.
+  const failed = await request(api)
+    .post('/onboardings?notify=ana.query@customer.example')
+    .set('X-Request-Id', 'stack-test-failed-1')
+    .send({ ...closedWonBody('stack-bad'), segment: 'nonsense' })
+    .expect(400);
+  expect(failed.headers['x-request-id']).toBe('stack-test-failed-1');
+  const requestLine = await eventually(async () => stack.output().split('\n').find((l) => l.includes('stack-test-failed-1')));
+  expect(JSON.parse(requestLine)).toMatchObject({ req: { id: 'stack-test-failed-1', method: 'POST', path: '/onboardings' }, res: { statusCode: 400 } });
+  await request(api).post('/onboardings').set('content-type', 'application/json').send('{"email": "broken.json@customer.example"').expect(400);
 
-  const second = await startStack();
-  expect(second.output()).toContain('database schema is up to date');
-  const state = await request(api).get('/onboardings/onboarding-stack-1').expect(200);
-  expect(state.body).toMatchObject({ tier: 'self-service', stage: { key: 'technical-setup' }, revision: live.body.revision });
+  // Activities are running (CSM assignment, projection, welcome) when Ctrl-C arrives.
+  await request(api).post('/onboardings').send(closedWonBody('stack-2', 'smb')).expect(201);
+  signalGroup(stack, 'SIGINT');
+  expect(await stack.exited).toEqual({ code: 0, signal: null });
+  const output = stack.output();
+  expectStoppedInOrder(output);
+  // PostgreSQL was not stopped under the worker (the terminal's SIGINT did not reach it): it got
+  // its shutdown request only after the stack had stopped the worker and Temporal.
+  const stoppedTemporalAt = JSON.parse(output.split('\n').find((l) => l.includes('"msg":"stopped Temporal dev server"'))!).time;
+  const shutdownRequest = /^(\S+ \S+) UTC \[\d+\] LOG:  received fast shutdown request$/m.exec(fs.readFileSync(path.join(dataDir, 'postgres.log'), 'utf8'));
+  expect(Date.parse(`${shutdownRequest![1].replace(' ', 'T')}Z`)).toBeGreaterThanOrEqual(stoppedTemporalAt);
+  expect(output).not.toMatch(/terminating connection due to administrator command|Activity failed/);
+  expect(output).not.toMatch(/"level":[56]0/);
+
+  const personal = [COMPLETE_HANDOFF.stakeholders![0].name, SALES_OWNER.name, 'Ana Lopez', 'Get started with your account'];
+  expect(output).not.toMatch(/[\w.+-]+@[\w-]+(\.[\w-]+)+/);
+  for (const text of personal) expect(output).not.toContain(text);
+});
+
+it('stops in order when only the npm process gets SIGTERM, and leaves no server of its data folder running', async () => {
+  // The real script (setup, build, then the stack), as a process manager runs it.
+  const npm = await untilRunning(launch('npm', ['start']));
+  const servers = serverPids();
+  expect(isRunning(servers.postgres!) && isRunning(servers.temporal!)).toBe(true);
+  await request(api).get('/onboardings/onboarding-stack-1').expect(200);
+
+  process.kill(npm.child.pid!, 'SIGTERM');
+  expect(await npm.exited).toEqual({ code: 0, signal: null });
+  expectStoppedInOrder(npm.output());
+  expect(npm.output()).toMatch(/"msg":"SIGTERM: stopping"/);
+  // Nothing of the group is left (npm, node), nor the servers in their own groups.
+  expect(() => process.kill(-npm.child.pid!, 0)).toThrow(/ESRCH/);
+  expect(isRunning(servers.postgres!) || isRunning(servers.temporal!)).toBe(false);
+  expect(serverPids()).toEqual({ postgres: undefined, temporal: undefined });
+  for (const port of ports) expect(await isListening(port)).toBe(false);
+});
+
+it('after a SIGKILL of the whole stack, the next start stops the servers it left and serves the onboardings again', async () => {
+  const crashed = await startStack();
+  await createOnboarding('stack-3');
+  const left = serverPids();
+  signalGroup(crashed, 'SIGKILL');
+  expect((await crashed.exited).signal).toBe('SIGKILL');
+  // In their own process groups, the servers outlived the stack.
+  expect(isRunning(left.postgres!) && isRunning(left.temporal!)).toBe(true);
+
+  const next = await startStack();
+  expect(next.output()).toContain(`PostgreSQL (pid ${left.postgres}) on ${path.join(dataDir, 'postgres')} was left running by an earlier start: stopping it`);
+  expect(next.output()).toContain(`Temporal dev server (pid ${left.temporal}) on ${path.join(dataDir, 'temporal.sqlite')} was left running by an earlier start: stopping it`);
+  expect(isRunning(left.postgres!) || isRunning(left.temporal!)).toBe(false);
   const list = await request(api).get('/onboardings').expect(200);
-  expect(list.body.items.map((r: any) => r.id)).toContain('onboarding-stack-1');
-  expect(await stop(second.child)).toBe(0);
+  expect(list.body.items.map((r: any) => r.id)).toEqual(expect.arrayContaining(['onboarding-stack-1', 'onboarding-stack-3']));
+  await request(api).get('/onboardings/onboarding-stack-3').expect(200);
+
+  signalGroup(next, 'SIGINT');
+  expect(await next.exited).toEqual({ code: 0, signal: null });
+  expectStoppedInOrder(next.output());
+});
+
+it('names the port and the process in the way, and what to do, instead of starting', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(Number(env.PORT), '127.0.0.1', resolve));
+  try {
+    const stack = launch(process.execPath, [entry]);
+    expect(await stack.exited).toEqual({ code: 1, signal: null });
+    expect(stack.output().trimEnd().split('\n').at(-1)).toMatch(
+      new RegExp(`^start failed: port ${env.PORT} \\(API\\) is already in use by process ${process.pid} \\(.*node.*\\): stop it, or set PORT to a free port$`),
+    );
+    expect(serverPids()).toEqual({ postgres: undefined, temporal: undefined });
+  } finally {
+    await new Promise((r) => blocker.close(r));
+  }
 });
