@@ -53,6 +53,7 @@ export class OnboardingsController {
 
   @Get(':id')
   @ApiOperation({ summary: "An onboarding's live state: stage, tasks, milestones, gates, risks, escalations, what it waits on" })
+  @ApiResponse({ status: 200, description: "The onboarding's live state" })
   @ApiResponse({ status: 404, description: 'No such onboarding' })
   get(@Param('id') id: string) {
     return this.onboardings.getState(id);
@@ -62,6 +63,7 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a milestone; answers whether it was accepted' })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
   @ApiResponse({ status: 404, description: 'No such onboarding, or milestone not in its playbook' })
   @ApiResponse({ status: 409, description: 'Milestone already recorded, or onboarding already ended' })
   recordMilestone(
@@ -77,6 +79,7 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Complete a task; refused while it is locked by its prerequisites' })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
   @ApiResponse({ status: 409, description: 'Task locked or already done' })
   @ApiProblems(404)
   completeTask(
@@ -92,6 +95,7 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Approve a gate, by one of its named roles, with every acceptance criterion met" })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
   @ApiResponse({ status: 403, description: 'Not an approver role of this gate' })
   @ApiResponse({ status: 422, description: 'Acceptance criteria not met' })
   @ApiProblems(404, 409)

@@ -27,6 +27,7 @@ export class PlaybooksController {
 
   @Get(':tier')
   @ApiOperation({ summary: "The tier's latest playbook, which new onboardings start on" })
+  @ApiResponse({ status: 200, description: 'The playbook, in full' })
   @ApiResponse({ status: 404, description: 'Unknown tier' })
   latest(@Param('tier') tier: string) {
     return this.playbooks.latest(tier);
@@ -34,6 +35,7 @@ export class PlaybooksController {
 
   @Get(':tier/versions/:version')
   @ApiOperation({ summary: 'One version of a tier’s playbook' })
+  @ApiResponse({ status: 200, description: 'The playbook version, in full' })
   @ApiResponse({ status: 404, description: 'Unknown tier or version' })
   version(@Param('tier') tier: string, @Param('version') version: number) {
     return this.playbooks.version(tier, version);

@@ -27,6 +27,7 @@ export class SegmentationController {
 
   @Get('versions/:version')
   @ApiOperation({ summary: 'One version of the segmentation rule' })
+  @ApiResponse({ status: 200, description: 'The rule version, in full' })
   @ApiResponse({ status: 404, description: 'No such version' })
   version(@Param('version') version: number) {
     return this.segmentation.version(version);
