@@ -22,23 +22,28 @@ if (fs.existsSync(stamp) && fs.existsSync(st)) {
 
 const python = ['python3', 'python'].find((cmd) => {
   try {
-    execFileSync(cmd, ['-c', 'import venv, sys; assert sys.version_info >= (3, 9)'], { stdio: 'ignore' });
+    execFileSync(cmd, ['-m', 'pip', '--version'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 });
 if (!python) {
-  console.error('schemathesis: python3 (3.9 or later, with venv and pip) is needed to install it from PyPI, or set SCHEMATHESIS_PATH to an `st` binary.');
+  console.error('schemathesis: python3 with pip is needed to install it from PyPI, or set SCHEMATHESIS_PATH to an `st` binary.');
   process.exit(1);
 }
 console.log(`schemathesis ${VERSION}: installing into .tools/schemathesis`);
 fs.rmSync(venv, { recursive: true, force: true });
-execFileSync(python, ['-m', 'venv', venv], { stdio: 'inherit' });
-execFileSync(
-  path.join(venv, 'bin', 'python'),
-  ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', `schemathesis==${VERSION}`],
-  { stdio: 'inherit', env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
-);
+const pipArgs = ['install', '--disable-pip-version-check', '--quiet', `schemathesis==${VERSION}`];
+const env = { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' };
+try {
+  execFileSync(python, ['-m', 'venv', venv], { stdio: 'ignore' });
+  execFileSync(path.join(venv, 'bin', 'python'), ['-m', 'pip', ...pipArgs], { stdio: 'inherit', env });
+} catch {
+  // Debian's python3 without python3-venv has no ensurepip: a bare venv, filled by the machine's pip.
+  fs.rmSync(venv, { recursive: true, force: true });
+  execFileSync(python, ['-m', 'venv', '--without-pip', venv], { stdio: 'inherit' });
+  execFileSync(python, ['-m', 'pip', '--python', path.join(venv, 'bin', 'python'), ...pipArgs], { stdio: 'inherit', env });
+}
 fs.writeFileSync(stamp, '');
 console.log(`schemathesis ${VERSION}: ${st}`);

@@ -47,10 +47,14 @@ type Operation = {
 /**
  * Writes the error contract into the generated document, so that it holds for every route
  * without each one repeating it: the ProblemDetails schema on every 4xx/5xx response (keeping
- * each route's own description), the statuses every route can answer, and the bounds the
- * global pipes enforce on path parameters.
+ * each route's own description), the statuses every route can answer, and what the global
+ * pipes enforce: the bounds of path parameters, no unknown properties in bodies.
  */
 export function documentErrorContract(document: OpenAPIObject): OpenAPIObject {
+  // The validation pipe refuses unknown properties in every body (forbidNonWhitelisted): say so.
+  for (const schema of Object.values(document.components?.schemas ?? {})) {
+    if ('type' in schema && schema.type === 'object') schema.additionalProperties = false;
+  }
   document.components = { ...document.components, schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_DETAILS_SCHEMA as never } };
   const content = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
   for (const pathItem of Object.values(document.paths)) {

@@ -39,7 +39,7 @@ export class AccountDto {
 export class StakeholderDto {
   @FreeText({ max: 200, nonEmpty: true }) name: string;
   @FreeText({ max: 200, nonEmpty: true, api: { example: 'CFO' } }) role: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
+  @ApiPropertyOptional({ format: 'email' }) @IsOptional() @IsEmail() email?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() executiveSponsor?: boolean;
 }
 
@@ -81,7 +81,7 @@ export class HandoffDto {
 
 export class PersonDto {
   @FreeText({ max: 200, nonEmpty: true, api: { example: 'Sam Carter' } }) name: string;
-  @ApiProperty({ example: 'sam.carter@vendor.example' }) @IsEmail() email: string;
+  @ApiProperty({ format: 'email', example: 'sam.carter@vendor.example' }) @IsEmail() email: string;
 }
 
 export const SEGMENT_OR_MEASURES = 'give segment, or arr and complexity';
