@@ -17,7 +17,7 @@ import { closedWonBody } from '../fixtures/onboarding-input';
 import { ApiHarness, startApiHarness } from '../support/api-harness';
 
 const ST = process.env.SCHEMATHESIS_PATH ?? path.resolve(__dirname, '../../.tools/schemathesis/bin/st');
-const EXAMPLES = process.env.FUZZ_EXAMPLES ?? '30';
+const EXAMPLES = process.env.FUZZ_EXAMPLES ?? '60';
 const SEED = process.env.FUZZ_SEED ?? '20261127';
 const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance'];
 
