@@ -18,7 +18,8 @@ export const MAX_JSON_DEPTH = 32;
 export function hardenHttp(app: INestApplication): void {
   const http = app.getHttpAdapter().getInstance() as express.Express;
   http.disable('x-powered-by');
-  app.use(helmet());
+  // Helmet's defaults, except upgrade-insecure-requests: it would break the OpenAPI page served over plain HTTP.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(jsonOnly);
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, verify: refuseDeepJson }));
 }
