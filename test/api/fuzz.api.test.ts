@@ -14,7 +14,10 @@ import request from 'supertest';
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
 import { TIERS } from '../../src/domain/segment';
 import { closedWonBody } from '../fixtures/onboarding-input';
+import { Client as PgClient } from 'pg';
+import { migrate } from '../../src/persistence/data-source';
 import { ApiHarness, startApiHarness } from '../support/api-harness';
+import { testEnv } from '../support/test-env';
 
 const ST = process.env.SCHEMATHESIS_PATH ?? path.resolve(__dirname, '../../.tools/schemathesis/bin/st');
 const EXAMPLES = process.env.FUZZ_EXAMPLES ?? '60';
@@ -26,7 +29,9 @@ let baseUrl: string;
 let onboardingId: string;
 
 beforeAll(async () => {
-  h = await startApiHarness();
+  // A database of its own: onboardings that other test files left in the shared read model have
+  // no worker any more, and whatever the list returns, schemathesis tries on other routes.
+  h = await startApiHarness({ databaseUrl: await ownDatabase() });
   await h.app.listen(0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${(h.http.address() as AddressInfo).port}`;
   // Something real for the generated requests to reach: an onboarding with a risk.
@@ -63,7 +68,30 @@ function realisticParameters(): string {
 
 afterAll(async () => {
   await h?.close();
+  if (databaseName) await adminQuery(`DROP DATABASE IF EXISTS ${databaseName}`);
 });
+
+let databaseName: string | undefined;
+
+/** A new, migrated database on the run's PostgreSQL server. */
+async function ownDatabase(): Promise<string> {
+  databaseName = `fuzz_${process.pid}_${Date.now()}`;
+  await adminQuery(`CREATE DATABASE ${databaseName}`);
+  const url = new URL(testEnv('databaseUrl'));
+  url.pathname = `/${databaseName}`;
+  await migrate(url.toString());
+  return url.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const admin = new PgClient({ connectionString: testEnv('databaseUrl') });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
 
 it('answers every operation of its OpenAPI document without a 5xx, and as documented', async () => {
   expect(fs.existsSync(ST)).toBe(true); // run `npm run setup:schemathesis` (npm test does)
@@ -96,6 +124,7 @@ it('answers every operation of its OpenAPI document without a 5xx, and as docume
   ], workDir);
   // The whole report when something failed; its summary (operations, phases, cases) otherwise.
   console.log(code === 0 ? output.slice(output.indexOf('= SUMMARY =')) : output);
+  fs.rmSync(workDir, { recursive: true, force: true });
   expect(output).toContain(`Tested: ${operations}`);
   expect(code).toBe(0);
 }, 300_000);
