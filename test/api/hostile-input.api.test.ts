@@ -315,4 +315,16 @@ describe('headers', () => {
       'content-security-policy': expect.stringContaining("default-src 'self'"),
     });
   });
+
+  it('still serves the OpenAPI page under that policy (its scripts are files of its own, over plain HTTP too)', async () => {
+    const page = await request(h.http).get('/docs/').expect(200);
+    expect(page.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    const scripts = [...page.text.matchAll(/<script([^>]*)>([^<]*)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attrs, inline] of scripts) {
+      expect(inline.trim()).toBe(''); // script-src 'self' forbids inline code
+      const src = /src=["']\.?\/?([^"']+)["']/.exec(attrs)![1];
+      await request(h.http).get(`/docs/${src}`).expect(200);
+    }
+  });
 });
