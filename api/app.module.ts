@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from '@temporalio/client';
 import { dataSourceOptions } from '../src/persistence/data-source';
+import { PathParamPipe } from './common/path-param';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { TemporalModule } from './common/temporal.module';
 import { requestValidationPipe } from './common/validation';
@@ -23,7 +24,7 @@ export interface AppModuleOptions {
 /**
  * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health) over two shared
  * ones: the database and Temporal. Cross-cutting concerns live in api/common and are applied
- * here to every route: the problem-details filter and the validation pipe.
+ * here to every route: the problem-details filter, the path-parameter pipe and the validation pipe.
  */
 @Module({})
 export class AppModule {
@@ -42,6 +43,8 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // In this order: path parameters are checked before validation turns any into numbers.
+        { provide: APP_PIPE, useClass: PathParamPipe },
         { provide: APP_PIPE, useFactory: requestValidationPipe },
       ],
     };

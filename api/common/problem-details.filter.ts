@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem-details';
 import { problemOf } from './problem-of';
+import { titleOf } from './problem-titles';
 
 /**
  * Every error of every route becomes RFC 9457 problem details here, and only here. An
@@ -51,23 +52,4 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (response.headersSent) return;
     response.status(body.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
   }
-}
-
-const TITLES: Record<number, string> = {
-  400: 'Invalid request',
-  401: 'Not authenticated',
-  403: 'Not allowed',
-  404: 'Not found',
-  405: 'Method not allowed',
-  409: 'Conflict with the current state',
-  413: 'Body too large',
-  415: 'Unsupported media type',
-  422: 'Request cannot be processed',
-  429: 'Too many requests',
-  500: 'Internal error',
-  503: 'Service unavailable',
-};
-
-function titleOf(status: number): string {
-  return TITLES[status] ?? (status >= 500 ? 'Server error' : 'Request refused');
 }

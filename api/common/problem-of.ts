@@ -8,6 +8,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { httpStatusOfRefusal } from '../../src/contracts/onboarding-errors';
+import { MAX_BODY_LABEL } from './http-hardening';
 import { ProblemException, ProblemOptions } from './problem-details';
 
 /** gRPC status codes Temporal answers with (only those the API tells apart). */
@@ -101,7 +102,7 @@ function httpLayerProblem(err: unknown): ProblemOptions | undefined {
       e.type === 'entity.parse.failed'
         ? 'the body is not valid JSON'
         : e.type === 'entity.too.large'
-          ? 'the body is too large'
+          ? `the body is larger than ${MAX_BODY_LABEL}`
           : (err as Error).message;
     return { status, code: codeOfStatus(status), detail };
   }

@@ -27,9 +27,9 @@ function joinPath(parent: string, property: string): string {
   return /^\d+$/.test(property) ? `${parent}[${property}]` : `${parent}.${property}`;
 }
 
-/** class-validator starts messages with the bare property; say the full path instead, once. */
+/** class-validator starts messages with the bare property (or an item of it, `goals[2]`); say the full path instead, once. */
 function ownMessage(message: string, property: string, path: string): string {
   if (message.startsWith(path)) return message;
-  if (message.startsWith(`${property} `)) return `${path}${message.slice(property.length)}`;
+  if (message.startsWith(`${property} `) || message.startsWith(`${property}[`)) return `${path}${message.slice(property.length)}`;
   return message;
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { requestCutoverUpdate } from '../../src/contracts/onboarding.contract';
 import { IDEMPOTENCY_HEADER_DOC } from '../common/idempotency-key.decorator';
 import { IdempotencyKey } from '../common/idempotency-key.decorator';
+import { ApiProblems } from '../common/openapi-contract';
 import { OnboardingsService } from '../onboardings/onboardings.service';
 import { CutoversService } from './cutovers.service';
 import { OperatorDecisionDto, RequestCutoverDto, StageSignOffDto } from './dto/cutover-commands.dto';
@@ -20,32 +21,39 @@ export class CutoversController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Request a rehearsal, or the cutover (only past its readiness gate); each request is a new attempt' })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiResponse({ status: 200, description: "Accepted: the onboarding's new state, with the attempt" })
   @ApiResponse({ status: 409, description: 'Not ready for cutover (the detail lists each condition that fails), or an attempt is still running' })
+  @ApiProblems(404)
   requestCutover(@Param('id') id: string, @Body() body: RequestCutoverDto, @IdempotencyKey() idempotencyKey?: string) {
     return this.onboardings.update(id, requestCutoverUpdate, body, idempotencyKey);
   }
 
   @Get(':attempt')
   @ApiOperation({ summary: 'A cutover or rehearsal attempt: its steps, failure, compensations, reconciliation' })
+  @ApiResponse({ status: 200, description: "The attempt's state" })
   @ApiResponse({ status: 404, description: 'No such onboarding or attempt' })
-  cutover(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number) {
+  cutover(@Param('id') id: string, @Param('attempt') attempt: number) {
     return this.cutovers.get(id, attempt);
   }
 
   @Post(':attempt/decision')
   @HttpCode(200)
   @ApiOperation({ summary: "An operator's decision for a cutover waiting in needs-operator" })
+  @ApiResponse({ status: 200, description: "Accepted: the attempt's new state" })
   @ApiResponse({ status: 409, description: 'No decision pending' })
-  decideCutover(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number, @Body() body: OperatorDecisionDto) {
+  @ApiProblems(404)
+  decideCutover(@Param('id') id: string, @Param('attempt') attempt: number, @Body() body: OperatorDecisionDto) {
     return this.cutovers.decide(id, attempt, body);
   }
 
   @Post(':attempt/sign-off')
   @HttpCode(200)
   @ApiOperation({ summary: "A named owner's sign-off of the rollout stage the cutover waits on; a refusal rolls the cutover back" })
+  @ApiResponse({ status: 200, description: "Accepted: the attempt's new state" })
   @ApiResponse({ status: 403, description: "Not the step's named role" })
   @ApiResponse({ status: 409, description: 'No sign-off pending for that step' })
-  signOff(@Param('id') id: string, @Param('attempt', ParseIntPipe) attempt: number, @Body() body: StageSignOffDto) {
+  @ApiProblems(404)
+  signOff(@Param('id') id: string, @Param('attempt') attempt: number, @Body() body: StageSignOffDto) {
     return this.cutovers.signOff(id, attempt, body);
   }
 }

@@ -19,6 +19,7 @@ import {
   ResolveRiskDto,
 } from './dto/journey-commands.dto';
 import { IDEMPOTENCY_HEADER_DOC, IdempotencyKey } from '../common/idempotency-key.decorator';
+import { ApiProblems } from '../common/openapi-contract';
 import { ListOnboardingsQuery } from './dto/list-onboardings.query';
 import { RecordMilestoneDto } from './dto/record-milestone.dto';
 import { StartOnboardingDto } from './dto/start-onboarding.dto';
@@ -52,6 +53,7 @@ export class OnboardingsController {
 
   @Get(':id')
   @ApiOperation({ summary: "An onboarding's live state: stage, tasks, milestones, gates, risks, escalations, what it waits on" })
+  @ApiResponse({ status: 200, description: "The onboarding's live state" })
   @ApiResponse({ status: 404, description: 'No such onboarding' })
   get(@Param('id') id: string) {
     return this.onboardings.getState(id);
@@ -61,6 +63,7 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a milestone; answers whether it was accepted' })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
   @ApiResponse({ status: 404, description: 'No such onboarding, or milestone not in its playbook' })
   @ApiResponse({ status: 409, description: 'Milestone already recorded, or onboarding already ended' })
   recordMilestone(
@@ -76,7 +79,9 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Complete a task; refused while it is locked by its prerequisites' })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
   @ApiResponse({ status: 409, description: 'Task locked or already done' })
+  @ApiProblems(404)
   completeTask(
     @Param('id') id: string,
     @Param('task') task: string,
@@ -90,8 +95,10 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Approve a gate, by one of its named roles, with every acceptance criterion met" })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
   @ApiResponse({ status: 403, description: 'Not an approver role of this gate' })
   @ApiResponse({ status: 422, description: 'Acceptance criteria not met' })
+  @ApiProblems(404, 409)
   approveGate(
     @Param('id') id: string,
     @Param('gate') gate: string,
@@ -105,6 +112,7 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a risk or blocker: refused without an owner, a decision due date and a fallback' })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiProblems(404, 409)
   recordRisk(@Param('id') id: string, @Body() body: RecordRiskDto, @IdempotencyKey() idempotencyKey?: string) {
     return this.onboardings.update(id, recordRiskUpdate, body, idempotencyKey);
   }
@@ -113,6 +121,7 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Resolve a risk' })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiProblems(404, 409)
   resolveRisk(
     @Param('id') id: string,
     @Param('riskId') riskId: string,
@@ -126,6 +135,7 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Add handoff fields; a complete handoff assigns a CSM and starts the journey' })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiProblems(404, 409)
   completeHandoff(@Param('id') id: string, @Body() body: CompleteHandoffDto, @IdempotencyKey() idempotencyKey?: string) {
     return this.onboardings.update(id, completeHandoffUpdate, body, idempotencyKey);
   }
@@ -134,6 +144,7 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge an escalation: the next level waits for the 48-hour review window' })
   @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @ApiProblems(404, 409)
   acknowledgeEscalation(
     @Param('id') id: string,
     @Param('escalationId') escalationId: string,
@@ -145,6 +156,7 @@ export class OnboardingsController {
 
   @Get(':id/audit')
   @ApiOperation({ summary: 'The audit log: who decided what, when, on what evidence' })
+  @ApiProblems(404)
   audit(@Param('id') id: string) {
     return this.onboardings.audit(id);
   }

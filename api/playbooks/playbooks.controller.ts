@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PublishPlaybookDto } from './dto/publish-playbook.dto';
@@ -27,6 +27,7 @@ export class PlaybooksController {
 
   @Get(':tier')
   @ApiOperation({ summary: "The tier's latest playbook, which new onboardings start on" })
+  @ApiResponse({ status: 200, description: 'The playbook, in full' })
   @ApiResponse({ status: 404, description: 'Unknown tier' })
   latest(@Param('tier') tier: string) {
     return this.playbooks.latest(tier);
@@ -34,8 +35,9 @@ export class PlaybooksController {
 
   @Get(':tier/versions/:version')
   @ApiOperation({ summary: 'One version of a tier’s playbook' })
+  @ApiResponse({ status: 200, description: 'The playbook version, in full' })
   @ApiResponse({ status: 404, description: 'Unknown tier or version' })
-  version(@Param('tier') tier: string, @Param('version', ParseIntPipe) version: number) {
+  version(@Param('tier') tier: string, @Param('version') version: number) {
     return this.playbooks.version(tier, version);
   }
 

@@ -24,12 +24,15 @@ export class RosterController {
 
   @Get()
   @ApiOperation({ summary: 'The CSM roster, with each CSM’s load (onboardings held)' })
+  @ApiResponse({ status: 200, description: '[{ id, name, email, tiers, capacity, active, load }]' })
   list() {
     return this.roster.list();
   }
 
   @Get(':id')
   @ApiParam(ID)
+  @ApiOperation({ summary: 'One CSM of the roster, with its load' })
+  @ApiResponse({ status: 200, description: 'The CSM with its load' })
   @ApiResponse({ status: 404, description: 'Unknown CSM' })
   get(@Param('id', CsmIdPipe) id: string) {
     return this.roster.get(id);

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiProblems } from '../common/openapi-contract';
 import { PublishSegmentationRuleDto } from './dto/publish-segmentation-rule.dto';
 import { SegmentationService } from './segmentation.service';
 
@@ -12,6 +13,7 @@ export class SegmentationController {
   @Get()
   @ApiOperation({ summary: 'The latest segmentation rule, which segments new closed-won deals and maps segments to tiers' })
   @ApiResponse({ status: 200, description: '{ version, segments: [{ segment, minArr, minComplexity }], tiers }' })
+  @ApiProblems(404)
   latest() {
     return this.segmentation.latest();
   }
@@ -25,8 +27,9 @@ export class SegmentationController {
 
   @Get('versions/:version')
   @ApiOperation({ summary: 'One version of the segmentation rule' })
+  @ApiResponse({ status: 200, description: 'The rule version, in full' })
   @ApiResponse({ status: 404, description: 'No such version' })
-  version(@Param('version', ParseIntPipe) version: number) {
+  version(@Param('version') version: number) {
     return this.segmentation.version(version);
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CUTOVER_OPERATIONS } from '../domain/cutover';
 import { MESSAGE_EVENTS, Playbook, ROLES } from '../domain/playbook';
+import { unsafeTextProblem } from '../domain/safe-text';
 import { TIERS } from '../domain/segment';
 
 /**
@@ -13,7 +14,37 @@ import { TIERS } from '../domain/segment';
 const key = z
   .string()
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a kebab-case key (lower-case letters, digits and single dashes)');
-const text = z.string().regex(/\S/, 'must not be empty');
+/** Names, criteria and message templates end up in PostgreSQL, e-mails and PDFs: bounded, and only characters they carry. */
+const TEXT_MAX = 10_000;
+const text = z
+  .string()
+  .regex(/\S/, 'must not be empty')
+  .max(TEXT_MAX, `must be at most ${TEXT_MAX} characters long`)
+  .superRefine((value, ctx) => {
+    const problem = unsafeTextProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/**
+ * A cutover step's free-form params: every string in them, keys included, obeys the same rule
+ * (walked without recursion; the API has already bounded the nesting).
+ */
+const params = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const pending: Array<{ at: PropertyKey[]; value: unknown }> = [{ at: [], value }];
+  while (pending.length > 0) {
+    const { at, value: v } = pending.pop()!;
+    if (typeof v === 'string') {
+      const problem = unsafeTextProblem(v) ?? (v.length > TEXT_MAX ? `must be at most ${TEXT_MAX} characters long` : undefined);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: at });
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        const problem = unsafeTextProblem(k);
+        if (problem) ctx.addIssue({ code: 'custom', message: `key ${problem}`, path: at });
+        pending.push({ at: [...at, Array.isArray(v) ? Number(k) : k], value: child });
+      }
+    }
+  }
+});
 const role = z.enum(ROLES);
 const days = z.number().nonnegative();
 const hours = z.number().nonnegative();
@@ -94,7 +125,7 @@ const cutoverStep = z.strictObject({
   name: text,
   action: operation,
   compensation: operation.optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
+  params: params.optional(),
   healthCheck: healthCheck.optional(),
   signOff: z.strictObject({ role }).optional(),
 });

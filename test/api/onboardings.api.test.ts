@@ -107,10 +107,17 @@ describe('POST /onboardings (closed-won)', () => {
     expect(description.memo).toMatchObject({ segment: 'mid-market', segmentationVersion: 1 });
   });
 
-  it('takes the segment given over arr and complexity', async () => {
-    const id = account('given-segment');
-    const res = await request(h.http).post('/onboardings').send({ ...closedWonBody(id, 'smb'), arr: 900_000, complexity: 'high' }).expect(201);
-    expect(res.body).toMatchObject({ segment: 'smb', tier: 'self-service' });
+  it.each([
+    ['arr and complexity', { arr: 900_000, complexity: 'high' }, 'arr and complexity'],
+    ['arr', { arr: 900_000 }, 'arr'],
+    ['complexity', { complexity: 'high' }, 'complexity'],
+  ])('refuses a segment given with %s (neither may silently win) with a 400 naming them, and creates nothing', async (_case, extra, named) => {
+    const id = account(`given-segment-${Math.random().toString(36).slice(2, 6)}`);
+    const res = await request(h.http).post('/onboardings').send({ ...closedWonBody(id, 'smb'), ...extra }).expect(400);
+    expect(res.body.errors).toEqual([
+      { path: 'segment', message: `give segment, or arr and complexity, not both: segment and ${named} were given` },
+    ]);
+    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
   });
 
   it.each([

@@ -87,3 +87,48 @@ it.each([
   expectProblem(res, 400, 'ValidationFailed');
   expect(res.body.errors).toEqual([{ path: 'Idempotency-Key', message: expect.stringContaining('Idempotency-Key must be 1-200 printable') }]);
 });
+
+describe('the OpenAPI document', () => {
+  let doc: any;
+  beforeAll(async () => {
+    doc = (await request(h.http).get('/docs/openapi.json').expect(200)).body;
+  });
+
+  const operations = () =>
+    Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+    );
+
+  it('declares problem details for 400 and 500 (and 413, 415, 503) on every operation', () => {
+    const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
+    expect(doc.components.schemas.ProblemDetails).toMatchObject({ required: ['type', 'title', 'status', 'detail'] });
+    for (const { name, op } of operations()) {
+      for (const status of ['400', '413', '415', '500', '503']) {
+        expect({ name, status, content: op.responses[status]?.content }).toEqual({ name, status, content: problem });
+      }
+      expect({ name, success: Object.keys(op.responses).some((s) => s.startsWith('2')) }).toEqual({ name, success: true });
+    }
+  });
+
+  it("keeps each route's own descriptions and adds its own problems", () => {
+    const approve = doc.paths['/onboardings/{id}/gates/{gate}/approve'].post.responses;
+    expect(approve['403']).toMatchObject({ description: 'Not an approver role of this gate', content: { 'application/problem+json': expect.anything() } });
+    expect(approve['422']).toMatchObject({ description: 'Acceptance criteria not met' });
+    expect(approve['404']).toMatchObject({ description: 'Not found', content: { 'application/problem+json': expect.anything() } });
+    expect(approve['409']).toBeDefined();
+  });
+
+  it('documents the bounds of path parameters and that bodies take no unknown properties', () => {
+    const params = doc.paths['/onboardings/{id}/cutovers/{attempt}'].get.parameters;
+    expect(params).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'id', in: 'path', schema: expect.objectContaining({ type: 'string', maxLength: 200 }) }),
+        expect.objectContaining({ name: 'attempt', in: 'path', schema: { type: 'integer', minimum: 1, maximum: 2147483647 } }),
+      ]),
+    );
+    expect(doc.components.schemas.RecordMilestoneDto).toMatchObject({
+      additionalProperties: false,
+      properties: { actor: { type: 'string', minLength: 1, maxLength: 200, pattern: expect.any(String) } },
+    });
+  });
+});

@@ -30,9 +30,10 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(): Promise<ApiHarness> {
+/** `databaseUrl`: a database of the test's own (default: the run's shared one, whose read model other files fill too). */
+export async function startApiHarness(opts: { databaseUrl?: string } = {}): Promise<ApiHarness> {
   const address = testEnv('temporalAddress');
-  const databaseUrl = testEnv('databaseUrl');
+  const databaseUrl = opts.databaseUrl ?? testEnv('databaseUrl');
   const taskQueue = `api-test-${Math.random().toString(36).slice(2)}`;
 
   const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();

@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsIn } from 'class-validator';
+import { FreeText } from '../../common/free-text';
 import { ROLES, Role } from '../../../src/domain/playbook';
 import { ActorDto } from '../../onboardings/dto/journey-commands.dto';
 
@@ -14,13 +15,11 @@ export class OperatorDecisionDto extends ActorDto {
   @IsIn(['retry', 'done-by-hand'], { message: "decision must be 'retry' or 'done-by-hand'" })
   decision: 'retry' | 'done-by-hand';
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @FreeText({ max: 2000, optional: true }) note?: string;
 }
 
 export class StageSignOffDto extends ActorDto {
-  @ApiProperty({ description: 'The rollout step that waits for sign-off', example: 'open-to-everyone' })
-  @IsString()
-  @IsNotEmpty()
+  @FreeText({ max: 200, nonEmpty: true, api: { description: 'The rollout step that waits for sign-off', example: 'open-to-everyone' } })
   step: string;
 
   @ApiProperty({ enum: ROLES, description: "The role the owner signs in; must be the step's named role" })
@@ -31,5 +30,5 @@ export class StageSignOffDto extends ActorDto {
   @IsBoolean()
   approve: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) note?: string;
+  @FreeText({ max: 2000, optional: true }) note?: string;
 }

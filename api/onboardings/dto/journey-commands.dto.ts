@@ -1,16 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsNotEmpty,
-  IsObject,
-  IsOptional,
-  IsString,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, ValidateNested } from 'class-validator';
+import { FreeText } from '../../common/free-text';
+import { IsoDate } from '../../common/iso-date';
 import { RISK_CATEGORIES, RiskCategory } from '../../../src/domain/onboarding';
 import { ROLES, Role } from '../../../src/domain/playbook';
 import { HandoffDto } from './start-onboarding.dto';
@@ -20,21 +12,18 @@ import { HandoffDto } from './start-onboarding.dto';
  * validators check the rules (task unlocked, approver's role, a risk's owner and fallback...).
  */
 export class ActorDto {
-  @ApiProperty({ example: 'csm:ana.lopez', description: 'Who acts' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @FreeText({ max: 200, nonEmpty: true, api: { example: 'csm:ana.lopez', description: 'Who acts' } })
   actor: string;
 }
 
 export class CompleteTaskDto extends ActorDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) evidence?: string;
+  @FreeText({ max: 2000, optional: true }) evidence?: string;
 }
 
 export class CriterionResultDto {
-  @ApiProperty() @IsString() @IsNotEmpty() criterion: string;
+  @FreeText({ max: 2000, nonEmpty: true }) criterion: string;
   @ApiProperty() @IsBoolean() met: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) evidence?: string;
+  @FreeText({ max: 2000, optional: true }) evidence?: string;
 }
 
 export class ApproveGateDto extends ActorDto {
@@ -44,6 +33,7 @@ export class ApproveGateDto extends ActorDto {
 
   @ApiProperty({ type: [CriterionResultDto], description: 'One result per acceptance criterion; all must be met' })
   @IsArray()
+  @ArrayMaxSize(100)
   @ValidateNested({ each: true })
   @Type(() => CriterionResultDto)
   criteria: CriterionResultDto[];
@@ -54,17 +44,17 @@ export class RecordRiskDto extends ActorDto {
   @IsIn(RISK_CATEGORIES, { message: `category must be one of: ${RISK_CATEGORIES.join(', ')}` })
   category: RiskCategory;
 
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(2000) description: string;
+  @FreeText({ max: 2000, nonEmpty: true }) description: string;
   @ApiProperty({ description: 'A blocker stops the journey until resolved' }) @IsBoolean() blocker: boolean;
 
   // Optional here so that the onboarding's own rule answers, with one message naming what is missing.
-  @ApiProperty() @IsOptional() @IsString() owner: string;
-  @ApiProperty({ example: '2027-01-15' }) @IsOptional() @IsString() decisionDueDate: string;
-  @ApiProperty() @IsOptional() @IsString() fallback: string;
+  @FreeText({ max: 200, optional: true, api: { required: true } }) owner: string;
+  @IsoDate({ optional: true, api: { required: true, example: '2027-01-15' } }) decisionDueDate: string;
+  @FreeText({ max: 2000, optional: true, api: { required: true } }) fallback: string;
 }
 
 export class ResolveRiskDto extends ActorDto {
-  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(2000) resolution: string;
+  @FreeText({ max: 2000, nonEmpty: true }) resolution: string;
 }
 
 export class CompleteHandoffDto extends ActorDto {

@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { BoundedIntQuery } from '../../common/bounded-int';
+import { FreeText } from '../../common/free-text';
 import { TIERS, Tier } from '../../../src/domain/segment';
 import { WAITING_ON_KINDS, WaitingOnKind } from '../../../src/domain/waiting-on';
 
@@ -9,8 +11,8 @@ const STATUSES = ['handoff-incomplete', 'in-progress', 'completed'] as const;
 export class ListOnboardingsQuery {
   @ApiPropertyOptional({ enum: TIERS }) @IsOptional() @IsIn(TIERS) tier?: Tier;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
-  @ApiPropertyOptional() @IsOptional() @IsString() stage?: string;
-  @ApiPropertyOptional({ description: "A CSM's id: that CSM's portfolio" }) @IsOptional() @IsString() csm?: string;
+  @FreeText({ max: 200, optional: true }) stage?: string;
+  @FreeText({ max: 200, optional: true, api: { description: "A CSM's id: that CSM's portfolio" } }) csm?: string;
   @ApiPropertyOptional({ enum: WAITING_ON_KINDS }) @IsOptional() @IsIn(WAITING_ON_KINDS) waitingOn?: WaitingOnKind;
   @ApiPropertyOptional({ description: 'true: only onboardings at risk; false: only those not at risk' })
   @IsOptional()
@@ -18,6 +20,6 @@ export class ListOnboardingsQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   atRisk?: boolean;
-  @ApiPropertyOptional({ default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit = 50;
-  @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset = 0;
+  @BoundedIntQuery({ min: 1, max: 500, api: { default: 50 } }) limit = 50;
+  @BoundedIntQuery({ min: 0, api: { default: 0 } }) offset = 0;
 }

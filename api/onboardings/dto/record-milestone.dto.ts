@@ -1,27 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { FreeText } from '../../common/free-text';
+import { IsoDate } from '../../common/iso-date';
 
 export class RecordMilestoneDto {
-  @ApiProperty({ example: 'csm:ana.lopez', description: 'Who reports the milestone' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @FreeText({ max: 200, nonEmpty: true, api: { example: 'csm:ana.lopez', description: 'Who reports the milestone' } })
   actor: string;
 
-  @ApiPropertyOptional({ example: 'crm', description: 'Where the report comes from; defaults to api' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  @FreeText({ max: 100, optional: true, api: { example: 'crm', description: 'Where the report comes from; defaults to api' } })
   source?: string;
 
-  @ApiPropertyOptional({ example: 'https://crm.example.com/notes/123' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @FreeText({ max: 2000, optional: true, api: { example: 'https://crm.example.com/notes/123' } })
   evidence?: string;
 
-  @ApiPropertyOptional({ description: 'When it happened (ISO 8601), if not now' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsoDate({ optional: true, api: { description: 'When it happened (ISO 8601), if not now' } })
   achievedAt?: string;
 }

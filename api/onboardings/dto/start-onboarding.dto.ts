@@ -1,18 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   IsArray,
   IsBoolean,
   IsEmail,
   IsIn,
-  IsISO8601,
-  IsNotEmpty,
   IsNumber,
   IsObject,
   IsOptional,
   IsString,
   Matches,
-  MaxLength,
   Min,
   Validate,
   ValidateNested,
@@ -20,6 +18,8 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
+import { FreeText } from '../../common/free-text';
+import { IsoDate } from '../../common/iso-date';
 import { isSegment, SEGMENTS, Segment } from '../../../src/domain/segment';
 import { COMPLEXITIES, Complexity } from '../../../src/domain/segmentation';
 
@@ -32,54 +32,42 @@ export class AccountDto {
   })
   id: string;
 
-  @ApiProperty({ example: 'Northwind Bank' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @FreeText({ max: 200, nonEmpty: true, api: { example: 'Northwind Bank' } })
   name: string;
 }
 
 export class StakeholderDto {
-  @ApiProperty() @IsString() @IsNotEmpty() name: string;
-  @ApiProperty({ example: 'CFO' }) @IsString() @IsNotEmpty() role: string;
-  @ApiPropertyOptional() @IsOptional() @IsEmail() email?: string;
+  @FreeText({ max: 200, nonEmpty: true }) name: string;
+  @FreeText({ max: 200, nonEmpty: true, api: { example: 'CFO' } }) role: string;
+  @ApiPropertyOptional({ format: 'email' }) @IsOptional() @IsEmail() email?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() executiveSponsor?: boolean;
 }
 
 export class ComplianceScopeDto {
-  @ApiPropertyOptional({ example: 'EU' }) @IsOptional() @IsString() dataResidency?: string;
+  @FreeText({ max: 200, optional: true, api: { example: 'EU' } }) dataResidency?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() kycRequired?: boolean;
-  @ApiPropertyOptional({ example: ['SOC2', 'PCI-DSS'] })
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
+  @FreeText({ max: 200, each: true, optional: true, api: { example: ['SOC2', 'PCI-DSS'] } })
   frameworks?: string[];
 }
 
 /** Every field is optional here: a missing one makes the handoff incomplete, not the request bad. */
 export class HandoffDto {
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) goals?: string[];
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) successCriteria?: string[];
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
-  technicalRequirements?: string[];
+  @FreeText({ max: 2000, each: true, optional: true }) goals?: string[];
+  @FreeText({ max: 2000, each: true, optional: true }) successCriteria?: string[];
+  @FreeText({ max: 2000, each: true, optional: true }) technicalRequirements?: string[];
 
   @ApiPropertyOptional({ type: [StakeholderDto] })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(100)
   @ValidateNested({ each: true })
   @Type(() => StakeholderDto)
   stakeholders?: StakeholderDto[];
 
-  @ApiPropertyOptional({ type: [String], description: 'What Sales promised; an empty list says "nothing"' })
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
+  @FreeText({ max: 2000, each: true, optional: true, api: { description: 'What Sales promised; an empty list says "nothing"' } })
   salesPromises?: string[];
 
-  @ApiPropertyOptional({ example: '2027-03-01' }) @IsOptional() @IsISO8601() targetGoLive?: string;
+  @IsoDate({ optional: true, api: { example: '2027-03-01' } }) targetGoLive?: string;
 
   @ApiPropertyOptional({ type: ComplianceScopeDto })
   @IsOptional()
@@ -87,35 +75,37 @@ export class HandoffDto {
   @Type(() => ComplianceScopeDto)
   complianceScope?: ComplianceScopeDto;
 
-  @ApiPropertyOptional({ example: 'Accounts, cards and 24 months of payment history' })
-  @IsOptional()
-  @IsString()
+  @FreeText({ max: 2000, optional: true, api: { example: 'Accounts, cards and 24 months of payment history' } })
   migrationScope?: string;
 }
 
 export class PersonDto {
-  @ApiProperty({ example: 'Sam Carter' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
-  @ApiProperty({ example: 'sam.carter@vendor.example' }) @IsEmail() email: string;
+  @FreeText({ max: 200, nonEmpty: true, api: { example: 'Sam Carter' } }) name: string;
+  @ApiProperty({ format: 'email', example: 'sam.carter@vendor.example' }) @IsEmail() email: string;
 }
 
 export const SEGMENT_OR_MEASURES = 'give segment, or arr and complexity';
+export const SEGMENT_AND_MEASURES = 'give segment, or arr and complexity, not both';
 
 /**
- * `segment` when given must be a known one; when absent, `arr` and `complexity` must both be
- * there for the segmentation rule to decide it. (One constraint on `segment`, because
- * `@IsOptional` would skip every check of an absent field.)
+ * Either `segment` (a known one) or both `arr` and `complexity` for the segmentation rule to
+ * decide it; not both, since one would silently win over the other. (One constraint on
+ * `segment`, because `@IsOptional` would skip every check of an absent field.)
  */
 @ValidatorConstraint({ name: 'segmentOrMeasures' })
 class SegmentOrMeasures implements ValidatorConstraintInterface {
   validate(value: unknown, args: ValidationArguments): boolean {
-    if (value !== undefined) return isSegment(value);
     const dto = args.object as Partial<StartOnboardingDto>;
+    if (value !== undefined) return isSegment(value) && dto.arr === undefined && dto.complexity === undefined;
     return dto.arr !== undefined && dto.complexity !== undefined;
   }
 
   defaultMessage(args: ValidationArguments): string {
-    if (args.value !== undefined) return `segment must be one of: ${SEGMENTS.join(', ')}`;
-    return SEGMENT_OR_MEASURES;
+    if (args.value === undefined) return SEGMENT_OR_MEASURES;
+    if (!isSegment(args.value)) return `segment must be one of: ${SEGMENTS.join(', ')}`;
+    const dto = args.object as Partial<StartOnboardingDto>;
+    const given = ['arr', 'complexity'].filter((k) => dto[k as 'arr' | 'complexity'] !== undefined).join(' and ');
+    return `${SEGMENT_AND_MEASURES}: segment and ${given} were given`;
   }
 }
 
@@ -128,7 +118,7 @@ export class StartOnboardingDto {
 
   @ApiPropertyOptional({
     enum: SEGMENTS,
-    description: 'The CRM\'s segment; without it, the latest segmentation rule decides it from arr and complexity (then both are required)',
+    description: 'The CRM\'s segment; without it, the latest segmentation rule decides it from arr and complexity (then both are required). Not together with arr or complexity.',
   })
   @Validate(SegmentOrMeasures)
   segment?: Segment;
@@ -156,8 +146,6 @@ export class StartOnboardingDto {
   @Type(() => PersonDto)
   salesOwner: PersonDto;
 
-  @ApiPropertyOptional({ description: 'When the deal closed (ISO 8601); defaults to now' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsoDate({ optional: true, api: { description: 'When the deal closed (ISO 8601); defaults to now' } })
   closedWonAt?: string;
 }

@@ -1,17 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsObject } from 'class-validator';
+import { FreeText } from '../../common/free-text';
 
 export class PublishPlaybookDto {
-  @ApiProperty({ example: 'cs-ops:maria', description: 'Who publishes this version' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  @FreeText({ max: 200, nonEmpty: true, api: { example: 'cs-ops:maria', description: 'Who publishes this version' } })
   publishedBy: string;
 
-  @ApiPropertyOptional({ example: 'Shorter kickoff target', description: 'What changed, and why' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
+  @FreeText({ max: 2000, optional: true, api: { example: 'Shorter kickoff target', description: 'What changed, and why' } })
   notes?: string;
 
   /** Checked by validatePlaybook, which names every problem with its path, not by class-validator. */

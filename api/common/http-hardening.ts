@@ -1,0 +1,73 @@
+import type { INestApplication } from '@nestjs/common';
+import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { ProblemException } from './problem-details';
+
+/** Bodies are JSON documents of at most this size; the largest real one, a playbook, is a few dozen kB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_BODY_LABEL = '1 MB';
+/** Deeper than any real body (a playbook nests 6 levels); far below what overflows the validator's recursion. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * The HTTP layer in front of every route, registered before Nest's router: security headers,
+ * no `X-Powered-By`, JSON only, and a size and nesting limit checked on the raw bytes before
+ * anything parses or validates them. Needs the app created with `bodyParser: false`, so that
+ * this is the only body parser. Errors reach ProblemDetailsFilter like any other.
+ */
+export function hardenHttp(app: INestApplication): void {
+  const http = app.getHttpAdapter().getInstance() as express.Express;
+  http.disable('x-powered-by');
+  // Helmet's defaults, except upgrade-insecure-requests: it would break the OpenAPI page served over plain HTTP.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(jsonOnly);
+  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, verify: refuseDeepJson }));
+}
+
+/** A request that carries a body must say it is JSON; an empty body (Content-Length: 0) carries none. */
+function jsonOnly(req: Request, _res: Response, next: NextFunction): void {
+  const length = req.headers['content-length'];
+  const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (!hasBody || req.is('application/json')) return next();
+  const type = req.headers['content-type'];
+  next(
+    new ProblemException({
+      status: 415,
+      code: 'UnsupportedMediaType',
+      detail: type
+        ? `the API takes application/json bodies only, got Content-Type ${JSON.stringify(type.slice(0, 100))}`
+        : 'the API takes application/json bodies only, and this body has no Content-Type',
+      errors: [{ path: 'Content-Type', message: 'Content-Type must be application/json' }],
+    }),
+  );
+}
+
+/**
+ * Counts nesting on the raw bytes, outside strings, without recursion: a body nested 10,000
+ * levels deep is refused before JSON.parse and class-validator (whose recursion it would overflow)
+ * see it. Structural characters are ASCII, so UTF-8 multi-byte sequences never look like them.
+ */
+function refuseDeepJson(_req: unknown, _res: unknown, buf: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) {
+        throw new ProblemException({
+          status: 400,
+          code: 'BodyTooDeep',
+          detail: `the body nests deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`,
+          errors: [{ path: '(body)', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }],
+        });
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+}
