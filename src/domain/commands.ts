@@ -3,19 +3,14 @@ import { cutoverReadinessProblems } from './cutover-readiness';
 import type { Handoff } from './handoff';
 import { missingHandoffFields } from './handoff';
 import { hypercareAcceptanceProblem, startHypercare } from './hypercare';
-import {
-  audit,
-  CriterionResult,
-  notify,
-  OnboardingState,
-  produce,
-  RISK_CATEGORIES,
-  RiskFields,
-} from './onboarding';
+import { produce } from './draft';
+import { CriterionResult, OnboardingState, RISK_CATEGORIES, RiskFields } from './onboarding';
 import { refuse, RuleViolationCode } from './onboarding-rule-violation';
-import type { Playbook, Role } from './playbook';
-import { ROLES } from './playbook';
+import { audit, notify } from './outbox';
+import type { Playbook } from './playbook';
 import { markProgress, settle } from './progress';
+import type { Role } from './roles';
+import { ROLES } from './roles';
 
 /**
  * The commands CSMs and integrations send to an onboarding. Each has a `check` (throws an

@@ -4,10 +4,10 @@ import type {
   MessageTemplate,
   MilestoneDefinition,
   Playbook,
-  Role,
   StageDefinition,
   TaskDefinition,
 } from './playbook';
+import type { Role } from './roles';
 import type { Tier } from './segment';
 import { CutoverPlan, DEFAULT_CUTOVER_PLAN } from './cutover';
 

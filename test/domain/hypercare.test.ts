@@ -4,8 +4,8 @@
  */
 import { approveGate, assignCsm, recordCutoverOutcome, recordMilestone, requestCutover } from '../../src/domain/commands';
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
-import { CutoverOutcome, PlatformHealth } from '../../src/domain/cutover';
-import { hypercareReadingDue, nextHypercareReadingAt, recordHypercareReading, recordMissedHypercareReading } from '../../src/domain/hypercare';
+import { CutoverOutcome } from '../../src/domain/cutover';
+import { hypercareReadingDue, PlatformHealth, nextHypercareReadingAt, recordHypercareReading, recordMissedHypercareReading } from '../../src/domain/hypercare';
 import { atRiskReasons, OnboardingState, startOnboarding } from '../../src/domain/onboarding';
 import { fireDueTimers, nextTimerAt } from '../../src/domain/timers';
 import { waitingOn } from '../../src/domain/waiting-on';

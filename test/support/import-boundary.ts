@@ -21,8 +21,7 @@ export function importViolations(entryDir: string, rule: ImportRule): string[] {
     const file = queue.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    const { importedFiles } = ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true);
-    for (const { fileName: specifier } of importedFiles) {
+    for (const specifier of importSpecifiers(file)) {
       const where = `${path.relative(process.cwd(), file)} imports '${specifier}'`;
       if (!specifier.startsWith('.')) {
         if (!rule.allowedPackages.includes(specifier)) violations.push(`${where}: package not allowed`);
@@ -35,6 +34,42 @@ export function importViolations(entryDir: string, rule: ImportRule): string[] {
     }
   }
   return violations.sort();
+}
+
+/**
+ * Every import cycle among the .ts files under `dirs`, through relative imports (type-only ones
+ * too: a type cycle is still two modules that cannot be understood apart). Each cycle once, as
+ * `a.ts -> b.ts -> a.ts` with paths relative to `base`, starting at its first file in sort order.
+ */
+export function importCycles(base: string, dirs: string[]): string[] {
+  const files = dirs.map((d) => path.join(base, d)).filter((d) => fs.existsSync(d)).flatMap(tsFilesUnder).sort();
+  const inScope = new Set(files);
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const targets = importSpecifiers(file)
+      .filter((s) => s.startsWith('.'))
+      .map((s) => resolveTs(path.resolve(path.dirname(file), s)))
+      .filter((t): t is string => t !== undefined && inScope.has(t));
+    graph.set(file, [...new Set(targets)].sort());
+  }
+  const name = (file: string) => path.relative(base, file).split(path.sep).join('/');
+  const cycles: string[] = [];
+  // Elementary cycles, each found once from its smallest file: the walk only visits larger ones.
+  for (const start of files) {
+    const walk = (file: string, trail: string[]): void => {
+      for (const next of graph.get(file) ?? []) {
+        if (next === start) cycles.push([...trail, start].map(name).join(' -> '));
+        else if (next > start && !trail.includes(next)) walk(next, [...trail, next]);
+      }
+    };
+    walk(start, [start]);
+  }
+  return cycles;
+}
+
+/** Module specifiers a file imports or re-exports, type-only ones included. */
+function importSpecifiers(file: string): string[] {
+  return ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
 }
 
 function tsFilesUnder(dir: string): string[] {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ROLES, Role } from '../../../src/domain/playbook';
+import { ROLES, Role } from '../../../src/domain/roles';
 import { ActorDto } from '../../onboardings/dto/journey-commands.dto';
 
 export class RequestCutoverDto extends ActorDto {

@@ -12,7 +12,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { RISK_CATEGORIES, RiskCategory } from '../../../src/domain/onboarding';
-import { ROLES, Role } from '../../../src/domain/playbook';
+import { ROLES, Role } from '../../../src/domain/roles';
 import { HandoffDto } from './start-onboarding.dto';
 
 /**
