@@ -53,18 +53,55 @@ export function importCycles(base: string, dirs: string[]): string[] {
     graph.set(file, [...new Set(targets)].sort());
   }
   const name = (file: string) => path.relative(base, file).split(path.sep).join('/');
+  const component = stronglyConnected(graph);
   const cycles: string[] = [];
-  // Elementary cycles, each found once from its smallest file: the walk only visits larger ones.
+  // Elementary cycles, each found once from its smallest file: the walk visits only larger files
+  // of the same strongly connected component (those that can lead back), so a DAG costs nothing.
   for (const start of files) {
     const walk = (file: string, trail: string[]): void => {
       for (const next of graph.get(file) ?? []) {
+        if (cycles.length >= MAX_CYCLES) return;
         if (next === start) cycles.push([...trail, start].map(name).join(' -> '));
-        else if (next > start && !trail.includes(next)) walk(next, [...trail, next]);
+        else if (next > start && component.get(next) === component.get(start) && !trail.includes(next)) walk(next, [...trail, next]);
       }
     };
     walk(start, [start]);
   }
   return cycles;
+}
+
+/** Enough to show what is wrong; a tangle can have more cycles than anyone will read. */
+const MAX_CYCLES = 100;
+
+/** Tarjan's algorithm: each file's strongly connected component, as a number. */
+function stronglyConnected(graph: Map<string, string[]>): Map<string, number> {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const component = new Map<string, number>();
+  const stack: string[] = [];
+  let components = 0;
+  const visit = (file: string): void => {
+    index.set(file, index.size);
+    low.set(file, index.get(file)!);
+    stack.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(file, Math.min(low.get(file)!, low.get(next)!));
+      } else if (!component.has(next)) {
+        low.set(file, Math.min(low.get(file)!, index.get(next)!));
+      }
+    }
+    if (low.get(file) !== index.get(file)) return;
+    const id = components++;
+    let member: string;
+    do {
+      member = stack.pop()!;
+      component.set(member, id);
+    } while (member !== file);
+  };
+  for (const file of graph.keys()) if (!index.has(file)) visit(file);
+  return component;
 }
 
 /** Module specifiers a file imports or re-exports, type-only ones included. */
