@@ -13,6 +13,7 @@ import { MINUTE_MS } from './time';
  */
 export const CSM_ASSIGNMENT_RETRY_MINUTES = 15;
 
+/** In the state while no CSM covering the tier has a free seat; gone once one is assigned. */
 export interface CsmWait {
   since: string;
   attempts: number;

@@ -22,9 +22,9 @@ export interface PlatformHealth {
 }
 
 /**
- * The watched period after a successful cutover (seed 002's hypercare): the platform's health is
- * read every `readEveryHours` for `days`; a breach of a threshold escalates on the playbook's
- * ladder until it clears; at the end a named owner accepts BAU through the acceptance gate.
+ * A cutover plan's watch: the platform's health is read every `readEveryHours` for `days`; a
+ * breach of a threshold escalates on the playbook's ladder until it clears; at the end a named
+ * owner accepts BAU through the acceptance gate.
  */
 export interface HypercarePlan {
   /** How long the watch lasts (tier default: 4 weeks). */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CUTOVER_OPERATIONS } from '../domain/cutover';
 import { MESSAGE_EVENTS } from '../domain/message-events';
-import { Playbook } from '../domain/playbook';
+import type { Playbook } from '../domain/playbook';
 import { ROLES } from '../domain/roles';
 import { TIERS } from '../domain/segment';
 

@@ -26,7 +26,10 @@ it('reports each cycle once, type-only and re-exporting imports included, from i
   write('src/domain/b.ts', "import { a } from './a';\nexport interface B { x: 1 }\nexport const b = a;\n");
   write('src/domain/c.ts', "export { d } from '../../api/d';\n");
   write('api/d.ts', "import { e } from '../activities/e';\nexport const d = e;\n");
-  write('activities/e.ts', "import { c } from '../src/domain/c';\nimport { readFileSync } from 'node:fs';\nexport const e = 1;\n");
+  write(
+    'activities/e.ts',
+    "import { c } from '../src/domain/c';\nimport { readFileSync } from 'node:fs';\nexport const e = 1;\n",
+  );
   // Not a cycle: a diamond, and an import of a file outside the folders that imports back.
   write('src/domain/top.ts', "import './left';\nimport './right';\n");
   write('src/domain/left.ts', "import './bottom';\n");

@@ -3,7 +3,13 @@
  * the last entry catches everyone else, and the rule maps each segment to its tier.
  */
 import { SEGMENTS } from '../../src/domain/segment';
-import { DEFAULT_SEGMENTATION_RULE as RULE, SegmentationRule, segmentFor, tierFor, tierForSegment } from '../../src/domain/segmentation';
+import {
+  DEFAULT_SEGMENTATION_RULE as RULE,
+  type SegmentationRule,
+  segmentFor,
+  tierFor,
+  tierForSegment,
+} from '../../src/domain/segmentation';
 
 describe('segmentFor with the default rule', () => {
   it.each([

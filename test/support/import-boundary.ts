@@ -42,7 +42,11 @@ export function importViolations(entryDir: string, rule: ImportRule): string[] {
  * `a.ts -> b.ts -> a.ts` with paths relative to `base`, starting at its first file in sort order.
  */
 export function importCycles(base: string, dirs: string[]): string[] {
-  const files = dirs.map((d) => path.join(base, d)).filter((d) => fs.existsSync(d)).flatMap(tsFilesUnder).sort();
+  const files = dirs
+    .map((d) => path.join(base, d))
+    .filter((d) => fs.existsSync(d))
+    .flatMap(tsFilesUnder)
+    .sort();
   const inScope = new Set(files);
   const graph = new Map<string, string[]>();
   for (const file of files) {
@@ -58,11 +62,12 @@ export function importCycles(base: string, dirs: string[]): string[] {
   // Elementary cycles, each found once from its smallest file: the walk visits only larger files
   // of the same strongly connected component (those that can lead back), so a DAG costs nothing.
   for (const start of files) {
+    const leadsBack = (file: string) => file > start && component.get(file) === component.get(start);
     const walk = (file: string, trail: string[]): void => {
       for (const next of graph.get(file) ?? []) {
         if (cycles.length >= MAX_CYCLES) return;
         if (next === start) cycles.push([...trail, start].map(name).join(' -> '));
-        else if (next > start && component.get(next) === component.get(start) && !trail.includes(next)) walk(next, [...trail, next]);
+        else if (leadsBack(next) && !trail.includes(next)) walk(next, [...trail, next]);
       }
     };
     walk(start, [start]);
