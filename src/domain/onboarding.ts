@@ -12,6 +12,7 @@ import type { SideEffectFailure } from './side-effects';
 import { DAY_MS } from './time';
 
 // Sub-rules own their records and take the part of the state they need, never this module: the imports stay a DAG.
+
 /**
  * The live state of one onboarding, kept by its workflow. Everything in src/domain is
  * deterministic: time comes in as an argument, never from the clock, so the workflow can
