@@ -5,7 +5,8 @@ import type {
   CutoverOperationRequest,
   CutoverOperationResult,
 } from '../src/contracts/cutover.contract';
-import type { CutoverOperation, PlatformHealth } from '../src/domain/cutover';
+import type { CutoverOperation } from '../src/domain/cutover';
+import type { PlatformHealth } from '../src/domain/hypercare';
 
 /**
  * The generic HTTP adapter of the cutover steps: each operation is a call (or, for the

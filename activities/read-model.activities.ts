@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
-import type { AuditEntry } from '../src/domain/onboarding';
+import type { AuditEntry } from '../src/domain/outbox';
 import { failingPermanently } from './permanent-failures';
 
 const COLUMNS = [

@@ -1,6 +1,8 @@
 import { messageFor, renderMessage } from '../src/domain/messages';
-import type { Notice, OnboardingState } from '../src/domain/onboarding';
-import type { Playbook, Role } from '../src/domain/playbook';
+import type { OnboardingState } from '../src/domain/onboarding';
+import type { Notice } from '../src/domain/outbox';
+import type { Playbook } from '../src/domain/playbook';
+import type { Role } from '../src/domain/roles';
 
 /** The onboarding's messages: a notice the rules queued, rendered from the playbook's template. */
 

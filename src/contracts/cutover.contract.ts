@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CutoverOperation, CutoverState, OperatorDecision, PlatformHealth, StageSignOff } from '../domain/cutover';
+import type { CutoverOperation, CutoverState, OperatorDecision, StageSignOff } from '../domain/cutover';
+import type { PlatformHealth } from '../domain/hypercare';
 
 export const CUTOVER_WORKFLOW_TYPE = 'cutoverWorkflow';
 

@@ -1,4 +1,4 @@
-import type { MessageEvent } from '../domain/playbook';
+import type { MessageEvent } from '../domain/message-events';
 
 /**
  * A message the workflow decided to send, already rendered from the playbook's template

@@ -1,4 +1,5 @@
-import type { AuditEntry, OnboardingState } from '../domain/onboarding';
+import type { OnboardingState } from '../domain/onboarding';
+import type { AuditEntry } from '../domain/outbox';
 import type { WaitingOn } from '../domain/waiting-on';
 
 /** What the read model stores of an onboarding: its state plus what is derived for filtering. */

@@ -1,21 +1,16 @@
-import { CutoverMode, CutoverOutcome, cutoverIdFor } from './cutover';
+import { type CutoverMode, type CutoverOutcome, cutoverIdFor } from './cutover';
 import { cutoverReadinessProblems } from './cutover-readiness';
+import { produce } from './draft';
 import type { Handoff } from './handoff';
 import { missingHandoffFields } from './handoff';
 import { hypercareAcceptanceProblem, startHypercare } from './hypercare';
-import {
-  audit,
-  CriterionResult,
-  notify,
-  OnboardingState,
-  produce,
-  RISK_CATEGORIES,
-  RiskFields,
-} from './onboarding';
-import { refuse, RuleViolationCode } from './onboarding-rule-violation';
-import type { Playbook, Role } from './playbook';
-import { ROLES } from './playbook';
+import { type CriterionResult, type OnboardingState, RISK_CATEGORIES, type RiskFields } from './onboarding';
+import { refuse, type RuleViolationCode } from './onboarding-rule-violation';
+import { audit, notify } from './outbox';
+import type { Playbook } from './playbook';
 import { markProgress, settle } from './progress';
+import type { Role } from './roles';
+import { ROLES } from './roles';
 
 /**
  * The commands CSMs and integrations send to an onboarding. Each has a `check` (throws an

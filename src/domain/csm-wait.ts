@@ -1,5 +1,9 @@
-import { audit, MINUTE_MS, notify, OnboardingState, produce } from './onboarding';
+import { produce } from './draft';
+import type { OutboxState } from './outbox';
+import { audit, notify } from './outbox';
 import type { EscalationLadder, Playbook } from './playbook';
+import type { Tier } from './segment';
+import { MINUTE_MS } from './time';
 
 /**
  * Waiting for a CSM with a free seat is a state of the onboarding, not a blocked activity: the
@@ -8,6 +12,24 @@ import type { EscalationLadder, Playbook } from './playbook';
  * CSM_ASSIGNMENT_RETRY_MINUTES and whenever the roster changes (the rosterChanged signal).
  */
 export const CSM_ASSIGNMENT_RETRY_MINUTES = 15;
+
+/** In the state while no CSM covering the tier has a free seat; gone once one is assigned. */
+export interface CsmWait {
+  since: string;
+  attempts: number;
+  lastAttemptAt: string;
+  /** Set by the rosterChanged signal: try again at once. */
+  rosterChangedAt?: string;
+}
+
+/** The part of an onboarding's state the wait reads and changes (OnboardingState has it). */
+export interface OnboardingAwaitingCsm extends OutboxState {
+  status: string;
+  tier: Tier;
+  csm?: { id: string };
+  csmWait?: CsmWait;
+  revision: number;
+}
 
 /** Used when the playbook has no ladder keyed `csm-capacity` (playbooks published before it). */
 export const DEFAULT_CSM_CAPACITY_LADDER: EscalationLadder = {
@@ -22,12 +44,12 @@ export function csmCapacityLadder(playbook: Playbook): EscalationLadder {
   return playbook.escalationLadders.find((l) => l.key === DEFAULT_CSM_CAPACITY_LADDER.key) ?? DEFAULT_CSM_CAPACITY_LADDER;
 }
 
-function waiting(state: OnboardingState): boolean {
+function waiting(state: OnboardingAwaitingCsm): boolean {
   return state.status === 'in-progress' && !state.csm;
 }
 
 /** The first try, a retry that is due, or a roster change since the last try. */
-export function csmAssignmentDue(state: OnboardingState, now: Date): boolean {
+export function csmAssignmentDue(state: OnboardingAwaitingCsm, now: Date): boolean {
   if (!waiting(state)) return false;
   const w = state.csmWait;
   if (!w || w.rosterChangedAt) return true;
@@ -35,7 +57,7 @@ export function csmAssignmentDue(state: OnboardingState, now: Date): boolean {
 }
 
 /** When the next retry is due, while waiting (not a timer that fires: the workflow asks the roster). */
-export function nextCsmAssignmentAt(state: OnboardingState): number | undefined {
+export function nextCsmAssignmentAt(state: OnboardingAwaitingCsm): number | undefined {
   const w = state.csmWait;
   if (!w || !waiting(state)) return undefined;
   return Date.parse(w.lastAttemptAt) + CSM_ASSIGNMENT_RETRY_MINUTES * MINUTE_MS;
@@ -47,7 +69,7 @@ export function nextCsmAssignmentAt(state: OnboardingState): number | undefined 
  * `askedAt`: when the roster was asked; a roster change signalled after it (while the answer was
  * on its way) may have come too late for it, so it still makes the next try due at once.
  */
-export function noCsmCapacity(state: OnboardingState, now: Date, askedAt: Date = now): OnboardingState {
+export function noCsmCapacity<S extends OnboardingAwaitingCsm>(state: S, now: Date, askedAt: Date = now): S {
   const at = now.toISOString();
   const w = state.csmWait;
   if (w) {
@@ -63,7 +85,7 @@ export function noCsmCapacity(state: OnboardingState, now: Date, askedAt: Date =
 }
 
 /** A CSM was added, raised a capacity or freed a seat: try again now. */
-export function rosterChanged(state: OnboardingState, now: Date): OnboardingState {
+export function rosterChanged<S extends OnboardingAwaitingCsm>(state: S, now: Date): S {
   if (!waiting(state) || !state.csmWait) return state;
   return produce(state, (draft) => {
     draft.csmWait!.rosterChangedAt = now.toISOString();

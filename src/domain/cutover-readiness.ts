@@ -1,5 +1,6 @@
 import type { CutoverPlan } from './cutover';
-import { DAY_MS, OnboardingState } from './onboarding';
+import type { OnboardingState } from './onboarding';
+import { DAY_MS } from './time';
 
 /**
  * The readiness gate of a cutover: every condition that does not hold, in words an operator can

@@ -1,4 +1,5 @@
-import type { Role } from './playbook';
+import type { HypercarePlan, PlatformHealth } from './hypercare';
+import type { Role } from './roles';
 
 /**
  * Cutover: the switch from the customer's old platform to ours, as a controlled, reversible
@@ -36,13 +37,6 @@ export interface HealthCheck {
   intervalMs: number;
 }
 
-export interface PlatformHealth {
-  errorRate: number;
-  authSuccessRate: number;
-  transactionSuccessRate: number;
-  ticketVolume: number;
-}
-
 export interface CutoverStepDefinition {
   key: string;
   name: string;
@@ -74,48 +68,6 @@ export function healthBreach(check: HealthCheck, health: PlatformHealth): string
     return `transaction success ${(health.transactionSuccessRate * 100).toFixed(1)}% below ${(check.minTransactionSuccessRate * 100).toFixed(1)}%`;
   }
   return undefined;
-}
-
-/**
- * The watched period after a successful cutover (seed 002's hypercare): the platform's health is
- * read every `readEveryHours` for `days`; a breach of a threshold escalates on the playbook's
- * ladder until it clears; at the end a named owner accepts BAU through the acceptance gate.
- */
-export interface HypercarePlan {
-  /** How long the watch lasts (tier default: 4 weeks). */
-  days: number;
-  readEveryHours: number;
-  thresholds: HypercareThresholds;
-  /** The escalation ladder (a key of the playbook's ladders) a breach walks. */
-  escalation: string;
-  /** The playbook gate by which a named owner accepts BAU; refused while the watch goes on. */
-  acceptanceGate: string;
-}
-
-export interface HypercareThresholds {
-  maxErrorRate: number;
-  minAuthSuccessRate: number;
-  minTransactionSuccessRate: number;
-  /** Support tickets per reading above which the customer is struggling. */
-  maxTicketVolume: number;
-}
-
-export const HYPERCARE_METRICS = ['error-rate', 'auth-success', 'transaction-success', 'ticket-volume'] as const;
-export type HypercareMetric = (typeof HYPERCARE_METRICS)[number];
-
-/** Every threshold a reading breaches, in words; empty when healthy. */
-export function hypercareBreaches(t: HypercareThresholds, h: PlatformHealth): Array<{ metric: HypercareMetric; detail: string }> {
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const found: Array<{ metric: HypercareMetric; detail: string }> = [];
-  if (h.errorRate > t.maxErrorRate) found.push({ metric: 'error-rate', detail: `error rate ${pct(h.errorRate)} above ${pct(t.maxErrorRate)}` });
-  if (h.authSuccessRate < t.minAuthSuccessRate) {
-    found.push({ metric: 'auth-success', detail: `authorization success ${pct(h.authSuccessRate)} below ${pct(t.minAuthSuccessRate)}` });
-  }
-  if (h.transactionSuccessRate < t.minTransactionSuccessRate) {
-    found.push({ metric: 'transaction-success', detail: `transaction success ${pct(h.transactionSuccessRate)} below ${pct(t.minTransactionSuccessRate)}` });
-  }
-  if (h.ticketVolume > t.maxTicketVolume) found.push({ metric: 'ticket-volume', detail: `${h.ticketVolume} tickets, above ${t.maxTicketVolume}` });
-  return found;
 }
 
 /** What must hold before a cutover may start (seed 002's readiness gate). */

@@ -4,12 +4,12 @@ import type {
   MessageTemplate,
   MilestoneDefinition,
   Playbook,
-  Role,
   StageDefinition,
   TaskDefinition,
 } from './playbook';
+import type { Role } from './roles';
 import type { Tier } from './segment';
-import { CutoverPlan, DEFAULT_CUTOVER_PLAN } from './cutover';
+import { type CutoverPlan, DEFAULT_CUTOVER_PLAN } from './cutover';
 
 /**
  * Version 1 of each tier's playbook, from the seeds: high-touch (enterprise, fintech) follows the

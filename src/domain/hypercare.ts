@@ -1,5 +1,8 @@
-import { HypercareMetric, HypercarePlan, hypercareBreaches, PlatformHealth } from './cutover';
-import { audit, HOUR_MS, DAY_MS, OnboardingState, produce } from './onboarding';
+import { produce } from './draft';
+import type { EscalationRecord } from './escalations';
+import type { OutboxState } from './outbox';
+import { audit } from './outbox';
+import { DAY_MS, HOUR_MS } from './time';
 
 /**
  * Hypercare: the watched period after a successful cutover (seed 002). The workflow reads the
@@ -9,6 +12,56 @@ import { audit, HOUR_MS, DAY_MS, OnboardingState, produce } from './onboarding';
  * accepts BAU (commands.ts refuses it earlier, or while a breach is open; readings go on until
  * it clears).
  */
+
+/** A reading of the customer's platform: what hypercare watches and a rollout stage's health check reads. */
+export interface PlatformHealth {
+  errorRate: number;
+  authSuccessRate: number;
+  transactionSuccessRate: number;
+  ticketVolume: number;
+}
+
+/**
+ * A cutover plan's watch: the platform's health is read every `readEveryHours` for `days`; a
+ * breach of a threshold escalates on the playbook's ladder until it clears; at the end a named
+ * owner accepts BAU through the acceptance gate.
+ */
+export interface HypercarePlan {
+  /** How long the watch lasts (tier default: 4 weeks). */
+  days: number;
+  readEveryHours: number;
+  thresholds: HypercareThresholds;
+  /** The escalation ladder (a key of the playbook's ladders) a breach walks. */
+  escalation: string;
+  /** The playbook gate by which a named owner accepts BAU; refused while the watch goes on. */
+  acceptanceGate: string;
+}
+
+export interface HypercareThresholds {
+  maxErrorRate: number;
+  minAuthSuccessRate: number;
+  minTransactionSuccessRate: number;
+  /** Support tickets per reading above which the customer is struggling. */
+  maxTicketVolume: number;
+}
+
+export const HYPERCARE_METRICS = ['error-rate', 'auth-success', 'transaction-success', 'ticket-volume'] as const;
+export type HypercareMetric = (typeof HYPERCARE_METRICS)[number];
+
+/** Every threshold a reading breaches, in words; empty when healthy. */
+export function hypercareBreaches(t: HypercareThresholds, h: PlatformHealth): Array<{ metric: HypercareMetric; detail: string }> {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const found: Array<{ metric: HypercareMetric; detail: string }> = [];
+  if (h.errorRate > t.maxErrorRate) found.push({ metric: 'error-rate', detail: `error rate ${pct(h.errorRate)} above ${pct(t.maxErrorRate)}` });
+  if (h.authSuccessRate < t.minAuthSuccessRate) {
+    found.push({ metric: 'auth-success', detail: `authorization success ${pct(h.authSuccessRate)} below ${pct(t.minAuthSuccessRate)}` });
+  }
+  if (h.transactionSuccessRate < t.minTransactionSuccessRate) {
+    found.push({ metric: 'transaction-success', detail: `transaction success ${pct(h.transactionSuccessRate)} below ${pct(t.minTransactionSuccessRate)}` });
+  }
+  if (h.ticketVolume > t.maxTicketVolume) found.push({ metric: 'ticket-volume', detail: `${h.ticketVolume} tickets, above ${t.maxTicketVolume}` });
+  return found;
+}
 
 export interface HypercareBreach {
   metric: HypercareMetric;
@@ -41,8 +94,16 @@ export interface HypercareRecord {
   acceptedBy?: string;
 }
 
+/** The part of an onboarding's state hypercare reads and changes (OnboardingState has it). */
+export interface WatchedOnboarding extends OutboxState {
+  status: string;
+  hypercare?: HypercareRecord;
+  escalations: EscalationRecord[];
+  revision: number;
+}
+
 /** Starts the watch after a successful cutover (called on a draft). */
-export function startHypercare(draft: OnboardingState, plan: HypercarePlan, cutoverId: string, at: string): void {
+export function startHypercare(draft: WatchedOnboarding, plan: HypercarePlan, cutoverId: string, at: string): void {
   const start = Date.parse(at);
   draft.hypercare = {
     cutoverId,
@@ -58,7 +119,7 @@ export function startHypercare(draft: OnboardingState, plan: HypercarePlan, cuto
   audit(draft, at, 'system', 'hypercare-started', { cutoverId, endsAt: draft.hypercare.endsAt, days: plan.days });
 }
 
-export function openHypercareBreaches(state: OnboardingState): HypercareBreach[] {
+export function openHypercareBreaches(state: WatchedOnboarding): HypercareBreach[] {
   return state.hypercare?.breaches.filter((b) => !b.clearedAt) ?? [];
 }
 
@@ -66,20 +127,20 @@ export function openHypercareBreaches(state: OnboardingState): HypercareBreach[]
  * When the platform's health is to be read next; undefined once nothing is watched. Readings go
  * on past the end of the watch while a breach is open: only a healthy reading can clear it.
  */
-export function nextHypercareReadingAt(state: OnboardingState): number | undefined {
+export function nextHypercareReadingAt(state: WatchedOnboarding): number | undefined {
   const h = state.hypercare;
   if (!h || state.status === 'completed') return undefined;
   const watched = h.status === 'watching' || (h.status === 'watch-ended' && openHypercareBreaches(state).length > 0);
   return watched ? Date.parse(h.nextReadingAt) : undefined;
 }
 
-export function hypercareReadingDue(state: OnboardingState, now: Date): boolean {
+export function hypercareReadingDue(state: WatchedOnboarding, now: Date): boolean {
   const at = nextHypercareReadingAt(state);
   return at !== undefined && at <= now.getTime();
 }
 
 /** A reading: new breaches open (and start their ladder), breaches no longer seen clear. */
-export function recordHypercareReading(state: OnboardingState, plan: HypercarePlan, health: PlatformHealth, now: Date): OnboardingState {
+export function recordHypercareReading<S extends WatchedOnboarding>(state: S, plan: HypercarePlan, health: PlatformHealth, now: Date): S {
   return produce(state, (draft) => {
     const at = now.toISOString();
     const h = draft.hypercare!;
@@ -106,7 +167,7 @@ export function recordHypercareReading(state: OnboardingState, plan: HypercarePl
 }
 
 /** The platform did not answer: the next reading is still taken on time. */
-export function recordMissedHypercareReading(state: OnboardingState, plan: HypercarePlan, error: string, now: Date): OnboardingState {
+export function recordMissedHypercareReading<S extends WatchedOnboarding>(state: S, plan: HypercarePlan, error: string, now: Date): S {
   return produce(state, (draft) => {
     const at = now.toISOString();
     const h = draft.hypercare!;
@@ -118,7 +179,7 @@ export function recordMissedHypercareReading(state: OnboardingState, plan: Hyper
 }
 
 /** Why the acceptance gate cannot be approved yet; undefined when it can (or is not hypercare's). */
-export function hypercareAcceptanceProblem(state: OnboardingState, gate: string): string | undefined {
+export function hypercareAcceptanceProblem(state: WatchedOnboarding, gate: string): string | undefined {
   const h = state.hypercare;
   if (!h || h.acceptanceGate !== gate) return undefined;
   if (h.status === 'watching') return `hypercare watches until ${h.endsAt}; BAU acceptance opens then`;

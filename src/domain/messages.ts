@@ -1,5 +1,7 @@
 import type { OutboundMessage } from '../contracts/notification.contract';
-import type { MessageEvent, MessageTemplate, Role } from './playbook';
+import type { MessageEvent } from './message-events';
+import type { MessageTemplate } from './playbook';
+import type { Role } from './roles';
 
 /**
  * Rendering of the playbook's message templates. Pure (no Node APIs, no packages): the workflow

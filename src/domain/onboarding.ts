@@ -1,9 +1,17 @@
+import type { CsmWait } from './csm-wait';
+import type { EscalationRecord } from './escalations';
 import type { Handoff, HandoffField } from './handoff';
-import type { HypercareRecord } from './hypercare';
 import { missingHandoffFields } from './handoff';
-import type { MessageEvent, Playbook, Role } from './playbook';
-import type { SideEffectFailure } from './side-effects';
+import type { HypercareRecord } from './hypercare';
+import type { Effect } from './outbox';
+import { audit, notify } from './outbox';
+import type { Playbook } from './playbook';
+import type { Role } from './roles';
 import type { Segment, Tier } from './segment';
+import type { SideEffectFailure } from './side-effects';
+import { DAY_MS } from './time';
+
+// Sub-rules own their records and take the part of the state they need, never this module: the imports stay a DAG.
 
 /**
  * The live state of one onboarding, kept by its workflow. Everything in src/domain is
@@ -118,22 +126,6 @@ export interface RiskRecord extends RiskFields {
   resolution?: string;
 }
 
-export type EscalationSubjectKind = 'task' | 'milestone' | 'stage' | 'handoff' | 'hypercare' | 'csm-assignment';
-
-/** One raised level of a ladder for one item. Its id makes it unique: one per item and level. */
-export interface EscalationRecord {
-  id: string;
-  subject: { kind: EscalationSubjectKind; key: string };
-  level: number;
-  notify: Role;
-  breachedAt: string;
-  raisedAt: string;
-  acknowledgedAt?: string;
-  acknowledgedBy?: string;
-  /** Set when the item is done (or the stall recovered): the ladder stops. */
-  closedAt?: string;
-}
-
 /** One cutover or rehearsal of this onboarding, run as a child workflow. */
 export interface CutoverAttempt {
   attempt: number;
@@ -156,36 +148,6 @@ export interface CsmAssignment {
   email: string;
   assignedAt: string;
 }
-
-export interface CsmWait {
-  since: string;
-  attempts: number;
-  lastAttemptAt: string;
-  /** Set by the rosterChanged signal: try again at once. */
-  rosterChangedAt?: string;
-}
-
-/** A message the workflow must send; rendered from the playbook's template for its event. */
-export interface Notice {
-  key: string;
-  event: MessageEvent;
-  /** Recipients beyond the template's `to`: a task's owner, an escalation level's role. */
-  extraRoles: Role[];
-  context: Record<string, unknown>;
-}
-
-/** An entry for the audit log: who decided what, when, on what evidence. */
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  details: Record<string, unknown>;
-  evidence?: string;
-}
-
-/** Side effects decided by the rules and carried out by the workflow through activities. */
-export type Effect = { kind: 'notice'; notice: Notice } | { kind: 'audit'; entry: AuditEntry };
 
 export interface OnboardingState {
   onboardingId: string;
@@ -229,10 +191,6 @@ export interface OnboardingState {
   /** Increases by one with every accepted change. */
   revision: number;
 }
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
-export const HOUR_MS = 60 * 60 * 1000;
-export const MINUTE_MS = 60 * 1000;
 
 export function startOnboarding(input: OnboardingInput, now: Date): OnboardingState {
   const { playbook } = input;
@@ -294,39 +252,6 @@ export function startOnboarding(input: OnboardingInput, now: Date): OnboardingSt
     notify(state, `handoff-incomplete:0`, 'handoff-incomplete', [], {});
   }
   return state;
-}
-
-/**
- * Applies `change` to a copy of the state and returns the copy. JSON copies are deterministic
- * and the state is plain data by design.
- */
-export function produce(state: OnboardingState, change: (draft: OnboardingState) => void): OnboardingState {
-  const draft = JSON.parse(JSON.stringify(state)) as OnboardingState;
-  change(draft);
-  return draft;
-}
-
-export function audit(
-  draft: OnboardingState,
-  at: string,
-  actor: string,
-  action: string,
-  details: Record<string, unknown>,
-  evidence?: string,
-): void {
-  draft.auditSeq += 1;
-  draft.outbox.push({ kind: 'audit', entry: { seq: draft.auditSeq, at, actor, action, details, evidence } });
-}
-
-/** Queues a message; the key makes it unique per onboarding, so it is sent once. */
-export function notify(
-  draft: OnboardingState,
-  key: string,
-  event: MessageEvent,
-  extraRoles: Role[],
-  context: Record<string, unknown>,
-): void {
-  draft.outbox.push({ kind: 'notice', notice: { key: `${draft.onboardingId}:${key}`, event, extraRoles, context } });
 }
 
 /** Days from closed-won to the first-value milestone, once achieved. */

@@ -1,4 +1,6 @@
 import type { CutoverPlan } from './cutover';
+import type { MessageEvent } from './message-events';
+import type { Role } from './roles';
 import type { Tier } from './segment';
 
 /**
@@ -6,19 +8,6 @@ import type { Tier } from './segment';
  * one generic workflow. A running onboarding carries the playbook it started with in its input,
  * so publishing a new version never changes it. Validated by src/playbooks/validate-playbook.ts.
  */
-
-/** Who owns a task, approves a gate or is told by an escalation. */
-export const ROLES = [
-  'csm',
-  'customer',
-  'implementation',
-  'sales',
-  'cs-lead',
-  'vp-cs',
-  'cs-ops',
-  'executive-sponsor',
-] as const;
-export type Role = (typeof ROLES)[number];
 
 /** One rung of an escalation ladder: who is told, and how long after the breach. */
 export interface EscalationLevel {
@@ -78,22 +67,6 @@ export interface GateDefinition {
   approverRoles: Role[];
   acceptanceCriteria: string[];
 }
-
-export const MESSAGE_EVENTS = [
-  'welcome',
-  'handoff-incomplete',
-  'csm-assigned',
-  'milestone-achieved',
-  'executive-touchpoint',
-  'task-reminder',
-  'escalation',
-  'stalled',
-  'completed',
-  'hypercare-ended',
-  'side-effect-failed',
-  'no-csm-capacity',
-] as const;
-export type MessageEvent = (typeof MESSAGE_EVENTS)[number];
 
 /** An e-mail template. `{{path}}` tokens are filled from the notification's context. */
 export interface MessageTemplate {

@@ -1,5 +1,7 @@
-import { audit, DAY_MS, notify, OnboardingState } from './onboarding';
+import type { OnboardingState } from './onboarding';
+import { audit, notify } from './outbox';
 import type { Playbook } from './playbook';
+import { DAY_MS } from './time';
 
 /**
  * What follows from an accepted change: tasks unlock, stages advance, finished items close

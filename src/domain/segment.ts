@@ -1,5 +1,3 @@
-import { DEFAULT_SEGMENTATION_RULE, tierFor } from './segmentation';
-
 /**
  * Segment says who the customer is; tier says how the onboarding is run. The seeds map
  * enterprise to CSM-led high-touch, mid-market to automated tech-touch with milestone triggers,
@@ -10,14 +8,6 @@ export type Segment = (typeof SEGMENTS)[number];
 
 export const TIERS = ['high-touch', 'tech-touch', 'self-service'] as const;
 export type Tier = (typeof TIERS)[number];
-
-/**
- * The seeds' mapping (the default segmentation rule's tiers). New onboardings take the tier
- * from the latest published segmentation rule instead (`tierFor` in segmentation.ts).
- */
-export function tierForSegment(segment: Segment): Tier {
-  return tierFor(DEFAULT_SEGMENTATION_RULE, segment);
-}
 
 export function isSegment(value: unknown): value is Segment {
   return typeof value === 'string' && (SEGMENTS as readonly string[]).includes(value);

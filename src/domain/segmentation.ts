@@ -66,3 +66,11 @@ export function tierFor(rule: SegmentationRule, segment: Segment): Tier {
   if (!tier) throw new Error(`segmentation rule v${rule.version} maps no tier for segment "${segment}"`);
   return tier;
 }
+
+/**
+ * The seeds' mapping (the default segmentation rule's tiers). New onboardings take the tier
+ * from the latest published segmentation rule instead (`tierFor`).
+ */
+export function tierForSegment(segment: Segment): Tier {
+  return tierFor(DEFAULT_SEGMENTATION_RULE, segment);
+}

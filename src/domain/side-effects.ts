@@ -1,4 +1,6 @@
-import { audit, notify, OnboardingState, produce } from './onboarding';
+import { produce } from './draft';
+import type { OutboxState } from './outbox';
+import { audit, notify } from './outbox';
 
 /**
  * Side effects the database or the mail server refuse for good (a NUL character PostgreSQL
@@ -26,6 +28,12 @@ export interface SideEffectFailure {
   fallback: 'sanitised' | 'failed' | 'none';
 }
 
+/** The part of an onboarding's state the refusals are recorded in (OnboardingState has it). */
+export interface RefusalLog extends OutboxState {
+  sideEffectFailures?: SideEffectFailure[];
+  revision: number;
+}
+
 export type SideEffectRefusal = Pick<SideEffectFailure, 'effect' | 'type' | 'code' | 'fallback'> & { item: string };
 
 /**
@@ -34,7 +42,7 @@ export type SideEffectRefusal = Pick<SideEffectFailure, 'effect' | 'type' | 'cod
  * alert that is itself refused cannot raise alerts without end. The alert carries codes and
  * keys only, never the refused text, so the database can store it and the mail server send it.
  */
-export function recordSideEffectFailure(state: OnboardingState, refusal: SideEffectRefusal, now: Date): OnboardingState {
+export function recordSideEffectFailure<S extends RefusalLog>(state: S, refusal: SideEffectRefusal, now: Date): S {
   return produce(state, (draft) => {
     const at = now.toISOString();
     const failures = (draft.sideEffectFailures ??= []);
@@ -54,7 +62,7 @@ export function recordSideEffectFailure(state: OnboardingState, refusal: SideEff
 }
 
 /** Once a projection needed the sanitising fallback, later ones are written sanitised at once. */
-export function projectionNeedsSanitising(state: OnboardingState): boolean {
+export function projectionNeedsSanitising(state: RefusalLog): boolean {
   return (state.sideEffectFailures ?? []).some((f) => f.effect === 'projection' && f.fallback === 'sanitised');
 }
 

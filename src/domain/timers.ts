@@ -1,8 +1,12 @@
-import { audit, EscalationRecord, EscalationSubjectKind, HOUR_MS, DAY_MS, notify, OnboardingState, produce } from './onboarding';
-import type { EscalationLadder, Playbook } from './playbook';
-import { nextHypercareReadingAt, openHypercareBreaches } from './hypercare';
-import { settle } from './progress';
 import { csmCapacityLadder, nextCsmAssignmentAt } from './csm-wait';
+import { produce } from './draft';
+import type { EscalationRecord, EscalationSubjectKind } from './escalations';
+import { nextHypercareReadingAt, openHypercareBreaches } from './hypercare';
+import type { OnboardingState } from './onboarding';
+import { audit, notify } from './outbox';
+import type { EscalationLadder, Playbook } from './playbook';
+import { settle } from './progress';
+import { DAY_MS, HOUR_MS } from './time';
 
 /**
  * Every timer of an onboarding is derived from its state: reminders before due, escalation

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CUTOVER_OPERATIONS } from '../domain/cutover';
-import { MESSAGE_EVENTS, Playbook, ROLES } from '../domain/playbook';
+import { MESSAGE_EVENTS } from '../domain/message-events';
+import type { Playbook } from '../domain/playbook';
+import { ROLES } from '../domain/roles';
 import { unsafeTextProblem } from '../domain/safe-text';
 import { TIERS } from '../domain/segment';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Playbook, ROLES } from '../domain/playbook';
+import type { Playbook } from '../domain/playbook';
+import { ROLES } from '../domain/roles';
 import { PlaybookError, playbookRuleErrors } from './playbook-rules';
 import { playbookSchema } from './playbook-schema';
 

@@ -4,9 +4,15 @@
  */
 import { approveGate, assignCsm, recordCutoverOutcome, recordMilestone, requestCutover } from '../../src/domain/commands';
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
-import { CutoverOutcome, PlatformHealth } from '../../src/domain/cutover';
-import { hypercareReadingDue, nextHypercareReadingAt, recordHypercareReading, recordMissedHypercareReading } from '../../src/domain/hypercare';
-import { atRiskReasons, OnboardingState, startOnboarding } from '../../src/domain/onboarding';
+import type { CutoverOutcome } from '../../src/domain/cutover';
+import {
+  hypercareReadingDue,
+  nextHypercareReadingAt,
+  type PlatformHealth,
+  recordHypercareReading,
+  recordMissedHypercareReading,
+} from '../../src/domain/hypercare';
+import { atRiskReasons, type OnboardingState, startOnboarding } from '../../src/domain/onboarding';
 import { fireDueTimers, nextTimerAt } from '../../src/domain/timers';
 import { waitingOn } from '../../src/domain/waiting-on';
 import { onboardingInput } from '../fixtures/onboarding-input';

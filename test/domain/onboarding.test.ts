@@ -14,7 +14,7 @@ import {
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
 import { missingHandoffFields } from '../../src/domain/handoff';
 import { atRiskReasons, OnboardingState, startOnboarding, timeToValueDays } from '../../src/domain/onboarding';
-import { tierForSegment } from '../../src/domain/segment';
+import { tierForSegment } from '../../src/domain/segmentation';
 import { fireDueTimers, nextTimerAt } from '../../src/domain/timers';
 import { waitingOn } from '../../src/domain/waiting-on';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';

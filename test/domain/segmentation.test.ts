@@ -2,8 +2,14 @@
  * segmentFor and tierFor: the first entry whose ARR or complexity threshold is reached wins,
  * the last entry catches everyone else, and the rule maps each segment to its tier.
  */
-import { SEGMENTS, tierForSegment } from '../../src/domain/segment';
-import { DEFAULT_SEGMENTATION_RULE as RULE, SegmentationRule, segmentFor, tierFor } from '../../src/domain/segmentation';
+import { SEGMENTS } from '../../src/domain/segment';
+import {
+  DEFAULT_SEGMENTATION_RULE as RULE,
+  type SegmentationRule,
+  segmentFor,
+  tierFor,
+  tierForSegment,
+} from '../../src/domain/segmentation';
 
 describe('segmentFor with the default rule', () => {
   it.each([

@@ -1,4 +1,5 @@
-import type { Effect, OnboardingState } from '../../src/domain/onboarding';
+import type { OnboardingState } from '../../src/domain/onboarding';
+import type { Effect } from '../../src/domain/outbox';
 import { OnboardingRuleViolation } from '../../src/domain/onboarding-rule-violation';
 
 /** The rule violation `fn` throws; fails the test if it throws nothing or something else. */

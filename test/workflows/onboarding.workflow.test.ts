@@ -21,7 +21,8 @@ import {
   recordRiskUpdate,
 } from '../../src/contracts/onboarding.contract';
 import type { OnboardingProjection, ReadModelActivities } from '../../src/contracts/read-model.contract';
-import type { AuditEntry, OnboardingInput } from '../../src/domain/onboarding';
+import type { OnboardingInput } from '../../src/domain/onboarding';
+import type { AuditEntry } from '../../src/domain/outbox';
 import type { Segment } from '../../src/domain/segment';
 import { testingExecutable } from '../../src/infra/temporal-binaries';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsIn } from 'class-validator';
 import { FreeText } from '../../common/free-text';
-import { ROLES, Role } from '../../../src/domain/playbook';
+import { ROLES, Role } from '../../../src/domain/roles';
 import { ActorDto } from '../../onboardings/dto/journey-commands.dto';
 
 export class RequestCutoverDto extends ActorDto {

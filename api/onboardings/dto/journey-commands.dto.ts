@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, ValidateNested } from
 import { FreeText } from '../../common/free-text';
 import { IsoDate } from '../../common/iso-date';
 import { RISK_CATEGORIES, RiskCategory } from '../../../src/domain/onboarding';
-import { ROLES, Role } from '../../../src/domain/playbook';
+import { ROLES, Role } from '../../../src/domain/roles';
 import { HandoffDto } from './start-onboarding.dto';
 
 /**

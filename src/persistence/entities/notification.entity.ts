@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { MessageEvent } from '../../domain/playbook';
+import type { MessageEvent } from '../../domain/message-events';
 
 /**
  * One message the workflow asked to deliver, keyed by its idempotency key. The sent-at columns

@@ -1,7 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type {
   CutoverAttempt,
-  EscalationRecord,
   GateRecord,
   MilestoneRecord,
   OnboardingStatus,
@@ -9,6 +8,7 @@ import type {
   StageVisit,
   TaskRecord,
 } from '../../domain/onboarding';
+import type { EscalationRecord } from '../../domain/escalations';
 import type { HypercareRecord } from '../../domain/hypercare';
 
 /**
