@@ -12,6 +12,8 @@ async function main(): Promise<void> {
     databaseUrl: settings.databaseUrl,
     temporalClient: client,
     taskQueue: settings.taskQueue,
+    dependencyTimeoutMs: settings.apiDependencyTimeoutMs,
+    idempotency: { ttlMs: settings.idempotencyTtlHours * 3_600_000 },
   });
   app.enableShutdownHooks();
   app.getHttpServer().on('close', () => void connection.close());

@@ -20,26 +20,27 @@ export class CutoversService {
   }
 
   /** An operator's decision about a compensation that keeps failing. */
-  async decide(onboardingId: string, attempt: number, decision: OperatorDecision): Promise<CutoverState> {
+  async decide(onboardingId: string, attempt: number, decision: OperatorDecision, updateId?: string): Promise<CutoverState> {
     const current = await this.get(onboardingId, attempt);
     // An ended cutover takes no update at all; say why in the same words as a running one.
     if (current.status !== 'needs-operator') {
       throw refuse(409, 'NoDecisionPending', `cutover ${current.cutoverId} is ${current.status}: no decision pending`);
     }
-    return this.update(current.cutoverId, operatorDecisionUpdate, decision);
+    return this.update(current.cutoverId, operatorDecisionUpdate, decision, updateId);
   }
 
   /** A named owner's sign-off (or refusal) of the rollout stage the cutover waits on. */
-  async signOff(onboardingId: string, attempt: number, signOff: StageSignOff): Promise<CutoverState> {
+  async signOff(onboardingId: string, attempt: number, signOff: StageSignOff, updateId?: string): Promise<CutoverState> {
     const current = await this.get(onboardingId, attempt);
     if (current.status !== 'awaiting-sign-off') {
       throw refuse(409, 'NoSignOffPending', `cutover ${current.cutoverId} is ${current.status}: no sign-off pending`);
     }
-    return this.update(current.cutoverId, signOffStageUpdate, signOff);
+    return this.update(current.cutoverId, signOffStageUpdate, signOff, updateId);
   }
 
-  private update<A>(cutoverId: string, update: UpdateDefinition<CutoverState, [A]>, arg: A): Promise<CutoverState> {
-    return this.temporal.workflow.getHandle(cutoverId).executeUpdate(update, { args: [arg] });
+  /** `updateId` (from the request's idempotency record) makes Temporal apply a retried call once. */
+  private update<A>(cutoverId: string, update: UpdateDefinition<CutoverState, [A]>, arg: A, updateId?: string): Promise<CutoverState> {
+    return this.temporal.workflow.getHandle(cutoverId).executeUpdate(update, { args: [arg], updateId });
   }
 
   private async cutoverId(onboardingId: string, attempt: number): Promise<string> {
