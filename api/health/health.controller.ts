@@ -1,12 +1,15 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Client } from '@temporalio/client';
+import type { Response } from 'express';
+import { RETRY_AFTER_SECONDS } from '../common/problem-of';
 import { DEPENDENCY_TIMEOUT_MS } from '../common/tokens';
 
 /**
  * Reachability of what the API needs: Temporal and PostgreSQL, checked side by side, each within
- * the dependency deadline. 503 when either is down, naming which.
+ * the dependency deadline. 503 when either is down, in terminus's own shape (`error` and `details`
+ * name which), the shape monitors and orchestrators read, rather than a problem document.
  */
 @ApiTags('health')
 @Controller('health')
@@ -21,8 +24,14 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  check() {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: this.timeoutMs }), () => this.temporalCheck()]);
+  async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.database.pingCheck('database', { timeout: this.timeoutMs }), () => this.temporalCheck()]);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      res.status(503).setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      return err.getResponse() as HealthCheckResult;
+    }
   }
 
   private async temporalCheck() {
