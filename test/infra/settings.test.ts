@@ -14,3 +14,14 @@ it('names the variable when a value is wrong', () => {
   expect(() => loadSettings({ PORT: 'eighty' })).toThrow("PORT must be a non-negative integer, got 'eighty'");
   expect(() => loadSettings({ EMBEDDED_POSTGRES_PORT: '70000' })).toThrow(/EMBEDDED_POSTGRES_PORT must be a TCP port/);
 });
+
+it('bounds the API’s waits for its dependencies and keeps idempotency keys for a day, unless configured', () => {
+  expect(loadSettings({})).toMatchObject({ apiDependencyTimeoutMs: 10_000, idempotencyTtlHours: 24 });
+  expect(loadSettings({ API_DEPENDENCY_TIMEOUT_MS: '2500', IDEMPOTENCY_TTL_HOURS: '48' })).toMatchObject({
+    apiDependencyTimeoutMs: 2_500,
+    idempotencyTtlHours: 48,
+  });
+  // Zero would mean no deadline, or keys forgotten at once.
+  expect(() => loadSettings({ API_DEPENDENCY_TIMEOUT_MS: '0' })).toThrow("API_DEPENDENCY_TIMEOUT_MS must be a positive integer, got '0'");
+  expect(() => loadSettings({ IDEMPOTENCY_TTL_HOURS: 'a day' })).toThrow(/IDEMPOTENCY_TTL_HOURS must be a non-negative integer/);
+});
