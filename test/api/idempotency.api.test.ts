@@ -7,6 +7,10 @@ import type { INestApplication } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../api/create-app';
+import { IDEMPOTENCY_SCOPE, temporalUpdateId } from '../../api/common/idempotency.interceptor';
+import { canonicalJson, requestFingerprint } from '../../api/common/request-fingerprint';
+import { recordMilestoneUpdate } from '../../src/contracts/onboarding.contract';
+import { IdempotencyStore } from '../../src/persistence/idempotency-store';
 import { closedWonBody } from '../fixtures/onboarding-input';
 import { ApiHarness, eventually, startApiHarness } from '../support/api-harness';
 import { testEnv } from '../support/test-env';
@@ -172,6 +176,40 @@ it('runs concurrent duplicates once: the others get 409 IdempotencyKeyInFlight w
   // Once the first has answered, a retry gets its answer.
   expect((await send().expect(200)).body).toEqual(ok[0].body);
   await request(h.http).post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`).send({ actor: 'csm:ana' }).expect(200);
+  await milestoneEntries(onboardingId, 'initial-setup-complete');
+  expect(await milestoneEntries(onboardingId, 'first-login')).toHaveLength(1);
+});
+
+it('takes over the claim of a request that died after Temporal accepted its change, and gets that change, applied once', async () => {
+  const onboardingId = await startOnboarding('crashed');
+  const k = key('crashed');
+  const body = { actor: 'csm:ana' };
+  // What a request that crashed left behind: its claim (with a short lease), and its update in Temporal.
+  const crashed = new IdempotencyStore(h.dataSource, { ttlMs: 60_000, leaseMs: 1_000 });
+  const record = {
+    scope: IDEMPOTENCY_SCOPE,
+    key: k,
+    route: 'POST /onboardings/:id/milestones/:milestone',
+    params: canonicalJson({ id: onboardingId, milestone: 'first-login' }),
+    fingerprint: requestFingerprint(body),
+  };
+  expect((await crashed.claim(record)).outcome).toBe('claimed');
+  const accepted = await h.client.workflow
+    .getHandle(onboardingId)
+    .executeUpdate(recordMilestoneUpdate, { args: [{ ...body, milestone: 'first-login' }], updateId: temporalUpdateId(record) });
+
+  const send = () => request(h.http).post(`/onboardings/${onboardingId}/milestones/first-login`).set('Idempotency-Key', k).send(body);
+  const inFlight = await send().expect(409);
+  expect(inFlight.body.code).toBe('IdempotencyKeyInFlight');
+  expect(inFlight.headers['retry-after']).toBe('1');
+
+  const retried = await eventually(async () => {
+    const res = await send();
+    return res.status === 200 ? res : undefined;
+  });
+  // Temporal answered the retry with the first outcome instead of a 409 "already recorded".
+  expect(retried.body.revision).toBe(accepted.revision);
+  await request(h.http).post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`).send(body).expect(200);
   await milestoneEntries(onboardingId, 'initial-setup-complete');
   expect(await milestoneEntries(onboardingId, 'first-login')).toHaveLength(1);
 });
