@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { getCutoverStateQuery, operatorDecisionUpdate, signOffStageUpdate } from '../../src/contracts/cutover.contract';
 import type { CutoverState, OperatorDecision, StageSignOff } from '../../src/domain/cutover';
@@ -24,6 +24,8 @@ export class CutoversService {
     const current = await this.get(onboardingId, attempt);
     // An ended cutover takes no update at all; say why in the same words as a running one.
     if (current.status !== 'needs-operator') {
+      const earlier = await this.earlierOutcome(current.cutoverId, updateId);
+      if (earlier) return earlier;
       throw refuse(409, 'NoDecisionPending', `cutover ${current.cutoverId} is ${current.status}: no decision pending`);
     }
     return this.update(current.cutoverId, operatorDecisionUpdate, decision, updateId);
@@ -33,9 +35,26 @@ export class CutoversService {
   async signOff(onboardingId: string, attempt: number, signOff: StageSignOff, updateId?: string): Promise<CutoverState> {
     const current = await this.get(onboardingId, attempt);
     if (current.status !== 'awaiting-sign-off') {
+      const earlier = await this.earlierOutcome(current.cutoverId, updateId);
+      if (earlier) return earlier;
       throw refuse(409, 'NoSignOffPending', `cutover ${current.cutoverId} is ${current.status}: no sign-off pending`);
     }
     return this.update(current.cutoverId, signOffStageUpdate, signOff, updateId);
+  }
+
+  /**
+   * The outcome of an update Temporal already applied under this id: a retry (same
+   * Idempotency-Key) after an unknown outcome gets it, not a refusal because the cutover has
+   * moved on since. Undefined when there was none.
+   */
+  private async earlierOutcome(cutoverId: string, updateId?: string): Promise<CutoverState | undefined> {
+    if (!updateId) return undefined;
+    try {
+      return await this.temporal.workflow.getHandle(cutoverId).getUpdateHandle<CutoverState>(updateId).result();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
   }
 
   /** `updateId` (from the request's idempotency record) makes Temporal apply a retried call once. */
