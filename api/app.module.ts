@@ -29,6 +29,7 @@ export interface AppModuleOptions {
 /** Enough for a request's few sequential calls, each within the deadline, to finish first. */
 const LEASE_DEADLINES = 6;
 const CLEANUP_EVERY_MS = 15 * 60_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * Feature modules (onboardings, cutovers, playbooks, segmentation, health) over two shared
@@ -39,10 +40,10 @@ const CLEANUP_EVERY_MS = 15 * 60_000;
 @Module({})
 export class AppModule {
   static forRoot(opts: AppModuleOptions): DynamicModule {
-    const settings = opts.dependencyTimeoutMs === undefined || opts.idempotency?.ttlMs === undefined ? loadSettings() : undefined;
-    const dependencyTimeoutMs = opts.dependencyTimeoutMs ?? settings!.apiDependencyTimeoutMs;
+    // Callers that do not say (npm start) get the environment's settings.
+    const dependencyTimeoutMs = opts.dependencyTimeoutMs ?? loadSettings().apiDependencyTimeoutMs;
     const idempotency: IdempotencyOptions = {
-      ttlMs: opts.idempotency?.ttlMs ?? settings!.idempotencyTtlHours * 3_600_000,
+      ttlMs: opts.idempotency?.ttlMs ?? loadSettings().idempotencyTtlHours * HOUR_MS,
       leaseMs: opts.idempotency?.leaseMs ?? LEASE_DEADLINES * dependencyTimeoutMs,
       cleanupEveryMs: opts.idempotency?.cleanupEveryMs ?? CLEANUP_EVERY_MS,
     };

@@ -3,9 +3,11 @@ import { ApiHeader } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { Claim, IdempotencyStore, IdempotentRequest } from '../../src/persistence/idempotency-store';
+import { IdempotencyStore } from '../../src/persistence/idempotency-store';
+import type { Claim, IdempotentRequest } from '../../src/persistence/idempotency-store';
 import { IDEMPOTENCY_HEADER_DOC, IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, UPDATE_ID } from './idempotency-key.decorator';
-import { ProblemException, ProblemOptions } from './problem-details';
+import { ProblemException } from './problem-details';
+import type { ProblemOptions } from './problem-details';
 import { problemOf } from './problem-of';
 import { canonicalJson, requestFingerprint } from './request-fingerprint';
 

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { IdempotencyStore, IdempotencyStoreOptions } from '../../src/persistence/idempotency-store';
+import { IdempotencyStore } from '../../src/persistence/idempotency-store';
+import type { IdempotencyStoreOptions } from '../../src/persistence/idempotency-store';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 
 export interface IdempotencyOptions extends IdempotencyStoreOptions {

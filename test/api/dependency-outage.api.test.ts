@@ -77,7 +77,7 @@ beforeAll(async () => {
     maxCachedWorkflows: 10,
     workflowBundle: workflowBundle(),
     notifications: { ...loadSettings({}), smtpUrl: inbox.url },
-    migrationPlatformUrl: 'http://127.0.0.1:9',
+    migrationPlatformUrl: 'http://127.0.0.1:9', // no cutover runs here
   });
   running = worker.run();
 
