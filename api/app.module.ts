@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from '@temporalio/client';
+import { loadSettings } from '../src/config/settings';
 import { dataSourceOptions } from '../src/persistence/data-source';
 import { PathParamPipe } from './common/path-param';
+import { DependencyDeadlineInterceptor } from './common/dependency-deadline.interceptor';
+import { IdempotencyModule, IdempotencyOptions } from './common/idempotency.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { TemporalModule } from './common/temporal.module';
 import { requestValidationPipe } from './common/validation';
@@ -19,21 +22,39 @@ export interface AppModuleOptions {
   /** Owned by the caller, who closes its connection after the app. */
   temporalClient: Client;
   taskQueue: string;
+  /** Deadline of every call to Temporal and PostgreSQL; default API_DEPENDENCY_TIMEOUT_MS (10 s). */
+  dependencyTimeoutMs?: number;
+  /** Idempotency records: default TTL IDEMPOTENCY_TTL_HOURS (24 h); tests shorten it. */
+  idempotency?: Partial<IdempotencyOptions>;
 }
+
+/** Enough for a request's few sequential calls, each within the deadline, to finish first. */
+const LEASE_DEADLINES = 6;
+const CLEANUP_EVERY_MS = 15 * 60_000;
+const HOUR_MS = 3_600_000;
 
 /**
  * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health) over two shared
  * ones: the database and Temporal. Cross-cutting concerns live in api/common and are applied
- * here to every route: the problem-details filter, the path-parameter pipe and the validation pipe.
+ * here to every route: the problem-details filter, the path-parameter pipe, the validation pipe
+ * and the dependency deadline; routes opt into idempotency keys with `@Idempotent()`.
  */
 @Module({})
 export class AppModule {
   static forRoot(opts: AppModuleOptions): DynamicModule {
+    // Callers that do not say (npm start) get the environment's settings.
+    const dependencyTimeoutMs = opts.dependencyTimeoutMs ?? loadSettings().apiDependencyTimeoutMs;
+    const idempotency: IdempotencyOptions = {
+      ttlMs: opts.idempotency?.ttlMs ?? loadSettings().idempotencyTtlHours * HOUR_MS,
+      leaseMs: opts.idempotency?.leaseMs ?? LEASE_DEADLINES * dependencyTimeoutMs,
+      cleanupEveryMs: opts.idempotency?.cleanupEveryMs ?? CLEANUP_EVERY_MS,
+    };
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(dataSourceOptions(opts.databaseUrl)),
-        TemporalModule.forRoot({ client: opts.temporalClient, taskQueue: opts.taskQueue }),
+        TypeOrmModule.forRoot(dataSourceOptions(opts.databaseUrl, { connectMs: dependencyTimeoutMs, queryMs: dependencyTimeoutMs })),
+        TemporalModule.forRoot({ client: opts.temporalClient, taskQueue: opts.taskQueue, dependencyTimeoutMs }),
+        IdempotencyModule.forRoot(idempotency),
         OnboardingsModule,
         CutoversModule,
         PlaybooksModule,
@@ -46,6 +67,7 @@ export class AppModule {
         // In this order: path parameters are checked before validation turns any into numbers.
         { provide: APP_PIPE, useClass: PathParamPipe },
         { provide: APP_PIPE, useFactory: requestValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: DependencyDeadlineInterceptor },
       ],
     };
   }

@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     temporalClient: client,
     taskQueue: settings.taskQueue,
     logger,
+    dependencyTimeoutMs: settings.apiDependencyTimeoutMs,
+    idempotency: { ttlMs: settings.idempotencyTtlHours * 3_600_000 },
   });
   app.enableShutdownHooks();
   app.getHttpServer().on('close', () => void connection.close());

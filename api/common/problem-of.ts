@@ -12,10 +12,22 @@ import { MAX_BODY_LABEL } from './http-hardening';
 import { ProblemException, ProblemOptions } from './problem-details';
 
 /** gRPC status codes Temporal answers with (only those the API tells apart). */
-const GRPC = { DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, RESOURCE_EXHAUSTED: 8, INVALID_ARGUMENT: 3, UNAVAILABLE: 14 };
+const GRPC = { CANCELLED: 1, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, RESOURCE_EXHAUSTED: 8, INVALID_ARGUMENT: 3, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 };
 
 /** Seconds a client should wait before retrying while a dependency is down. */
 export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A change sent to Temporal whose answer did not come back within the deadline: it may or may not
+ * have been applied. The same Idempotency-Key gives the retry the same Temporal id, so Temporal
+ * applies it at most once and the retry's answer settles it.
+ */
+export const OUTCOME_UNKNOWN: ProblemOptions = {
+  status: 503,
+  code: 'OutcomeUnknown',
+  detail: 'Temporal did not confirm the change in time; retry with the same Idempotency-Key to learn its outcome',
+  retryAfter: RETRY_AFTER_SECONDS,
+};
 
 /**
  * What any error thrown while serving a request means to the caller, or undefined when it is
@@ -32,21 +44,14 @@ export function problemOf(err: unknown): ProblemOptions | undefined {
     const status = httpStatusOfRefusal(err.cause.type);
     if (status) return { status, code: err.cause.type!, detail: err.cause.message };
   }
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-    return {
-      status: 503,
-      code: 'OutcomeUnknown',
-      detail: 'Temporal did not confirm the change in time; retry with the same Idempotency-Key to learn its outcome',
-      retryAfter: RETRY_AFTER_SECONDS,
-    };
-  }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return OUTCOME_UNKNOWN;
   if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {
     return { status: 409, code: 'OnboardingEnded', detail: 'it has already ended; it takes no more changes' };
   }
   const grpc = grpcCodeOf(err);
-  if (grpc !== undefined) return grpcProblem(grpc);
+  if (grpc !== undefined) return grpcProblem(grpc, (err as Error).message ?? '');
   if (isPostgresUnavailable(err)) {
-    return { status: 503, code: 'DependencyUnavailable', detail: 'the database is unavailable', retryAfter: RETRY_AFTER_SECONDS };
+    return { status: 503, code: 'DependencyUnavailable', detail: 'the database is unavailable or did not answer within the deadline', retryAfter: RETRY_AFTER_SECONDS };
   }
   const http = httpLayerProblem(err);
   if (http) return http;
@@ -64,9 +69,22 @@ function grpcCodeOf(err: unknown): number | undefined {
   return isGrpcServiceError(candidate) ? candidate.code : undefined;
 }
 
-function grpcProblem(code: number): ProblemOptions | undefined {
-  if (code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED || code === GRPC.RESOURCE_EXHAUSTED) {
+/** True when a call to Temporal ran out of time (the API's deadline) or was cancelled. */
+export function isTemporalTimeout(err: unknown): boolean {
+  const code = grpcCodeOf(err);
+  return code === GRPC.DEADLINE_EXCEEDED || code === GRPC.CANCELLED;
+}
+
+function grpcProblem(code: number, message: string): ProblemOptions | undefined {
+  if (code === GRPC.DEADLINE_EXCEEDED || code === GRPC.CANCELLED) {
+    return { status: 503, code: 'DependencyUnavailable', detail: 'Temporal did not answer within the deadline', retryAfter: RETRY_AFTER_SECONDS };
+  }
+  if (code === GRPC.UNAVAILABLE || code === GRPC.RESOURCE_EXHAUSTED) {
     return { status: 503, code: 'DependencyUnavailable', detail: 'Temporal is unavailable', retryAfter: RETRY_AFTER_SECONDS };
+  }
+  // A query needs a worker to answer it; none polling is an outage, not a bad request.
+  if (code === GRPC.FAILED_PRECONDITION && /no poller/i.test(message)) {
+    return { status: 503, code: 'WorkerUnavailable', detail: 'no worker is polling the onboardings task queue', retryAfter: RETRY_AFTER_SECONDS };
   }
   if (code === GRPC.NOT_FOUND) return { status: 404, code: 'NotFound', detail: 'not found' };
   if (code === GRPC.ALREADY_EXISTS) return { status: 409, code: 'AlreadyExists', detail: 'already exists' };
@@ -75,15 +93,27 @@ function grpcProblem(code: number): ProblemOptions | undefined {
   return undefined;
 }
 
-/** Connection-level failures of `pg` and TypeORM's pool: the database is down or unreachable. */
+/**
+ * Failures of `pg`, its pool and TypeORM that say the database is down, unreachable or too slow:
+ * connection errors (class 08, shutdown 57P01/57P03), the server cancelling a statement past
+ * `statement_timeout` (57014), and the client giving up (`query_timeout`, `connectionTimeoutMillis`).
+ * TypeORM wraps the driver's error in `driverError`.
+ */
 function isPostgresUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown; driverError?: unknown };
   const code = typeof e?.code === 'string' ? e.code : undefined;
-  if (code && (code.startsWith('08') || code === '57P01' || code === '57P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT')) {
+  if (
+    code &&
+    (code.startsWith('08') || ['57P01', '57P03', '57014', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))
+  ) {
     return true;
   }
   const message = typeof e?.message === 'string' ? e.message : '';
-  if (/timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|query read timeout|Query read timeout/i.test(message)) {
+  if (
+    /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|query read timeout|not queryable|canceling statement due to statement timeout/i.test(
+      message,
+    )
+  ) {
     return true;
   }
   return e?.driverError !== undefined && e.driverError !== err && isPostgresUnavailable(e.driverError);

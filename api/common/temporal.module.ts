@@ -1,22 +1,24 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Client } from '@temporalio/client';
-import { TASK_QUEUE } from './tokens';
+import { DEPENDENCY_TIMEOUT_MS, TASK_QUEUE } from './tokens';
 
 /**
  * The Temporal client (made by src/infra/temporal-connection.ts and owned by whoever created the
- * app) and the task queue, for every feature module.
+ * app), the task queue, and the deadline of calls to the API's dependencies, for every feature
+ * module.
  */
 @Global()
 @Module({})
 export class TemporalModule {
-  static forRoot(opts: { client: Client; taskQueue: string }): DynamicModule {
+  static forRoot(opts: { client: Client; taskQueue: string; dependencyTimeoutMs: number }): DynamicModule {
     return {
       module: TemporalModule,
       providers: [
         { provide: Client, useValue: opts.client },
         { provide: TASK_QUEUE, useValue: opts.taskQueue },
+        { provide: DEPENDENCY_TIMEOUT_MS, useValue: opts.dependencyTimeoutMs },
       ],
-      exports: [Client, TASK_QUEUE],
+      exports: [Client, TASK_QUEUE, DEPENDENCY_TIMEOUT_MS],
     };
   }
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { requestCutoverUpdate } from '../../src/contracts/onboarding.contract';
-import { IDEMPOTENCY_HEADER_DOC } from '../common/idempotency-key.decorator';
-import { IdempotencyKey } from '../common/idempotency-key.decorator';
+import { UpdateId } from '../common/idempotency-key.decorator';
+import { Idempotent } from '../common/idempotency.interceptor';
 import { ApiProblems } from '../common/openapi-contract';
 import { OnboardingsService } from '../onboardings/onboardings.service';
 import { CutoversService } from './cutovers.service';
@@ -20,12 +20,12 @@ export class CutoversController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Request a rehearsal, or the cutover (only past its readiness gate); each request is a new attempt' })
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @Idempotent()
   @ApiResponse({ status: 200, description: "Accepted: the onboarding's new state, with the attempt" })
   @ApiResponse({ status: 409, description: 'Not ready for cutover (the detail lists each condition that fails), or an attempt is still running' })
   @ApiProblems(404)
-  requestCutover(@Param('id') id: string, @Body() body: RequestCutoverDto, @IdempotencyKey() idempotencyKey?: string) {
-    return this.onboardings.update(id, requestCutoverUpdate, body, idempotencyKey);
+  requestCutover(@Param('id') id: string, @Body() body: RequestCutoverDto, @UpdateId() updateId?: string) {
+    return this.onboardings.update(id, requestCutoverUpdate, body, updateId);
   }
 
   @Get(':attempt')
@@ -38,22 +38,34 @@ export class CutoversController {
 
   @Post(':attempt/decision')
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({ summary: "An operator's decision for a cutover waiting in needs-operator" })
   @ApiResponse({ status: 200, description: "Accepted: the attempt's new state" })
   @ApiResponse({ status: 409, description: 'No decision pending' })
   @ApiProblems(404)
-  decideCutover(@Param('id') id: string, @Param('attempt') attempt: number, @Body() body: OperatorDecisionDto) {
-    return this.cutovers.decide(id, attempt, body);
+  decideCutover(
+    @Param('id') id: string,
+    @Param('attempt') attempt: number,
+    @Body() body: OperatorDecisionDto,
+    @UpdateId() updateId?: string,
+  ) {
+    return this.cutovers.decide(id, attempt, body, updateId);
   }
 
   @Post(':attempt/sign-off')
   @HttpCode(200)
+  @Idempotent()
   @ApiOperation({ summary: "A named owner's sign-off of the rollout stage the cutover waits on; a refusal rolls the cutover back" })
   @ApiResponse({ status: 200, description: "Accepted: the attempt's new state" })
   @ApiResponse({ status: 403, description: "Not the step's named role" })
   @ApiResponse({ status: 409, description: 'No sign-off pending for that step' })
   @ApiProblems(404)
-  signOff(@Param('id') id: string, @Param('attempt') attempt: number, @Body() body: StageSignOffDto) {
-    return this.cutovers.signOff(id, attempt, body);
+  signOff(
+    @Param('id') id: string,
+    @Param('attempt') attempt: number,
+    @Body() body: StageSignOffDto,
+    @UpdateId() updateId?: string,
+  ) {
+    return this.cutovers.signOff(id, attempt, body, updateId);
   }
 }

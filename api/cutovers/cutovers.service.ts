@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { getCutoverStateQuery, operatorDecisionUpdate, signOffStageUpdate } from '../../src/contracts/cutover.contract';
 import type { CutoverState, OperatorDecision, StageSignOff } from '../../src/domain/cutover';
@@ -20,26 +20,46 @@ export class CutoversService {
   }
 
   /** An operator's decision about a compensation that keeps failing. */
-  async decide(onboardingId: string, attempt: number, decision: OperatorDecision): Promise<CutoverState> {
+  async decide(onboardingId: string, attempt: number, decision: OperatorDecision, updateId?: string): Promise<CutoverState> {
     const current = await this.get(onboardingId, attempt);
     // An ended cutover takes no update at all; say why in the same words as a running one.
     if (current.status !== 'needs-operator') {
+      const earlier = await this.earlierOutcome(current.cutoverId, updateId);
+      if (earlier) return earlier;
       throw refuse(409, 'NoDecisionPending', `cutover ${current.cutoverId} is ${current.status}: no decision pending`);
     }
-    return this.update(current.cutoverId, operatorDecisionUpdate, decision);
+    return this.update(current.cutoverId, operatorDecisionUpdate, decision, updateId);
   }
 
   /** A named owner's sign-off (or refusal) of the rollout stage the cutover waits on. */
-  async signOff(onboardingId: string, attempt: number, signOff: StageSignOff): Promise<CutoverState> {
+  async signOff(onboardingId: string, attempt: number, signOff: StageSignOff, updateId?: string): Promise<CutoverState> {
     const current = await this.get(onboardingId, attempt);
     if (current.status !== 'awaiting-sign-off') {
+      const earlier = await this.earlierOutcome(current.cutoverId, updateId);
+      if (earlier) return earlier;
       throw refuse(409, 'NoSignOffPending', `cutover ${current.cutoverId} is ${current.status}: no sign-off pending`);
     }
-    return this.update(current.cutoverId, signOffStageUpdate, signOff);
+    return this.update(current.cutoverId, signOffStageUpdate, signOff, updateId);
   }
 
-  private update<A>(cutoverId: string, update: UpdateDefinition<CutoverState, [A]>, arg: A): Promise<CutoverState> {
-    return this.temporal.workflow.getHandle(cutoverId).executeUpdate(update, { args: [arg] });
+  /**
+   * The outcome of an update Temporal already applied under this id: a retry (same
+   * Idempotency-Key) after an unknown outcome gets it, not a refusal because the cutover has
+   * moved on since. Undefined when there was none.
+   */
+  private async earlierOutcome(cutoverId: string, updateId?: string): Promise<CutoverState | undefined> {
+    if (!updateId) return undefined;
+    try {
+      return await this.temporal.workflow.getHandle(cutoverId).getUpdateHandle<CutoverState>(updateId).result();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  /** `updateId` (from the request's idempotency record) makes Temporal apply a retried call once. */
+  private update<A>(cutoverId: string, update: UpdateDefinition<CutoverState, [A]>, arg: A, updateId?: string): Promise<CutoverState> {
+    return this.temporal.workflow.getHandle(cutoverId).executeUpdate(update, { args: [arg], updateId });
   }
 
   private async cutoverId(onboardingId: string, attempt: number): Promise<string> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   acknowledgeEscalationUpdate,
@@ -18,7 +18,8 @@ import {
   RecordRiskDto,
   ResolveRiskDto,
 } from './dto/journey-commands.dto';
-import { IDEMPOTENCY_HEADER_DOC, IdempotencyKey } from '../common/idempotency-key.decorator';
+import { UpdateId } from '../common/idempotency-key.decorator';
+import { Idempotent } from '../common/idempotency.interceptor';
 import { ApiProblems } from '../common/openapi-contract';
 import { ListOnboardingsQuery } from './dto/list-onboardings.query';
 import { RecordMilestoneDto } from './dto/record-milestone.dto';
@@ -31,6 +32,7 @@ export class OnboardingsController {
   constructor(private readonly onboardings: OnboardingsService) {}
 
   @Post()
+  @Idempotent()
   @ApiOperation({
     summary: 'Start an onboarding for a closed-won deal (idempotent per account)',
     description: 'Give `segment`, or `arr` and `complexity` for the latest segmentation rule to decide it; the rule maps the segment to the tier.',
@@ -62,7 +64,7 @@ export class OnboardingsController {
   @Post(':id/milestones/:milestone')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a milestone; answers whether it was accepted' })
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @Idempotent()
   @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
   @ApiResponse({ status: 404, description: 'No such onboarding, or milestone not in its playbook' })
   @ApiResponse({ status: 409, description: 'Milestone already recorded, or onboarding already ended' })
@@ -70,15 +72,15 @@ export class OnboardingsController {
     @Param('id') id: string,
     @Param('milestone') milestone: string,
     @Body() body: RecordMilestoneDto,
-    @IdempotencyKey() idempotencyKey?: string,
+    @UpdateId() updateId?: string,
   ) {
-    return this.onboardings.update(id, recordMilestoneUpdate, { ...body, milestone }, idempotencyKey);
+    return this.onboardings.update(id, recordMilestoneUpdate, { ...body, milestone }, updateId);
   }
 
   @Post(':id/tasks/:task/complete')
   @HttpCode(200)
   @ApiOperation({ summary: 'Complete a task; refused while it is locked by its prerequisites' })
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @Idempotent()
   @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
   @ApiResponse({ status: 409, description: 'Task locked or already done' })
   @ApiProblems(404)
@@ -86,15 +88,15 @@ export class OnboardingsController {
     @Param('id') id: string,
     @Param('task') task: string,
     @Body() body: CompleteTaskDto,
-    @IdempotencyKey() idempotencyKey?: string,
+    @UpdateId() updateId?: string,
   ) {
-    return this.onboardings.update(id, completeTaskUpdate, { ...body, task }, idempotencyKey);
+    return this.onboardings.update(id, completeTaskUpdate, { ...body, task }, updateId);
   }
 
   @Post(':id/gates/:gate/approve')
   @HttpCode(200)
   @ApiOperation({ summary: "Approve a gate, by one of its named roles, with every acceptance criterion met" })
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @Idempotent()
   @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
   @ApiResponse({ status: 403, description: 'Not an approver role of this gate' })
   @ApiResponse({ status: 422, description: 'Acceptance criteria not met' })
@@ -103,55 +105,55 @@ export class OnboardingsController {
     @Param('id') id: string,
     @Param('gate') gate: string,
     @Body() body: ApproveGateDto,
-    @IdempotencyKey() idempotencyKey?: string,
+    @UpdateId() updateId?: string,
   ) {
-    return this.onboardings.update(id, approveGateUpdate, { ...body, gate }, idempotencyKey);
+    return this.onboardings.update(id, approveGateUpdate, { ...body, gate }, updateId);
   }
 
   @Post(':id/risks')
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a risk or blocker: refused without an owner, a decision due date and a fallback' })
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @Idempotent()
   @ApiProblems(404, 409)
-  recordRisk(@Param('id') id: string, @Body() body: RecordRiskDto, @IdempotencyKey() idempotencyKey?: string) {
-    return this.onboardings.update(id, recordRiskUpdate, body, idempotencyKey);
+  recordRisk(@Param('id') id: string, @Body() body: RecordRiskDto, @UpdateId() updateId?: string) {
+    return this.onboardings.update(id, recordRiskUpdate, body, updateId);
   }
 
   @Post(':id/risks/:riskId/resolve')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resolve a risk' })
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @Idempotent()
   @ApiProblems(404, 409)
   resolveRisk(
     @Param('id') id: string,
     @Param('riskId') riskId: string,
     @Body() body: ResolveRiskDto,
-    @IdempotencyKey() idempotencyKey?: string,
+    @UpdateId() updateId?: string,
   ) {
-    return this.onboardings.update(id, resolveRiskUpdate, { ...body, riskId }, idempotencyKey);
+    return this.onboardings.update(id, resolveRiskUpdate, { ...body, riskId }, updateId);
   }
 
   @Post(':id/handoff')
   @HttpCode(200)
   @ApiOperation({ summary: 'Add handoff fields; a complete handoff assigns a CSM and starts the journey' })
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @Idempotent()
   @ApiProblems(404, 409)
-  completeHandoff(@Param('id') id: string, @Body() body: CompleteHandoffDto, @IdempotencyKey() idempotencyKey?: string) {
-    return this.onboardings.update(id, completeHandoffUpdate, body, idempotencyKey);
+  completeHandoff(@Param('id') id: string, @Body() body: CompleteHandoffDto, @UpdateId() updateId?: string) {
+    return this.onboardings.update(id, completeHandoffUpdate, body, updateId);
   }
 
   @Post(':id/escalations/:escalationId/acknowledge')
   @HttpCode(200)
   @ApiOperation({ summary: 'Acknowledge an escalation: the next level waits for the 48-hour review window' })
-  @ApiHeader(IDEMPOTENCY_HEADER_DOC)
+  @Idempotent()
   @ApiProblems(404, 409)
   acknowledgeEscalation(
     @Param('id') id: string,
     @Param('escalationId') escalationId: string,
     @Body() body: AcknowledgeEscalationDto,
-    @IdempotencyKey() idempotencyKey?: string,
+    @UpdateId() updateId?: string,
   ) {
-    return this.onboardings.update(id, acknowledgeEscalationUpdate, { ...body, escalationId }, idempotencyKey);
+    return this.onboardings.update(id, acknowledgeEscalationUpdate, { ...body, escalationId }, updateId);
   }
 
   @Get(':id/audit')

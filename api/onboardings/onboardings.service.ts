@@ -16,11 +16,12 @@ import { segmentFor, tierFor } from '../../src/domain/segmentation';
 import { PlaybookStore } from '../../src/playbooks/playbook-store';
 import { SegmentationStore } from '../../src/playbooks/segmentation-store';
 import { OnboardingRecord } from '../../src/persistence/entities/onboarding-record.entity';
-import { invalidRequest, refuse } from '../common/problem-details';
+import { invalidRequest, ProblemException, refuse } from '../common/problem-details';
+import { isTemporalTimeout, OUTCOME_UNKNOWN } from '../common/problem-of';
 import { TASK_QUEUE } from '../common/tokens';
 import { ListOnboardingsQuery } from './dto/list-onboardings.query';
 import { SEGMENT_OR_MEASURES, StartOnboardingDto } from './dto/start-onboarding.dto';
-import { requestFingerprint } from './request-fingerprint';
+import { requestFingerprint } from '../common/request-fingerprint';
 
 export interface StartedOnboarding {
   onboardingId: string;
@@ -103,6 +104,8 @@ export class OnboardingsService {
       });
       return { onboardingId, accountId: dto.account.id, segment, tier, playbookVersion: playbook.version, created: true };
     } catch (err) {
+      // The start may have reached Temporal: a retry settles it (same payload, same onboarding).
+      if (isTemporalTimeout(err)) throw new ProblemException(OUTCOME_UNKNOWN);
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const existing = (await this.temporal.workflow.getHandle(onboardingId).describe()).memo as Partial<OnboardingMemo>;
       if (existing?.requestFingerprint !== memo.requestFingerprint) {
@@ -131,15 +134,15 @@ export class OnboardingsService {
 
   /**
    * Sends a command as a workflow update: the caller learns at once whether it was accepted.
-   * An idempotency key becomes the update id, so Temporal applies a retried call once.
+   * `updateId` (derived from the request's idempotency record) makes Temporal apply a retried call once.
    */
   async update<C>(
     onboardingId: string,
     update: UpdateDefinition<OnboardingView, [C]>,
     command: C,
-    idempotencyKey?: string,
+    updateId?: string,
   ): Promise<OnboardingView> {
-    return this.temporal.workflow.getHandle(onboardingId).executeUpdate(update, { args: [command], updateId: idempotencyKey });
+    return this.temporal.workflow.getHandle(onboardingId).executeUpdate(update, { args: [command], updateId });
   }
 
   /** Who decided what, when, on what evidence: the audit log, oldest first. */

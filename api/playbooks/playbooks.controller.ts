@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Idempotent } from '../common/idempotency.interceptor';
 import { PublishPlaybookDto } from './dto/publish-playbook.dto';
 import { PlaybooksService } from './playbooks.service';
 
@@ -42,6 +43,7 @@ export class PlaybooksController {
   }
 
   @Post(':tier/versions')
+  @Idempotent()
   @ApiOperation({ summary: 'Publish the next version of a tier’s playbook (running onboardings keep theirs)' })
   @ApiResponse({ status: 201, description: '{ tier, version }' })
   @ApiResponse({ status: 400, description: "{ message: 'invalid playbook', errors: [{ path, message }] }" })

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Idempotent } from '../common/idempotency.interceptor';
 import { ApiProblems } from '../common/openapi-contract';
 import { PublishSegmentationRuleDto } from './dto/publish-segmentation-rule.dto';
 import { SegmentationService } from './segmentation.service';
@@ -34,6 +35,7 @@ export class SegmentationController {
   }
 
   @Post('versions')
+  @Idempotent()
   @ApiOperation({ summary: 'Publish the next version of the segmentation rule (onboardings already started keep their segment and tier)' })
   @ApiResponse({ status: 201, description: '{ version }' })
   @ApiResponse({ status: 400, description: "{ message: 'invalid segmentation rule', errors: [{ path, message }] }" })

@@ -33,7 +33,14 @@ export interface Settings {
   /** The CS platform's webhook for notifications, signed with webhookSecret. */
   webhookUrl?: string;
   webhookSecret?: string;
+  /** The API's deadline for each call to Temporal and PostgreSQL; past it the caller gets a 503. */
+  apiDependencyTimeoutMs: number;
+  /** How long an Idempotency-Key's first answer is kept (and replayed to retries). */
+  idempotencyTtlHours: number;
 }
+
+export const DEFAULT_API_DEPENDENCY_TIMEOUT_MS = 10_000;
+export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 24;
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
@@ -52,6 +59,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     // Below the 10 s a container runtime waits between SIGTERM and SIGKILL, so the rest can stop too.
     workerShutdownGraceMs: integer(env, 'WORKER_SHUTDOWN_GRACE_MS', 5_000),
     migrationPlatformUrl: env.MIGRATION_PLATFORM_URL || 'http://127.0.0.1:4010',
+    apiDependencyTimeoutMs: positive(env, 'API_DEPENDENCY_TIMEOUT_MS', DEFAULT_API_DEPENDENCY_TIMEOUT_MS),
+    idempotencyTtlHours: positive(env, 'IDEMPOTENCY_TTL_HOURS', DEFAULT_IDEMPOTENCY_TTL_HOURS),
     ...notificationSettings(env),
   };
 }
@@ -93,6 +102,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+  return value;
+}
+
+/** Zero would mean "no deadline" or "forget at once": neither is a setting anyone wants. */
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = integer(env, name, fallback);
+  if (value < 1) throw new Error(`${name} must be a positive integer, got '${value}'`);
   return value;
 }
 

@@ -10,6 +10,7 @@ import { JourneyFacts1764180000000 } from './migrations/1764180000000-JourneyFac
 import { CutoverFacts1764200000000 } from './migrations/1764200000000-CutoverFacts';
 import { HypercareFacts1764210000000 } from './migrations/1764210000000-HypercareFacts';
 import { CreateSegmentationRules1764190000000 } from './migrations/1764190000000-CreateSegmentationRules';
+import { CreateIdempotencyRecords1764226000000 } from './migrations/1764226000000-CreateIdempotencyRecords';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
 // In timestamp order: TypeORM runs them in this order.
@@ -21,10 +22,31 @@ export const MIGRATIONS = [
   CreateSegmentationRules1764190000000,
   CutoverFacts1764200000000,
   HypercareFacts1764210000000,
+  CreateIdempotencyRecords1764226000000,
 ];
 
+/**
+ * How long a caller waits for PostgreSQL. Without these, a paused or unreachable server holds a
+ * pool client (and whoever waits on it) until TCP gives up, minutes later.
+ */
+export interface DatabaseTimeouts {
+  /** Connecting, and waiting for a free pool client. */
+  connectMs: number;
+  /**
+   * One query: the server cancels it after this (`statement_timeout`), and the client stops
+   * waiting shortly after (`query_timeout`, for a server that does not answer at all). 0: none.
+   */
+  queryMs: number;
+}
+
+/** For the worker and tools: bounded connects, and a query limit far above any normal query. */
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { connectMs: 10_000, queryMs: 60_000 };
+
+/** The client-side limit trails the server's, so a live server's own cancellation (57014) wins. */
+const CLIENT_TIMEOUT_MARGIN_MS = 250;
+
 /** Schema changes go through migrations only; `synchronize` stays off everywhere. */
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, timeouts: DatabaseTimeouts = DEFAULT_DATABASE_TIMEOUTS): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -33,12 +55,20 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each',
+    // Passed to pg's Pool and each Client.
+    extra: {
+      connectionTimeoutMillis: timeouts.connectMs,
+      ...(timeouts.queryMs > 0
+        ? { statement_timeout: timeouts.queryMs, query_timeout: timeouts.queryMs + CLIENT_TIMEOUT_MARGIN_MS }
+        : {}),
+    },
   };
 }
 
 /** Applies pending migrations and closes the connection again. */
 export async function migrate(databaseUrl: string): Promise<string[]> {
-  const dataSource = new DataSource(dataSourceOptions(databaseUrl));
+  // A migration may rewrite a large table: no query limit here.
+  const dataSource = new DataSource(dataSourceOptions(databaseUrl, { connectMs: DEFAULT_DATABASE_TIMEOUTS.connectMs, queryMs: 0 }));
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations();

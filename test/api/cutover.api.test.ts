@@ -121,8 +121,17 @@ it('shows a cutover waiting for an operator on the onboarding, and takes the dec
   const detail = (await request(h.http).get(`${path}/cutovers/2`).expect(200)).body;
   expect(detail.operatorNeeded).toMatchObject({ step: 'open-pilot-cohort' });
 
-  await request(h.http).post(`${path}/cutovers/2/decision`).send({ decision: 'done-by-hand', actor: 'ops:kim', note: 'closed the pilot in the console' }).expect(200);
+  const decide = () =>
+    request(h.http)
+      .post(`${path}/cutovers/2/decision`)
+      .set('Idempotency-Key', `decision-${other}`)
+      .send({ decision: 'done-by-hand', actor: 'ops:kim', note: 'closed the pilot in the console' });
+  const decision = await decide().expect(200);
   const attempt = await ended(2, path);
+  // A retry whose first answer was lost to a 503 (its record released): the decision Temporal
+  // applied is the answer, not "no decision pending", although the cutover has moved on.
+  await h.dataSource.query(`DELETE FROM idempotency_records WHERE key = $1`, [`decision-${other}`]);
+  expect((await decide().expect(200)).body).toEqual(decision.body);
   expect(attempt).toMatchObject({ status: 'rolled-back', failure: { step: 'open-pilot-cohort' } });
   const final = (await request(h.http).get(`${path}/cutovers/2`).expect(200)).body;
   expect(final.steps.find((s: any) => s.key === 'open-pilot-cohort').status).toBe('compensated-by-operator');
