@@ -1,4 +1,5 @@
 import { ApiExtension, OpenAPIObject } from '@nestjs/swagger';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency-key.decorator';
 import { PATH_INT_BOUNDS, PATH_PARAM_SCHEMA } from './path-param';
 import { PROBLEM_CONTENT_TYPE } from './problem-details';
 import { titleOf } from './problem-titles';
@@ -61,13 +62,18 @@ export function documentErrorContract(document: OpenAPIObject): OpenAPIObject {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
       const op = pathItem[method] as Operation | undefined;
       if (!op) continue;
-      const statuses = [...EVERY_ROUTE, ...(op[PROBLEMS_EXTENSION] ?? [])];
+      // A route that takes an Idempotency-Key can refuse a reused key (422) or one still in flight (409).
+      const idempotent = (op.parameters ?? []).some((p) => p.in === 'header' && p.name === IDEMPOTENCY_KEY_HEADER);
+      const statuses = [...EVERY_ROUTE, ...(op[PROBLEMS_EXTENSION] ?? []), ...(idempotent ? [409, 422] : [])];
       delete op[PROBLEMS_EXTENSION];
       for (const status of statuses) op.responses[status] ??= { description: titleOf(status) };
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) >= 400) response.content = content;
       }
       for (const param of op.parameters ?? []) {
+        if (param.in === 'header' && param.name === IDEMPOTENCY_KEY_HEADER) {
+          param.schema = { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH, pattern: '^[\\x21-\\x7e]+$' };
+        }
         if (param.in !== 'path') continue;
         param.schema = param.schema?.type === 'number' || param.schema?.type === 'integer'
           ? { type: 'integer', minimum: PATH_INT_BOUNDS.min, maximum: PATH_INT_BOUNDS.max }
