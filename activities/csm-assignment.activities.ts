@@ -1,6 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
-import type { AssignedCsm, CsmAssignmentActivities, CsmAssignmentResult } from '../src/contracts/csm-assignment.contract';
+import type {
+  AssignedCsm,
+  CsmAssignmentActivities,
+  CsmAssignmentResult,
+} from '../src/contracts/csm-assignment.contract';
 import type { Tier } from '../src/domain/segment';
 import { signalOnboardingsWaitingForCsm } from '../src/infra/roster-changes';
 
@@ -31,7 +35,11 @@ export function createCsmAssignmentActivities(dataSource: DataSource): CsmAssign
         [tier],
       );
       if (!chosen) return undefined;
-      await tx.query(`INSERT INTO csm_assignments (onboarding_id, csm_id, tier) VALUES ($1, $2, $3)`, [onboardingId, chosen.id, tier]);
+      await tx.query(`INSERT INTO csm_assignments (onboarding_id, csm_id, tier) VALUES ($1, $2, $3)`, [
+        onboardingId,
+        chosen.id,
+        tier,
+      ]);
       return chosen;
     });
   }
@@ -45,7 +53,11 @@ export function createCsmAssignmentActivities(dataSource: DataSource): CsmAssign
     async assignCsm(request): Promise<AssignedCsm> {
       const csm = await assign(request);
       // Retryable on purpose, for runs on the code before waiting became a state.
-      if (!csm) throw ApplicationFailure.retryable(`no active CSM with spare capacity covers tier '${request.tier}'`, 'NoCsmCapacity');
+      if (!csm)
+        throw ApplicationFailure.retryable(
+          `no active CSM with spare capacity covers tier '${request.tier}'`,
+          'NoCsmCapacity',
+        );
       return csm;
     },
 
@@ -56,7 +68,8 @@ export function createCsmAssignmentActivities(dataSource: DataSource): CsmAssign
       );
       // A seat is free: the onboardings waiting for one try now. A retry after a failed signal
       // finds the seat released already and signals again.
-      if (released.length || Context.current().info.attempt > 1) await signalOnboardingsWaitingForCsm(Context.current().client);
+      if (released.length || Context.current().info.attempt > 1)
+        await signalOnboardingsWaitingForCsm(Context.current().client);
     },
   };
 }

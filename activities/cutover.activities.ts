@@ -60,7 +60,8 @@ export function createCutoverActivities(opts: CutoverAdapterOptions): CutoverAct
     } catch (err) {
       throw callFailure('PlatformUnreachable', `${c.method} ${url} failed: ${networkReason(err, timeoutMs)}`);
     }
-    if (!response.ok) throw callFailure('PlatformError', `${c.method} ${url} answered ${response.status}: ${text.slice(0, 200)}`);
+    if (!response.ok)
+      throw callFailure('PlatformError', `${c.method} ${url} answered ${response.status}: ${text.slice(0, 200)}`);
     return (text ? JSON.parse(text) : {}) as T;
   }
 
@@ -78,7 +79,10 @@ export function createCutoverActivities(opts: CutoverAdapterOptions): CutoverAct
       const page = await call<{ records: Array<{ id: string }> }>({ method: 'GET', path: `/legacy/records?${query}` });
       if (page.records.length === 0) return { migrated };
       const last = page.records[page.records.length - 1].id;
-      await call({ method: 'POST', path: `${target}/records/batch`, body: { records: page.records } }, `${r.idempotencyKey}:after:${after ?? ''}`);
+      await call(
+        { method: 'POST', path: `${target}/records/batch`, body: { records: page.records } },
+        `${r.idempotencyKey}:after:${after ?? ''}`,
+      );
       migrated += page.records.length;
       after = last;
       Context.current().heartbeat({ after, migrated });
@@ -118,13 +122,25 @@ export function createCutoverActivities(opts: CutoverAdapterOptions): CutoverAct
         case 'flags.disable': {
           const flags = (r.params?.flags as string[] | undefined) ?? [];
           for (const flag of flags) {
-            await call({ method: 'POST', path: `/flags/${encodeURIComponent(flag)}`, body: { enabled: r.operation === 'flags.enable' } }, `${r.idempotencyKey}:${flag}`);
+            await call(
+              {
+                method: 'POST',
+                path: `/flags/${encodeURIComponent(flag)}`,
+                body: { enabled: r.operation === 'flags.enable' },
+              },
+              `${r.idempotencyKey}:${flag}`,
+            );
           }
           return {};
         }
         default: {
           const make = SIMPLE_CALLS[r.operation];
-          if (!make) throw ApplicationFailure.create({ type: 'UnknownOperation', message: `no adapter for ${r.operation}`, nonRetryable: true });
+          if (!make)
+            throw ApplicationFailure.create({
+              type: 'UnknownOperation',
+              message: `no adapter for ${r.operation}`,
+              nonRetryable: true,
+            });
           await call(make(target), r.idempotencyKey);
           return {};
         }

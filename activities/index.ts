@@ -19,6 +19,11 @@ export function createActivities(deps: ActivityDeps) {
     ...createReadModelActivities(deps.dataSource),
     ...createCsmAssignmentActivities(deps.dataSource),
     ...createCutoverActivities({ baseUrl: deps.migrationPlatformUrl }),
-    ...createNotificationActivities({ dataSource: deps.dataSource, mailer: deps.mailer, from: deps.mailFrom, webhook: deps.webhook }),
+    ...createNotificationActivities({
+      dataSource: deps.dataSource,
+      mailer: deps.mailer,
+      from: deps.mailFrom,
+      webhook: deps.webhook,
+    }),
   };
 }

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import {
   MESSAGE_REFUSED,
   PERMANENT_WRITE_FAILURE,
-  PermanentFailureDetails,
+  type PermanentFailureDetails,
 } from '../src/contracts/side-effect-failures';
 
 /**
@@ -44,7 +44,8 @@ export function smtpCodeOf(err: unknown): string | undefined {
 export function smtpFailureKind(err: unknown): FailureKind {
   const e = err as { responseCode?: unknown; code?: unknown } | null;
   if (e?.code !== 'EENVELOPE' && e?.code !== 'EMESSAGE') return 'transient';
-  if (typeof e.responseCode === 'number') return e.responseCode >= 500 && e.responseCode < 600 ? 'permanent' : 'transient';
+  if (typeof e.responseCode === 'number')
+    return e.responseCode >= 500 && e.responseCode < 600 ? 'permanent' : 'transient';
   return e.code === 'EENVELOPE' ? 'permanent' : 'transient';
 }
 
@@ -70,11 +71,18 @@ export function permanentFailureOf(err: unknown, what: string): ApplicationFailu
   if (postgresFailureKind(err) === 'permanent') {
     const code = sqlStateOf(err)!;
     const condition = CONDITIONS[code] ?? (code.startsWith('22') ? 'data exception' : 'integrity constraint violation');
-    return failure(PERMANENT_WRITE_FAILURE, `PostgreSQL refused the ${what}: SQLSTATE ${code}, ${condition}`, { system: 'postgresql', code });
+    return failure(PERMANENT_WRITE_FAILURE, `PostgreSQL refused the ${what}: SQLSTATE ${code}, ${condition}`, {
+      system: 'postgresql',
+      code,
+    });
   }
   if (smtpFailureKind(err) === 'permanent') {
     const code = smtpCodeOf(err)!;
-    return failure(MESSAGE_REFUSED, `the mail server refused the ${what}: ${/^\d+$/.test(code) ? `SMTP ${code}` : code}`, { system: 'smtp', code });
+    return failure(
+      MESSAGE_REFUSED,
+      `the mail server refused the ${what}: ${/^\d+$/.test(code) ? `SMTP ${code}` : code}`,
+      { system: 'smtp', code },
+    );
   }
   return undefined;
 }

@@ -4,10 +4,35 @@ import type { AuditEntry } from '../src/domain/outbox';
 import { failingPermanently } from './permanent-failures';
 
 const COLUMNS = [
-  'id', 'account_id', 'account_name', 'segment', 'tier', 'playbook_version', 'status', 'stage',
-  'stage_entered_at', 'closed_won_at', 'first_value_at', 'completed_at', 'milestones', 'stage_history',
-  'handoff_missing', 'csm_id', 'waiting_on', 'waiting_since', 'at_risk', 'at_risk_reasons', 'stalled_since',
-  'tasks', 'gates', 'risks', 'escalations', 'cutovers', 'hypercare', 'started_at', 'revision',
+  'id',
+  'account_id',
+  'account_name',
+  'segment',
+  'tier',
+  'playbook_version',
+  'status',
+  'stage',
+  'stage_entered_at',
+  'closed_won_at',
+  'first_value_at',
+  'completed_at',
+  'milestones',
+  'stage_history',
+  'handoff_missing',
+  'csm_id',
+  'waiting_on',
+  'waiting_since',
+  'at_risk',
+  'at_risk_reasons',
+  'stalled_since',
+  'tasks',
+  'gates',
+  'risks',
+  'escalations',
+  'cutovers',
+  'hypercare',
+  'started_at',
+  'revision',
 ];
 
 /**
@@ -22,34 +47,71 @@ export function createReadModelActivities(dataSource: DataSource): ReadModelActi
     async projectOnboarding({ state, waitingOn, atRiskReasons }: OnboardingProjection): Promise<void> {
       const firstValue = state.milestones.find((m) => m.key === state.firstValueMilestone)?.achievedAt ?? null;
       const values = [
-        state.onboardingId, state.account.id, state.account.name, state.segment, state.tier, state.playbookVersion,
-        state.status, state.stage.key, state.stage.enteredAt, state.closedWonAt, firstValue, state.completedAt ?? null,
-        JSON.stringify(state.milestones), JSON.stringify(state.stageHistory), JSON.stringify(state.handoffMissing),
-        state.csm?.id ?? null, waitingOn.kind, waitingOn.since, atRiskReasons.length > 0, JSON.stringify(atRiskReasons),
-        state.stalledSince ?? null, JSON.stringify(state.tasks), JSON.stringify(state.gates), JSON.stringify(state.risks),
-        JSON.stringify(state.escalations), JSON.stringify(state.cutovers ?? []),
-        state.hypercare ? JSON.stringify(state.hypercare) : null, state.startedAt, state.revision,
+        state.onboardingId,
+        state.account.id,
+        state.account.name,
+        state.segment,
+        state.tier,
+        state.playbookVersion,
+        state.status,
+        state.stage.key,
+        state.stage.enteredAt,
+        state.closedWonAt,
+        firstValue,
+        state.completedAt ?? null,
+        JSON.stringify(state.milestones),
+        JSON.stringify(state.stageHistory),
+        JSON.stringify(state.handoffMissing),
+        state.csm?.id ?? null,
+        waitingOn.kind,
+        waitingOn.since,
+        atRiskReasons.length > 0,
+        JSON.stringify(atRiskReasons),
+        state.stalledSince ?? null,
+        JSON.stringify(state.tasks),
+        JSON.stringify(state.gates),
+        JSON.stringify(state.risks),
+        JSON.stringify(state.escalations),
+        JSON.stringify(state.cutovers ?? []),
+        state.hypercare ? JSON.stringify(state.hypercare) : null,
+        state.startedAt,
+        state.revision,
       ];
       const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-      const updates = COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-      await failingPermanently('onboarding projection', () => dataSource.query(
-        `INSERT INTO onboardings AS o (${COLUMNS.join(', ')}, projected_at)
+      const updates = COLUMNS.filter((c) => c !== 'id')
+        .map((c) => `${c} = EXCLUDED.${c}`)
+        .join(', ');
+      await failingPermanently('onboarding projection', () =>
+        dataSource.query(
+          `INSERT INTO onboardings AS o (${COLUMNS.join(', ')}, projected_at)
          VALUES (${placeholders}, now())
          ON CONFLICT (id) DO UPDATE SET ${updates}, projected_at = now()
          WHERE (o.started_at, o.revision) < (EXCLUDED.started_at, EXCLUDED.revision)`,
-        values,
-      ));
+          values,
+        ),
+      );
     },
 
     async appendAudit(onboardingId: string, entries: AuditEntry[]): Promise<void> {
       if (entries.length === 0) return;
-      const rows = entries.map((_, i) => `($1, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6}, $${i * 6 + 7})`);
-      const values = entries.flatMap((e) => [e.seq, e.at, e.actor, e.action, JSON.stringify(e.details), e.evidence ?? null]);
-      await failingPermanently('audit entries', () => dataSource.query(
-        `INSERT INTO audit_log (onboarding_id, seq, at, actor, action, details, evidence)
+      const rows = entries.map(
+        (_, i) => `($1, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6}, $${i * 6 + 7})`,
+      );
+      const values = entries.flatMap((e) => [
+        e.seq,
+        e.at,
+        e.actor,
+        e.action,
+        JSON.stringify(e.details),
+        e.evidence ?? null,
+      ]);
+      await failingPermanently('audit entries', () =>
+        dataSource.query(
+          `INSERT INTO audit_log (onboarding_id, seq, at, actor, action, details, evidence)
          VALUES ${rows.join(', ')} ON CONFLICT (onboarding_id, seq) DO NOTHING`,
-        [onboardingId, ...values],
-      ));
+          [onboardingId, ...values],
+        ),
+      );
     },
   };
 }

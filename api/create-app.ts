@@ -1,10 +1,10 @@
-import { INestApplication } from '@nestjs/common';
+import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
-import { createLogger, Logger } from '../src/infra/logger';
+import { createLogger, type Logger } from '../src/infra/logger';
 import { quietFrameworkStartup, requestLogging } from '../src/infra/request-logging';
-import { AppModule, AppModuleOptions } from './app.module';
+import { AppModule, type AppModuleOptions } from './app.module';
 import { hardenHttp } from './common/http-hardening';
 import { documentErrorContract } from './common/openapi-contract';
 
@@ -30,14 +30,16 @@ export async function createApp(opts: AppModuleOptions & { logger?: false | Logg
     app.useLogger(quietFrameworkStartup(app.get(NestPinoLogger)));
   }
   hardenHttp(app);
-  const document = documentErrorContract(SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Onboarding Orchestrator')
-      .setDescription('Customer onboardings run as durable Temporal workflows')
-      .setVersion('0.1.0')
-      .build(),
-  ));
+  const document = documentErrorContract(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Onboarding Orchestrator')
+        .setDescription('Customer onboardings run as durable Temporal workflows')
+        .setVersion('0.1.0')
+        .build(),
+    ),
+  );
   SwaggerModule.setup(OPENAPI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_PATH}/openapi.json` });
   return app;
 }

@@ -22,7 +22,10 @@ async function main(): Promise<void> {
   app.getHttpServer().on('close', () => void connection.close());
   // HOST is 127.0.0.1 unless set: a container sets 0.0.0.0 to be reachable through its published port.
   await app.listen(settings.apiPort, settings.host);
-  logger.info({ host: settings.host, port: settings.apiPort }, `API on http://${settings.host}:${settings.apiPort} (OpenAPI: /docs)`);
+  logger.info(
+    { host: settings.host, port: settings.apiPort },
+    `API on http://${settings.host}:${settings.apiPort} (OpenAPI: /docs)`,
+  );
 }
 
 main().catch((err) => {

@@ -29,7 +29,9 @@ const python = ['python3', 'python'].find((cmd) => {
   }
 });
 if (!python) {
-  console.error('schemathesis: python3 with pip is needed to install it from PyPI, or set SCHEMATHESIS_PATH to an `st` binary.');
+  console.error(
+    'schemathesis: python3 with pip is needed to install it from PyPI, or set SCHEMATHESIS_PATH to an `st` binary.',
+  );
   process.exit(1);
 }
 console.log(`schemathesis ${VERSION}: installing into .tools/schemathesis`);
@@ -43,7 +45,10 @@ try {
   // Debian's python3 without python3-venv has no ensurepip: a bare venv, filled by the machine's pip.
   fs.rmSync(venv, { recursive: true, force: true });
   execFileSync(python, ['-m', 'venv', '--without-pip', venv], { stdio: 'inherit' });
-  execFileSync(python, ['-m', 'pip', '--python', path.join(venv, 'bin', 'python'), ...pipArgs], { stdio: 'inherit', env });
+  execFileSync(python, ['-m', 'pip', '--python', path.join(venv, 'bin', 'python'), ...pipArgs], {
+    stdio: 'inherit',
+    env,
+  });
 }
 fs.writeFileSync(stamp, '');
 console.log(`schemathesis ${VERSION}: ${st}`);

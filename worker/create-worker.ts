@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, WorkflowBundleOption } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
 import type { Settings } from '../src/config/settings';

@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { Runtime } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { loadSettings } from '../src/config/settings';
-import { createLogger, describeError, Logger, temporalLogger } from '../src/infra/logger';
+import { createLogger, describeError, type Logger, temporalLogger } from '../src/infra/logger';
 import { dataSourceOptions } from '../src/persistence/data-source';
 import { connectClient, connectWorker } from '../src/infra/temporal-connection';
 import { ensureSearchAttributes } from '../src/infra/search-attribute-registry';
@@ -13,14 +13,26 @@ import { createOnboardingWorker } from './create-worker';
 async function main(): Promise<void> {
   const settings = loadSettings();
   const logger = createLogger({ level: settings.logLevel });
-  Runtime.install({ logger: temporalLogger(logger), telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } } });
+  Runtime.install({
+    logger: temporalLogger(logger),
+    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
+  });
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
   const dataSource = await new DataSource(dataSourceOptions(settings.databaseUrl)).initialize();
   await registerSearchAttributes(settings.temporalAddress, settings.temporalNamespace, logger);
   const { connection, namespace } = await connectWorker(settings.temporalAddress, settings.temporalNamespace);
   try {
-    const worker = await createOnboardingWorker({ ...settings, notifications: settings, connection, namespace, dataSource });
-    logger.info({ taskQueue: settings.taskQueue, namespace }, `worker polling task queue '${settings.taskQueue}' in namespace '${namespace}'`);
+    const worker = await createOnboardingWorker({
+      ...settings,
+      notifications: settings,
+      connection,
+      namespace,
+      dataSource,
+    });
+    logger.info(
+      { taskQueue: settings.taskQueue, namespace },
+      `worker polling task queue '${settings.taskQueue}' in namespace '${namespace}'`,
+    );
     await worker.run();
   } finally {
     await connection.close();
@@ -34,7 +46,10 @@ async function registerSearchAttributes(address: string | undefined, namespace: 
     const added = await ensureSearchAttributes(connection, namespace);
     if (added.length) logger.info({ added }, `registered search attributes: ${added.join(', ')}`);
   } catch (err) {
-    logger.warn({ err }, `could not register search attributes (add them with your cluster's tools): ${describeError(err)}`);
+    logger.warn(
+      { err },
+      `could not register search attributes (add them with your cluster's tools): ${describeError(err)}`,
+    );
   } finally {
     await connection.close();
   }

@@ -24,7 +24,8 @@ export async function replayHistory(
     );
     return { ok: true, events };
   } catch (err) {
-    if (err instanceof DeterminismViolationError) return { ok: false, events, divergence: err.message, at: divergenceAt(err.message) };
+    if (err instanceof DeterminismViolationError)
+      return { ok: false, events, divergence: err.message, at: divergenceAt(err.message) };
     throw err;
   }
 }

@@ -53,9 +53,14 @@ async function main(): Promise<number> {
     label = `${workflowId}${values['run-id'] ? ` (run ${values['run-id']})` : ''}`;
   }
 
-  const outcome = await replayHistory(history, { workflowId: positionals[0] ?? path.basename(label, '.json'), workflowsPath });
+  const outcome = await replayHistory(history, {
+    workflowId: positionals[0] ?? path.basename(label, '.json'),
+    workflowsPath,
+  });
   if (outcome.ok) {
-    console.log(`replays cleanly: ${label}, ${outcome.events} events, against ${path.relative(process.cwd(), workflowsPath)}`);
+    console.log(
+      `replays cleanly: ${label}, ${outcome.events} events, against ${path.relative(process.cwd(), workflowsPath)}`,
+    );
     return 0;
   }
   console.log(`DIVERGES: ${label}, ${outcome.events} events, against ${path.relative(process.cwd(), workflowsPath)}`);

@@ -21,12 +21,12 @@ import { CUTOVER_STATUS } from '../src/contracts/search-attributes';
  */
 const VISIBLE_STATUS_PATCH = 'cutover-visible-status';
 import {
-  CutoverInput,
-  CutoverState,
-  CutoverStepDefinition,
+  type CutoverInput,
+  type CutoverState,
+  type CutoverStepDefinition,
   healthBreach,
-  OperatorDecision,
-  StageSignOff,
+  type OperatorDecision,
+  type StageSignOff,
   stepsFor,
 } from '../src/domain/cutover';
 
@@ -76,13 +76,21 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
     startToCloseTimeout: '30 minutes',
     // A migration reports a checkpoint at every batch; a silent worker is retried from it.
     heartbeatTimeout: retry.heartbeatTimeoutMs ?? 60_000,
-    retry: { initialInterval: retry.initialIntervalMs, maximumInterval: '30 seconds', maximumAttempts: retry.stepAttempts },
+    retry: {
+      initialInterval: retry.initialIntervalMs,
+      maximumInterval: '30 seconds',
+      maximumAttempts: retry.stepAttempts,
+    },
   });
   const undo = proxyActivities<CutoverActivities>({
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: retry.heartbeatTimeoutMs ?? 60_000,
     // Compensations try hard; when they still fail, an operator decides (never silently).
-    retry: { initialInterval: retry.initialIntervalMs, maximumInterval: '30 seconds', maximumAttempts: retry.compensationAttempts },
+    retry: {
+      initialInterval: retry.initialIntervalMs,
+      maximumInterval: '30 seconds',
+      maximumAttempts: retry.compensationAttempts,
+    },
   });
 
   setHandler(getCutoverStateQuery, () => state);
@@ -96,13 +104,25 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
     {
       validator: (d) => {
         if (state.status !== 'needs-operator') {
-          throw ApplicationFailure.create({ type: 'NoDecisionPending', message: `cutover ${state.cutoverId} is ${state.status}: no decision pending`, nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'NoDecisionPending',
+            message: `cutover ${state.cutoverId} is ${state.status}: no decision pending`,
+            nonRetryable: true,
+          });
         }
         if (d?.decision !== 'retry' && d?.decision !== 'done-by-hand') {
-          throw ApplicationFailure.create({ type: 'InvalidCommand', message: "decision must be 'retry' or 'done-by-hand'", nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'InvalidCommand',
+            message: "decision must be 'retry' or 'done-by-hand'",
+            nonRetryable: true,
+          });
         }
         if (typeof d.actor !== 'string' || !d.actor) {
-          throw ApplicationFailure.create({ type: 'InvalidCommand', message: 'actor must be a non-empty string', nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'InvalidCommand',
+            message: 'actor must be a non-empty string',
+            nonRetryable: true,
+          });
         }
       },
     },
@@ -120,13 +140,25 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
       validator: (given) => {
         const waiting = state.awaitingSignOff;
         if (!waiting || given?.step !== waiting.step) {
-          throw ApplicationFailure.create({ type: 'NoSignOffPending', message: `no sign-off pending for step '${given?.step}'`, nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'NoSignOffPending',
+            message: `no sign-off pending for step '${given?.step}'`,
+            nonRetryable: true,
+          });
         }
         if (given.role !== waiting.role) {
-          throw ApplicationFailure.create({ type: 'SignOffNotAllowed', message: `step '${waiting.step}' is signed off by ${waiting.role}, not ${given.role}`, nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'SignOffNotAllowed',
+            message: `step '${waiting.step}' is signed off by ${waiting.role}, not ${given.role}`,
+            nonRetryable: true,
+          });
         }
         if (typeof given.actor !== 'string' || !given.actor || typeof given.approve !== 'boolean') {
-          throw ApplicationFailure.create({ type: 'InvalidCommand', message: 'actor and approve (true or false) are required', nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: 'InvalidCommand',
+            message: 'actor and approve (true or false) are required',
+            nonRetryable: true,
+          });
         }
       },
     },
@@ -153,7 +185,9 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
   };
   const tellParent = async (status: 'running' | 'needs-operator') => {
     if (input.parentWorkflowId && patched(VISIBLE_STATUS_PATCH)) {
-      await getExternalWorkflowHandle(input.parentWorkflowId).signal(cutoverStatusSignal, { cutoverId: input.cutoverId, status }).catch(() => undefined);
+      await getExternalWorkflowHandle(input.parentWorkflowId)
+        .signal(cutoverStatusSignal, { cutoverId: input.cutoverId, status })
+        .catch(() => undefined);
     }
   };
 
@@ -183,7 +217,11 @@ async function runSaga(input: CutoverInput): Promise<CutoverState> {
     state.status = 'running';
     show();
     if (!given.approve) {
-      throw ApplicationFailure.create({ type: 'SignOffRefused', message: `${s.name}: sign-off refused by ${given.actor}${given.note ? ` (${given.note})` : ''}`, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: 'SignOffRefused',
+        message: `${s.name}: sign-off refused by ${given.actor}${given.note ? ` (${given.note})` : ''}`,
+        nonRetryable: true,
+      });
     }
   };
 

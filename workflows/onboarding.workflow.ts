@@ -24,7 +24,7 @@ import {
   cutoverFinishedSignal,
   cutoverStatusSignal,
   getStateQuery,
-  OnboardingView,
+  type OnboardingView,
   recordMilestoneUpdate,
   recordRiskUpdate,
   requestCutoverUpdate,
@@ -37,7 +37,7 @@ import {
   acknowledgeEscalation,
   approveGate,
   assignCsm,
-  Command,
+  type Command,
   completeHandoff,
   completeTask,
   cutoverStarted,
@@ -52,11 +52,22 @@ import { DEFAULT_CUTOVER_PLAN } from '../src/domain/cutover';
 import { hypercareReadingDue, recordHypercareReading, recordMissedHypercareReading } from '../src/domain/hypercare';
 import { cutoverWorkflow } from './cutover.workflow';
 import { render } from './onboarding-messages';
-import { Refusal, refusalOf, refusalOfRun, sanitisedFallback } from './side-effect-refusals';
-import { atRiskReasons, OnboardingInput, OnboardingState, startOnboarding, timeToValueDays } from '../src/domain/onboarding';
+import { type Refusal, refusalOf, refusalOfRun, sanitisedFallback } from './side-effect-refusals';
+import {
+  atRiskReasons,
+  type OnboardingInput,
+  type OnboardingState,
+  startOnboarding,
+  timeToValueDays,
+} from '../src/domain/onboarding';
 import { OnboardingRuleViolation } from '../src/domain/onboarding-rule-violation';
 import type { Playbook } from '../src/domain/playbook';
-import { projectionNeedsSanitising, recordSideEffectFailure, SideEffect, withoutUnstorableCharacters } from '../src/domain/side-effects';
+import {
+  projectionNeedsSanitising,
+  recordSideEffectFailure,
+  type SideEffect,
+  withoutUnstorableCharacters,
+} from '../src/domain/side-effects';
 import { fireDueTimers, nextTimerAt } from '../src/domain/timers';
 import { waitingOn } from '../src/domain/waiting-on';
 
@@ -108,7 +119,9 @@ const CSM_CAPACITY_WAIT_PATCH = 'csm-capacity-wait';
  */
 export async function onboardingWorkflow(input: OnboardingInput): Promise<OnboardingView> {
   const playbook: Playbook =
-    input.playbook.cutoverPlan || patched(PLAN_FROM_PLAYBOOK_PATCH) ? input.playbook : { ...input.playbook, cutoverPlan: DEFAULT_CUTOVER_PLAN };
+    input.playbook.cutoverPlan || patched(PLAN_FROM_PLAYBOOK_PATCH)
+      ? input.playbook
+      : { ...input.playbook, cutoverPlan: DEFAULT_CUTOVER_PLAN };
   let state = input.resume ?? startOnboarding(input, new Date());
   let projectedRevision = 0;
   let published = '';
@@ -184,7 +197,10 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       } else if (csmAssignmentDue(state, new Date())) {
         const askedAt = new Date();
         const result = await assignment.tryAssignCsm({ onboardingId: state.onboardingId, tier: state.tier });
-        state = result.outcome === 'assigned' ? assignCsm(state, playbook, result.csm, new Date()) : noCsmCapacity(state, new Date(), askedAt);
+        state =
+          result.outcome === 'assigned'
+            ? assignCsm(state, playbook, result.csm, new Date())
+            : noCsmCapacity(state, new Date(), askedAt);
       }
     }
     const hypercarePlan = playbook.cutoverPlan?.hypercare;
@@ -203,7 +219,16 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       await startChild(cutoverWorkflow, {
         workflowId: c.cutoverId,
         // The plan of the playbook this onboarding started with (requestCutover refuses without one).
-        args: [{ cutoverId: c.cutoverId, onboardingId: state.onboardingId, parentWorkflowId: workflowInfo().workflowId, attempt: c.attempt, mode: c.mode, plan: playbook.cutoverPlan! }],
+        args: [
+          {
+            cutoverId: c.cutoverId,
+            onboardingId: state.onboardingId,
+            parentWorkflowId: workflowInfo().workflowId,
+            attempt: c.attempt,
+            mode: c.mode,
+            plan: playbook.cutoverPlan!,
+          },
+        ],
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
       state = cutoverStarted(state, c.cutoverId);
@@ -260,7 +285,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
           await readModel.appendAudit(state.onboardingId, entries);
         } catch (err) {
           const refused = refusalOf(err);
-          const fallback = await sanitisedFallback(refused, () => readModel.appendAudit(state.onboardingId, withoutUnstorableCharacters(entries)));
+          const fallback = await sanitisedFallback(refused, () =>
+            readModel.appendAudit(state.onboardingId, withoutUnstorableCharacters(entries)),
+          );
           recordRefusal('audit', `seq ${entries[0].seq}-${entries[n - 1].seq}`, refused, fallback);
         }
         // Handlers (and recordRefusal) only append to the outbox, so its head is still what was just carried out.
@@ -273,7 +300,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
             await readModel.deliverMessage(message);
           } catch (err) {
             const refused = refusalOf(err);
-            const fallback = await sanitisedFallback(refused, () => readModel.deliverMessage(withoutUnstorableCharacters(message)));
+            const fallback = await sanitisedFallback(refused, () =>
+              readModel.deliverMessage(withoutUnstorableCharacters(message)),
+            );
             recordRefusal('message', message.key, refused, fallback);
           }
         }
@@ -299,8 +328,17 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     return state.revision;
   }
 
-  function recordRefusal(effect: SideEffect, item: string, refused: Refusal, fallback: 'sanitised' | 'failed' | 'none'): void {
-    state = recordSideEffectFailure(state, { effect, item, type: refused.type, code: refused.code, fallback }, new Date());
+  function recordRefusal(
+    effect: SideEffect,
+    item: string,
+    refused: Refusal,
+    fallback: 'sanitised' | 'failed' | 'none',
+  ): void {
+    state = recordSideEffectFailure(
+      state,
+      { effect, item, type: refused.type, code: refused.code, fallback },
+      new Date(),
+    );
     publish();
   }
 }

@@ -1,5 +1,9 @@
 import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
-import { PERMANENT_SIDE_EFFECT_FAILURES, PERMANENT_WRITE_FAILURE, PermanentFailureDetails } from '../src/contracts/side-effect-failures';
+import {
+  PERMANENT_SIDE_EFFECT_FAILURES,
+  PERMANENT_WRITE_FAILURE,
+  type PermanentFailureDetails,
+} from '../src/contracts/side-effect-failures';
 
 /**
  * How the onboarding workflow tells a side effect refused for good (the activity did not retry
@@ -26,7 +30,9 @@ export interface Refusal {
  */
 export function refusalOf(err: unknown): Refusal {
   const cause = err instanceof ActivityFailure ? err.cause : undefined;
-  const permanent = cause instanceof ApplicationFailure && (PERMANENT_SIDE_EFFECT_FAILURES as readonly string[]).includes(cause.type ?? '');
+  const permanent =
+    cause instanceof ApplicationFailure &&
+    (PERMANENT_SIDE_EFFECT_FAILURES as readonly string[]).includes(cause.type ?? '');
   if (!permanent || !patched(SIDE_EFFECT_FAILURES_PATCH)) throw err;
   const details = cause.details?.[0] as PermanentFailureDetails | undefined;
   return { type: cause.type!, code: details?.code ?? 'unknown' };
@@ -43,7 +49,10 @@ export async function refusalOfRun(run: () => Promise<unknown>): Promise<Refusal
 }
 
 /** A write PostgreSQL refused is tried once more without the characters it refuses; a refused mail is not. */
-export async function sanitisedFallback(refused: Refusal, write: () => Promise<unknown>): Promise<'sanitised' | 'failed' | 'none'> {
+export async function sanitisedFallback(
+  refused: Refusal,
+  write: () => Promise<unknown>,
+): Promise<'sanitised' | 'failed' | 'none'> {
   if (refused.type !== PERMANENT_WRITE_FAILURE) return 'none';
   return (await refusalOfRun(write)) ? 'failed' : 'sanitised';
 }

@@ -1,7 +1,13 @@
 import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsOptional,
+  Validate,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import { invalidRequest } from './problem-details';
 
 /** PostgreSQL's `integer`: every number the API takes ends up in one (a version, an offset, an attempt). */
@@ -16,7 +22,10 @@ export interface IntBounds {
  * The integer a path or query string says, or why not. Only plain decimal digits: `Number()`
  * would also read `1e20`, `0x10`, ` 7` and the empty string.
  */
-export function parseBoundedInt(raw: unknown, { min, max = INT32_MAX }: IntBounds): { value: number } | { problem: string } {
+export function parseBoundedInt(
+  raw: unknown,
+  { min, max = INT32_MAX }: IntBounds,
+): { value: number } | { problem: string } {
   const rule = `must be an integer from ${min} to ${max}`;
   if (typeof raw !== 'string' || !/^-?\d{1,16}$/.test(raw)) return { problem: `${rule}, got ${describe(raw)}` };
   const value = Number(raw);

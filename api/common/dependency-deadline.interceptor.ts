@@ -20,6 +20,8 @@ export class DependencyDeadlineInterceptor implements NestInterceptor {
   intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const deadline = Date.now() + this.timeoutMs;
     // next.handle() binds the handler to the async context it is called in: this one.
-    return from(this.temporal.connection.withDeadline(deadline, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    return from(
+      this.temporal.connection.withDeadline(deadline, () => lastValueFrom(next.handle(), { defaultValue: undefined })),
+    );
   }
 }

@@ -1,6 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
-import { IsOptional, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsOptional,
+  Validate,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import { unsafeTextProblem } from '../../src/domain/safe-text';
 
 /** The safe-text rule for the OpenAPI document (lone surrogates cannot be said in a pattern). */
@@ -27,7 +33,12 @@ export interface FreeTextOptions {
  */
 export function FreeText(options: FreeTextOptions): PropertyDecorator {
   const { max, nonEmpty = false, optional = false, each = false, maxItems = 100 } = options;
-  const string = { type: 'string', maxLength: max, ...(nonEmpty ? { minLength: 1 } : {}), pattern: SAFE_TEXT_PATTERN } as const;
+  const string = {
+    type: 'string',
+    maxLength: max,
+    ...(nonEmpty ? { minLength: 1 } : {}),
+    pattern: SAFE_TEXT_PATTERN,
+  } as const;
   const schema = each ? { type: 'array', items: string, maxItems } : string;
   return applyDecorators(
     ...(optional ? [IsOptional()] : []),

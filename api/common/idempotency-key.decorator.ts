@@ -1,4 +1,4 @@
-import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { invalidRequest } from './problem-details';
 
@@ -34,7 +34,8 @@ export const UPDATE_ID = Symbol('temporalUpdateId');
  * key: the same key sent with another command must not be taken by Temporal for the first one.
  */
 export const UpdateId = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): string | undefined => (ctx.switchToHttp().getRequest<Request>() as Request & { [UPDATE_ID]?: string })[UPDATE_ID],
+  (_: unknown, ctx: ExecutionContext): string | undefined =>
+    (ctx.switchToHttp().getRequest<Request>() as Request & { [UPDATE_ID]?: string })[UPDATE_ID],
 );
 
 /** The header as the OpenAPI document describes it, on every route that takes it. */

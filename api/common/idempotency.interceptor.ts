@@ -1,11 +1,24 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  Logger,
+  NestInterceptor,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { IdempotencyStore } from '../../src/persistence/idempotency-store';
 import type { Claim, IdempotentRequest } from '../../src/persistence/idempotency-store';
-import { IDEMPOTENCY_HEADER_DOC, IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, UPDATE_ID } from './idempotency-key.decorator';
+import {
+  IDEMPOTENCY_HEADER_DOC,
+  IDEMPOTENCY_KEY_HEADER,
+  idempotencyKeyOf,
+  UPDATE_ID,
+} from './idempotency-key.decorator';
 import { ProblemException } from './problem-details';
 import type { ProblemOptions } from './problem-details';
 import { problemOf } from './problem-of';
@@ -24,7 +37,8 @@ export const REPLAYED_HEADER = 'Idempotent-Replayed';
  * request under the same key a 422, a retry while the first still runs a 409. The handler reads
  * the Temporal update id derived from the record with `@UpdateId()`.
  */
-export const Idempotent = () => applyDecorators(UseInterceptors(IdempotencyInterceptor), ApiHeader(IDEMPOTENCY_HEADER_DOC));
+export const Idempotent = () =>
+  applyDecorators(UseInterceptors(IdempotencyInterceptor), ApiHeader(IDEMPOTENCY_HEADER_DOC));
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -49,7 +63,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.run(record, request, response, next));
   }
 
-  private async run(record: IdempotentRequest, request: Request & { [UPDATE_ID]?: string }, response: Response, next: CallHandler) {
+  private async run(
+    record: IdempotentRequest,
+    request: Request & { [UPDATE_ID]?: string },
+    response: Response,
+    next: CallHandler,
+  ) {
     const claim = await this.store.claim(record);
     if (claim.outcome !== 'claimed') return this.answerWithoutRunning(claim, record, response);
 
@@ -64,12 +83,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
       } else {
         // No final answer (a dependency down, an outcome unknown, a bug): the client may retry,
         // and the retry, under the same Temporal update id, is applied at most once.
-        await this.store.release(record, claim.token).catch((releaseErr) => this.cannotRecord('release', record, releaseErr));
+        await this.store
+          .release(record, claim.token)
+          .catch((releaseErr) => this.cannotRecord('release', record, releaseErr));
       }
       throw err;
     }
     const location = response.getHeader('location');
-    await this.keep(record, claim.token, { status: response.statusCode, body, headers: location ? { location: String(location) } : {} });
+    await this.keep(record, claim.token, {
+      status: response.statusCode,
+      body,
+      headers: location ? { location: String(location) } : {},
+    });
     return body;
   }
 
@@ -78,15 +103,25 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * the claim then lapses after its lease and a retry runs again under the same Temporal update
    * id, which Temporal answers with the first outcome.
    */
-  private async keep(record: IdempotentRequest, token: string, answer: { status: number; body: unknown; headers: Record<string, string> }) {
+  private async keep(
+    record: IdempotentRequest,
+    token: string,
+    answer: { status: number; body: unknown; headers: Record<string, string> },
+  ) {
     await this.store.complete(record, token, answer).catch((err) => this.cannotRecord('complete', record, err));
   }
 
   private cannotRecord(what: string, record: IdempotentRequest, err: unknown) {
-    this.logger.warn(`could not ${what} idempotency record for ${record.route}: ${err instanceof Error ? err.message : String(err)}`);
+    this.logger.warn(
+      `could not ${what} idempotency record for ${record.route}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 
-  private answerWithoutRunning(claim: Exclude<Claim, { outcome: 'claimed' }>, record: IdempotentRequest, response: Response): unknown {
+  private answerWithoutRunning(
+    claim: Exclude<Claim, { outcome: 'claimed' }>,
+    record: IdempotentRequest,
+    response: Response,
+  ): unknown {
     if (claim.outcome === 'in-flight') {
       throw new ProblemException({
         status: 409,
@@ -113,11 +148,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
  * 408/429 (retrying later may succeed), nor any 5xx.
  */
 function isFinalRefusal(problem: ProblemOptions): boolean {
-  return problem.status >= 400 && problem.status < 500 && problem.status !== 408 && problem.status !== 429 && problem.code !== 'ValidationFailed';
+  return (
+    problem.status >= 400 &&
+    problem.status < 500 &&
+    problem.status !== 408 &&
+    problem.status !== 429 &&
+    problem.code !== 'ValidationFailed'
+  );
 }
 
 function storedProblem(problem: ProblemOptions): ProblemOptions {
-  return { status: problem.status, code: problem.code, detail: problem.detail, ...(problem.errors ? { errors: problem.errors } : {}) };
+  return {
+    status: problem.status,
+    code: problem.code,
+    detail: problem.detail,
+    ...(problem.errors ? { errors: problem.errors } : {}),
+  };
 }
 
 /**
@@ -126,7 +172,9 @@ function storedProblem(problem: ProblemOptions): ProblemOptions {
  * and different for anything else sent under that key.
  */
 export function temporalUpdateId(record: IdempotentRequest): string {
-  const digest = createHash('sha256').update(canonicalJson([record.scope, record.key, record.route, record.params, record.fingerprint])).digest('hex');
+  const digest = createHash('sha256')
+    .update(canonicalJson([record.scope, record.key, record.route, record.params, record.fingerprint]))
+    .digest('hex');
   return `idem-${digest}`;
 }
 

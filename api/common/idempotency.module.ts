@@ -1,4 +1,13 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { IdempotencyStore } from '../../src/persistence/idempotency-store';
 import type { IdempotencyStoreOptions } from '../../src/persistence/idempotency-store';
@@ -40,7 +49,9 @@ export class IdempotencyCleanup implements OnApplicationBootstrap, OnApplication
       await this.store.deleteExpired();
     } catch (err) {
       // The database may be down; the next tick tries again.
-      this.logger.warn(`could not delete expired idempotency records: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.warn(
+        `could not delete expired idempotency records: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 }
@@ -54,7 +65,11 @@ export class IdempotencyModule {
       module: IdempotencyModule,
       providers: [
         { provide: OPTIONS, useValue: options },
-        { provide: IdempotencyStore, useFactory: (db: DataSource) => new IdempotencyStore(db, options), inject: [DataSource] },
+        {
+          provide: IdempotencyStore,
+          useFactory: (db: DataSource) => new IdempotencyStore(db, options),
+          inject: [DataSource],
+        },
         IdempotencyInterceptor,
         IdempotencyCleanup,
       ],

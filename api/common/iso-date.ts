@@ -1,6 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
-import { IsOptional, Validate, ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import {
+  IsOptional,
+  Validate,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 
 /**
  * `2027-03-01`, or `2027-03-01T09:30[:00[.000]]` with `Z` or an offset. Only these: `new Date()`
@@ -48,6 +54,11 @@ export function IsoDate(options: { optional?: boolean; api?: ApiPropertyOptions 
   return applyDecorators(
     ...(options.optional ? [IsOptional()] : []),
     Validate(IsoDateConstraint),
-    ApiProperty({ type: 'string', required: !options.optional, pattern: ISO_DATE.source, ...options.api } as ApiPropertyOptions),
+    ApiProperty({
+      type: 'string',
+      required: !options.optional,
+      pattern: ISO_DATE.source,
+      ...options.api,
+    } as ApiPropertyOptions),
   );
 }

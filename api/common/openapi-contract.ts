@@ -1,4 +1,4 @@
-import { ApiExtension, OpenAPIObject } from '@nestjs/swagger';
+import { ApiExtension, type OpenAPIObject } from '@nestjs/swagger';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency-key.decorator';
 import { PATH_INT_BOUNDS, PATH_PARAM_SCHEMA } from './path-param';
 import { PROBLEM_CONTENT_TYPE } from './problem-details';
@@ -26,7 +26,10 @@ export const PROBLEM_DETAILS_SCHEMA = {
     status: { type: 'integer', minimum: 400, maximum: 599 },
     detail: { type: 'string', description: 'What is wrong, naming each bad field' },
     instance: { type: 'string', description: 'The path of the request (without its query)' },
-    code: { type: 'string', description: 'Stable: a domain rule code, or one of the API’s own (ValidationFailed, NotFound...)' },
+    code: {
+      type: 'string',
+      description: 'Stable: a domain rule code, or one of the API’s own (ValidationFailed, NotFound...)',
+    },
     errors: {
       type: 'array',
       items: {
@@ -56,7 +59,10 @@ export function documentErrorContract(document: OpenAPIObject): OpenAPIObject {
   for (const schema of Object.values(document.components?.schemas ?? {})) {
     if ('type' in schema && schema.type === 'object') schema.additionalProperties = false;
   }
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_DETAILS_SCHEMA as never } };
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, ProblemDetails: PROBLEM_DETAILS_SCHEMA as never },
+  };
   const content = { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
   for (const pathItem of Object.values(document.paths)) {
     for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
@@ -72,12 +78,18 @@ export function documentErrorContract(document: OpenAPIObject): OpenAPIObject {
       }
       for (const param of op.parameters ?? []) {
         if (param.in === 'header' && param.name === IDEMPOTENCY_KEY_HEADER) {
-          param.schema = { type: 'string', minLength: 1, maxLength: IDEMPOTENCY_KEY_MAX_LENGTH, pattern: '^[\\x21-\\x7e]+$' };
+          param.schema = {
+            type: 'string',
+            minLength: 1,
+            maxLength: IDEMPOTENCY_KEY_MAX_LENGTH,
+            pattern: '^[\\x21-\\x7e]+$',
+          };
         }
         if (param.in !== 'path') continue;
-        param.schema = param.schema?.type === 'number' || param.schema?.type === 'integer'
-          ? { type: 'integer', minimum: PATH_INT_BOUNDS.min, maximum: PATH_INT_BOUNDS.max }
-          : { ...PATH_PARAM_SCHEMA };
+        param.schema =
+          param.schema?.type === 'number' || param.schema?.type === 'integer'
+            ? { type: 'integer', minimum: PATH_INT_BOUNDS.min, maximum: PATH_INT_BOUNDS.max }
+            : { ...PATH_PARAM_SCHEMA };
       }
     }
   }

@@ -6,7 +6,11 @@ export const PATH_PARAM_MAX_LENGTH = 200;
 /** Printable ASCII without spaces: every id and key the API hands out (`onboarding-0015g...`, `hypercare:errors@...:L1`). */
 const SAFE_PARAM = /^[\x21-\x7e]+$/;
 /** The same rules in the OpenAPI document. */
-export const PATH_PARAM_SCHEMA = { type: 'string', pattern: `^[\\x21-\\x7e]{1,${PATH_PARAM_MAX_LENGTH}}$`, maxLength: PATH_PARAM_MAX_LENGTH } as const;
+export const PATH_PARAM_SCHEMA = {
+  type: 'string',
+  pattern: `^[\\x21-\\x7e]{1,${PATH_PARAM_MAX_LENGTH}}$`,
+  maxLength: PATH_PARAM_MAX_LENGTH,
+} as const;
 /** Integer path parameters (versions, attempts) count from 1 and fit PostgreSQL's `integer`. */
 export const PATH_INT_BOUNDS = { min: 1, max: INT32_MAX } as const;
 const pathInt = new BoundedIntPipe(PATH_INT_BOUNDS);
@@ -25,7 +29,10 @@ export class PathParamPipe implements PipeTransform {
     if (metadata.metatype === Number) return pathInt.transform(value, metadata);
     if (typeof value === 'string' && value.length <= PATH_PARAM_MAX_LENGTH && SAFE_PARAM.test(value)) return value;
     throw invalidRequest([
-      { path: metadata.data, message: `${metadata.data} must be 1-${PATH_PARAM_MAX_LENGTH} printable ASCII characters without spaces` },
+      {
+        path: metadata.data,
+        message: `${metadata.data} must be 1-${PATH_PARAM_MAX_LENGTH} printable ASCII characters without spaces`,
+      },
     ]);
   }
 }

@@ -9,10 +9,19 @@ import {
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { httpStatusOfRefusal } from '../../src/contracts/onboarding-errors';
 import { MAX_BODY_LABEL } from './http-hardening';
-import { ProblemException, ProblemOptions } from './problem-details';
+import { ProblemException, type ProblemOptions } from './problem-details';
 
 /** gRPC status codes Temporal answers with (only those the API tells apart). */
-const GRPC = { CANCELLED: 1, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, RESOURCE_EXHAUSTED: 8, INVALID_ARGUMENT: 3, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 };
+const GRPC = {
+  CANCELLED: 1,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  RESOURCE_EXHAUSTED: 8,
+  INVALID_ARGUMENT: 3,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+};
 
 /** Seconds a client should wait before retrying while a dependency is down. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -36,7 +45,8 @@ export const OUTCOME_UNKNOWN: ProblemOptions = {
  */
 export function problemOf(err: unknown): ProblemOptions | undefined {
   if (err instanceof ProblemException) return err.problem;
-  if (err instanceof WorkflowNotFoundError) return { status: 404, code: 'NotFound', detail: `${subjectOf(err.workflowId)} not found` };
+  if (err instanceof WorkflowNotFoundError)
+    return { status: 404, code: 'NotFound', detail: `${subjectOf(err.workflowId)} not found` };
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
     return { status: 409, code: 'AlreadyStarted', detail: `${subjectOf(err.workflowId)} already exists` };
   }
@@ -51,7 +61,12 @@ export function problemOf(err: unknown): ProblemOptions | undefined {
   const grpc = grpcCodeOf(err);
   if (grpc !== undefined) return grpcProblem(grpc, (err as Error).message ?? '');
   if (isPostgresUnavailable(err)) {
-    return { status: 503, code: 'DependencyUnavailable', detail: 'the database is unavailable or did not answer within the deadline', retryAfter: RETRY_AFTER_SECONDS };
+    return {
+      status: 503,
+      code: 'DependencyUnavailable',
+      detail: 'the database is unavailable or did not answer within the deadline',
+      retryAfter: RETRY_AFTER_SECONDS,
+    };
   }
   const http = httpLayerProblem(err);
   if (http) return http;
@@ -77,19 +92,35 @@ export function isTemporalTimeout(err: unknown): boolean {
 
 function grpcProblem(code: number, message: string): ProblemOptions | undefined {
   if (code === GRPC.DEADLINE_EXCEEDED || code === GRPC.CANCELLED) {
-    return { status: 503, code: 'DependencyUnavailable', detail: 'Temporal did not answer within the deadline', retryAfter: RETRY_AFTER_SECONDS };
+    return {
+      status: 503,
+      code: 'DependencyUnavailable',
+      detail: 'Temporal did not answer within the deadline',
+      retryAfter: RETRY_AFTER_SECONDS,
+    };
   }
   if (code === GRPC.UNAVAILABLE || code === GRPC.RESOURCE_EXHAUSTED) {
-    return { status: 503, code: 'DependencyUnavailable', detail: 'Temporal is unavailable', retryAfter: RETRY_AFTER_SECONDS };
+    return {
+      status: 503,
+      code: 'DependencyUnavailable',
+      detail: 'Temporal is unavailable',
+      retryAfter: RETRY_AFTER_SECONDS,
+    };
   }
   // A query needs a worker to answer it; none polling is an outage, not a bad request.
   if (code === GRPC.FAILED_PRECONDITION && /no poller/i.test(message)) {
-    return { status: 503, code: 'WorkerUnavailable', detail: 'no worker is polling the onboardings task queue', retryAfter: RETRY_AFTER_SECONDS };
+    return {
+      status: 503,
+      code: 'WorkerUnavailable',
+      detail: 'no worker is polling the onboardings task queue',
+      retryAfter: RETRY_AFTER_SECONDS,
+    };
   }
   if (code === GRPC.NOT_FOUND) return { status: 404, code: 'NotFound', detail: 'not found' };
   if (code === GRPC.ALREADY_EXISTS) return { status: 409, code: 'AlreadyExists', detail: 'already exists' };
   // Temporal refuses what it cannot store (an id, a header); nothing reaches it from a body unchecked.
-  if (code === GRPC.INVALID_ARGUMENT) return { status: 400, code: 'InvalidArgument', detail: 'Temporal refused the request as invalid' };
+  if (code === GRPC.INVALID_ARGUMENT)
+    return { status: 400, code: 'InvalidArgument', detail: 'Temporal refused the request as invalid' };
   return undefined;
 }
 
@@ -104,7 +135,8 @@ function isPostgresUnavailable(err: unknown): boolean {
   const code = typeof e?.code === 'string' ? e.code : undefined;
   if (
     code &&
-    (code.startsWith('08') || ['57P01', '57P03', '57014', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))
+    (code.startsWith('08') ||
+      ['57P01', '57P03', '57014', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code))
   ) {
     return true;
   }
@@ -126,7 +158,8 @@ function httpLayerProblem(err: unknown): ProblemOptions | undefined {
     return { status, code: codeOfStatus(status), detail: detailOf(err) };
   }
   const e = err as { status?: unknown; statusCode?: unknown; type?: unknown; expose?: unknown };
-  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  const status =
+    typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
   if (status && status >= 400 && status < 500 && e.expose !== false) {
     const detail =
       e.type === 'entity.parse.failed'

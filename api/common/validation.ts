@@ -1,5 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldError, invalidRequest } from './problem-details';
+import { type ValidationError, ValidationPipe } from '@nestjs/common';
+import { type FieldError, invalidRequest } from './problem-details';
 
 /**
  * class-validator for every body, query and path DTO: unknown properties are refused, and each
@@ -17,7 +17,10 @@ export function requestValidationPipe(): ValidationPipe {
 export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const path = joinPath(parent, error.property);
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ path, message: ownMessage(message, error.property, path) }));
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      path,
+      message: ownMessage(message, error.property, path),
+    }));
     return [...own, ...fieldErrors(error.children ?? [], path)];
   });
 }
@@ -30,6 +33,7 @@ function joinPath(parent: string, property: string): string {
 /** class-validator starts messages with the bare property (or an item of it, `goals[2]`); say the full path instead, once. */
 function ownMessage(message: string, property: string, path: string): string {
   if (message.startsWith(path)) return message;
-  if (message.startsWith(`${property} `) || message.startsWith(`${property}[`)) return `${path}${message.slice(property.length)}`;
+  if (message.startsWith(`${property} `) || message.startsWith(`${property}[`))
+    return `${path}${message.slice(property.length)}`;
   return message;
 }

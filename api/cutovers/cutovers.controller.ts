@@ -19,10 +19,15 @@ export class CutoversController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Request a rehearsal, or the cutover (only past its readiness gate); each request is a new attempt' })
+  @ApiOperation({
+    summary: 'Request a rehearsal, or the cutover (only past its readiness gate); each request is a new attempt',
+  })
   @Idempotent()
   @ApiResponse({ status: 200, description: "Accepted: the onboarding's new state, with the attempt" })
-  @ApiResponse({ status: 409, description: 'Not ready for cutover (the detail lists each condition that fails), or an attempt is still running' })
+  @ApiResponse({
+    status: 409,
+    description: 'Not ready for cutover (the detail lists each condition that fails), or an attempt is still running',
+  })
   @ApiProblems(404)
   requestCutover(@Param('id') id: string, @Body() body: RequestCutoverDto, @UpdateId() updateId?: string) {
     return this.onboardings.update(id, requestCutoverUpdate, body, updateId);
@@ -55,7 +60,9 @@ export class CutoversController {
   @Post(':attempt/sign-off')
   @HttpCode(200)
   @Idempotent()
-  @ApiOperation({ summary: "A named owner's sign-off of the rollout stage the cutover waits on; a refusal rolls the cutover back" })
+  @ApiOperation({
+    summary: "A named owner's sign-off of the rollout stage the cutover waits on; a refusal rolls the cutover back",
+  })
   @ApiResponse({ status: 200, description: "Accepted: the attempt's new state" })
   @ApiResponse({ status: 403, description: "Not the step's named role" })
   @ApiResponse({ status: 409, description: 'No sign-off pending for that step' })

@@ -20,7 +20,12 @@ export class CutoversService {
   }
 
   /** An operator's decision about a compensation that keeps failing. */
-  async decide(onboardingId: string, attempt: number, decision: OperatorDecision, updateId?: string): Promise<CutoverState> {
+  async decide(
+    onboardingId: string,
+    attempt: number,
+    decision: OperatorDecision,
+    updateId?: string,
+  ): Promise<CutoverState> {
     const current = await this.get(onboardingId, attempt);
     // An ended cutover takes no update at all; say why in the same words as a running one.
     if (current.status !== 'needs-operator') {
@@ -32,7 +37,12 @@ export class CutoversService {
   }
 
   /** A named owner's sign-off (or refusal) of the rollout stage the cutover waits on. */
-  async signOff(onboardingId: string, attempt: number, signOff: StageSignOff, updateId?: string): Promise<CutoverState> {
+  async signOff(
+    onboardingId: string,
+    attempt: number,
+    signOff: StageSignOff,
+    updateId?: string,
+  ): Promise<CutoverState> {
     const current = await this.get(onboardingId, attempt);
     if (current.status !== 'awaiting-sign-off') {
       const earlier = await this.earlierOutcome(current.cutoverId, updateId);
@@ -58,7 +68,12 @@ export class CutoversService {
   }
 
   /** `updateId` (from the request's idempotency record) makes Temporal apply a retried call once. */
-  private update<A>(cutoverId: string, update: UpdateDefinition<CutoverState, [A]>, arg: A, updateId?: string): Promise<CutoverState> {
+  private update<A>(
+    cutoverId: string,
+    update: UpdateDefinition<CutoverState, [A]>,
+    arg: A,
+    updateId?: string,
+  ): Promise<CutoverState> {
     return this.temporal.workflow.getHandle(cutoverId).executeUpdate(update, { args: [arg], updateId });
   }
 

@@ -1,6 +1,12 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { Client } from '@temporalio/client';
 import type { Response } from 'express';
 import { RETRY_AFTER_SECONDS } from '../common/problem-of';
@@ -26,7 +32,10 @@ export class HealthController {
   @HealthCheck()
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.database.pingCheck('database', { timeout: this.timeoutMs }), () => this.temporalCheck()]);
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: this.timeoutMs }),
+        () => this.temporalCheck(),
+      ]);
     } catch (err) {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       res.status(503).setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
@@ -37,7 +46,9 @@ export class HealthController {
   private async temporalCheck() {
     const indicator = this.indicators.check('temporal');
     try {
-      await this.temporal.connection.withDeadline(Date.now() + this.timeoutMs, () => this.temporal.workflowService.getSystemInfo({}));
+      await this.temporal.connection.withDeadline(Date.now() + this.timeoutMs, () =>
+        this.temporal.workflowService.getSystemInfo({}),
+      );
       return indicator.up({ namespace: this.temporal.options.namespace });
     } catch (err) {
       return indicator.down({ message: err instanceof Error ? err.message : String(err) });

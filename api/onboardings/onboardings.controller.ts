@@ -35,11 +35,18 @@ export class OnboardingsController {
   @Idempotent()
   @ApiOperation({
     summary: 'Start an onboarding for a closed-won deal (idempotent per account)',
-    description: 'Give `segment`, or `arr` and `complexity` for the latest segmentation rule to decide it; the rule maps the segment to the tier.',
+    description:
+      'Give `segment`, or `arr` and `complexity` for the latest segmentation rule to decide it; the rule maps the segment to the tier.',
   })
-  @ApiResponse({ status: 201, description: '{ onboardingId, accountId, segment, tier, playbookVersion, created: true }' })
+  @ApiResponse({
+    status: 201,
+    description: '{ onboardingId, accountId, segment, tier, playbookVersion, created: true }',
+  })
   @ApiResponse({ status: 200, description: 'Already started with the same payload' })
-  @ApiResponse({ status: 400, description: 'Invalid payload; the message names the field (or "give segment, or arr and complexity")' })
+  @ApiResponse({
+    status: 400,
+    description: 'Invalid payload; the message names the field (or "give segment, or arr and complexity")',
+  })
   @ApiResponse({ status: 409, description: 'An onboarding for this account exists with a different payload' })
   async start(@Body() body: StartOnboardingDto, @Res({ passthrough: true }) res: Response) {
     const started = await this.onboardings.start(body);
@@ -54,7 +61,9 @@ export class OnboardingsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: "An onboarding's live state: stage, tasks, milestones, gates, risks, escalations, what it waits on" })
+  @ApiOperation({
+    summary: "An onboarding's live state: stage, tasks, milestones, gates, risks, escalations, what it waits on",
+  })
   @ApiResponse({ status: 200, description: "The onboarding's live state" })
   @ApiResponse({ status: 404, description: 'No such onboarding' })
   get(@Param('id') id: string) {
@@ -65,7 +74,7 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a milestone; answers whether it was accepted' })
   @Idempotent()
-  @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
+  @ApiResponse({ status: 200, description: "Accepted: the onboarding's new state" })
   @ApiResponse({ status: 404, description: 'No such onboarding, or milestone not in its playbook' })
   @ApiResponse({ status: 409, description: 'Milestone already recorded, or onboarding already ended' })
   recordMilestone(
@@ -81,7 +90,7 @@ export class OnboardingsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Complete a task; refused while it is locked by its prerequisites' })
   @Idempotent()
-  @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
+  @ApiResponse({ status: 200, description: "Accepted: the onboarding's new state" })
   @ApiResponse({ status: 409, description: 'Task locked or already done' })
   @ApiProblems(404)
   completeTask(
@@ -95,9 +104,9 @@ export class OnboardingsController {
 
   @Post(':id/gates/:gate/approve')
   @HttpCode(200)
-  @ApiOperation({ summary: "Approve a gate, by one of its named roles, with every acceptance criterion met" })
+  @ApiOperation({ summary: 'Approve a gate, by one of its named roles, with every acceptance criterion met' })
   @Idempotent()
-  @ApiResponse({ status: 200, description: 'Accepted: the onboarding\'s new state' })
+  @ApiResponse({ status: 200, description: "Accepted: the onboarding's new state" })
   @ApiResponse({ status: 403, description: 'Not an approver role of this gate' })
   @ApiResponse({ status: 422, description: 'Acceptance criteria not met' })
   @ApiProblems(404, 409)

@@ -102,12 +102,20 @@ export class OnboardingsService {
         ],
         staticSummary: `Onboarding of account ${dto.account.id} (${segment}, ${tier}, playbook v${playbook.version}, segmentation v${rule.version})`,
       });
-      return { onboardingId, accountId: dto.account.id, segment, tier, playbookVersion: playbook.version, created: true };
+      return {
+        onboardingId,
+        accountId: dto.account.id,
+        segment,
+        tier,
+        playbookVersion: playbook.version,
+        created: true,
+      };
     } catch (err) {
       // The start may have reached Temporal: a retry settles it (same payload, same onboarding).
       if (isTemporalTimeout(err)) throw new ProblemException(OUTCOME_UNKNOWN);
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const existing = (await this.temporal.workflow.getHandle(onboardingId).describe()).memo as Partial<OnboardingMemo>;
+      const existing = (await this.temporal.workflow.getHandle(onboardingId).describe())
+        .memo as Partial<OnboardingMemo>;
       if (existing?.requestFingerprint !== memo.requestFingerprint) {
         throw refuse(
           409,

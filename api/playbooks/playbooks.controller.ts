@@ -48,7 +48,11 @@ export class PlaybooksController {
   @ApiResponse({ status: 201, description: '{ tier, version }' })
   @ApiResponse({ status: 400, description: "{ message: 'invalid playbook', errors: [{ path, message }] }" })
   @ApiResponse({ status: 404, description: 'Unknown tier' })
-  async publish(@Param('tier') tier: string, @Body() body: PublishPlaybookDto, @Res({ passthrough: true }) res: Response) {
+  async publish(
+    @Param('tier') tier: string,
+    @Body() body: PublishPlaybookDto,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const published = await this.playbooks.publish(tier, body);
     res.location(`/playbooks/${published.tier}/versions/${published.version}`);
     return published;

@@ -6,7 +6,10 @@ import { PlaybooksService } from './playbooks.service';
 
 @Module({
   controllers: [PlaybooksController],
-  providers: [{ provide: PlaybookStore, useFactory: (ds: DataSource) => new PlaybookStore(ds), inject: [DataSource] }, PlaybooksService],
+  providers: [
+    { provide: PlaybookStore, useFactory: (ds: DataSource) => new PlaybookStore(ds), inject: [DataSource] },
+    PlaybooksService,
+  ],
   exports: [PlaybookStore],
 })
 export class PlaybooksModule {}

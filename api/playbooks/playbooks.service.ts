@@ -44,7 +44,12 @@ export class PlaybooksService implements OnApplicationBootstrap {
     const tier = knownTier(tierParam);
     const published = await this.store.publish(tier, dto.definition, dto.publishedBy, dto.notes);
     if (!published.ok) {
-      throw new ProblemException({ status: 400, code: 'InvalidPlaybook', detail: `invalid playbook: ${published.errors.length} problem(s)`, errors: published.errors });
+      throw new ProblemException({
+        status: 400,
+        code: 'InvalidPlaybook',
+        detail: `invalid playbook: ${published.errors.length} problem(s)`,
+        errors: published.errors,
+      });
     }
     return { tier, version: published.playbook.version };
   }

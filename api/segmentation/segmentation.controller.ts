@@ -12,7 +12,9 @@ export class SegmentationController {
   constructor(private readonly segmentation: SegmentationService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The latest segmentation rule, which segments new closed-won deals and maps segments to tiers' })
+  @ApiOperation({
+    summary: 'The latest segmentation rule, which segments new closed-won deals and maps segments to tiers',
+  })
   @ApiResponse({ status: 200, description: '{ version, segments: [{ segment, minArr, minComplexity }], tiers }' })
   @ApiProblems(404)
   latest() {
@@ -36,7 +38,10 @@ export class SegmentationController {
 
   @Post('versions')
   @Idempotent()
-  @ApiOperation({ summary: 'Publish the next version of the segmentation rule (onboardings already started keep their segment and tier)' })
+  @ApiOperation({
+    summary:
+      'Publish the next version of the segmentation rule (onboardings already started keep their segment and tier)',
+  })
   @ApiResponse({ status: 201, description: '{ version }' })
   @ApiResponse({ status: 400, description: "{ message: 'invalid segmentation rule', errors: [{ path, message }] }" })
   async publish(@Body() body: PublishSegmentationRuleDto, @Res({ passthrough: true }) res: Response) {

@@ -1,7 +1,11 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { notFound, ProblemException } from '../common/problem-details';
 import type { SegmentationRule } from '../../src/domain/segmentation';
-import { SegmentationRuleNotPublishedError, SegmentationRuleSummary, SegmentationStore } from '../../src/playbooks/segmentation-store';
+import {
+  SegmentationRuleNotPublishedError,
+  SegmentationRuleSummary,
+  SegmentationStore,
+} from '../../src/playbooks/segmentation-store';
 import { PublishSegmentationRuleDto } from './dto/publish-segmentation-rule.dto';
 
 @Injectable()
@@ -35,7 +39,12 @@ export class SegmentationService implements OnApplicationBootstrap {
   async publish(dto: PublishSegmentationRuleDto): Promise<{ version: number }> {
     const published = await this.store.publish(dto.rule, dto.publishedBy, dto.notes);
     if (!published.ok) {
-      throw new ProblemException({ status: 400, code: 'InvalidSegmentationRule', detail: `invalid segmentation rule: ${published.errors.length} problem(s)`, errors: published.errors });
+      throw new ProblemException({
+        status: 400,
+        code: 'InvalidSegmentationRule',
+        detail: `invalid segmentation rule: ${published.errors.length} problem(s)`,
+        errors: published.errors,
+      });
     }
     return { version: published.rule.version };
   }

@@ -70,11 +70,14 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 function logLevel(env: NodeJS.ProcessEnv): LogLevel {
   const raw = (env.LOG_LEVEL || 'info').toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${env.LOG_LEVEL}'`);
+  if (!(LOG_LEVELS as readonly string[]).includes(raw))
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got '${env.LOG_LEVEL}'`);
   return raw as LogLevel;
 }
 
-function notificationSettings(env: NodeJS.ProcessEnv): Pick<Settings, 'smtpUrl' | 'mailFrom' | 'webhookUrl' | 'webhookSecret'> {
+function notificationSettings(
+  env: NodeJS.ProcessEnv,
+): Pick<Settings, 'smtpUrl' | 'mailFrom' | 'webhookUrl' | 'webhookSecret'> {
   const smtpUrl = url(env, 'SMTP_URL', ['smtp:', 'smtps:']);
   const webhookUrl = url(env, 'WEBHOOK_URL', ['http:', 'https:']);
   const webhookSecret = env.WEBHOOK_SECRET || undefined;
@@ -93,7 +96,8 @@ function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string 
   } catch {
     throw new Error(`${name} must be a URL (${protocols.join(' or ')}//...)`);
   }
-  if (!protocols.includes(protocol)) throw new Error(`${name} must be a URL (${protocols.join(' or ')}//...), got a ${protocol} URL`);
+  if (!protocols.includes(protocol))
+    throw new Error(`${name} must be a URL (${protocols.join(' or ')}//...), got a ${protocol} URL`);
   return raw;
 }
 

@@ -55,7 +55,8 @@ export const requestCutoverUpdate = defineUpdate<OnboardingView, [RequestCutover
 export const cutoverFinishedSignal = defineSignal<[CutoverOutcome]>('cutoverFinished');
 
 /** Sent by a cutover child when it starts or stops waiting for an operator, so the onboarding shows it. */
-export const cutoverStatusSignal = defineSignal<[{ cutoverId: string; status: 'running' | 'needs-operator' }]>('cutoverStatus');
+export const cutoverStatusSignal =
+  defineSignal<[{ cutoverId: string; status: 'running' | 'needs-operator' }]>('cutoverStatus');
 
 /**
  * The CSM roster changed (a CSM added or reactivated, a capacity raised, a seat freed): an

@@ -76,20 +76,25 @@ export interface AcknowledgeEscalationCommand {
 }
 
 function requireText(value: unknown, field: string): void {
-  if (typeof value !== 'string' || value.trim().length === 0) refuse('InvalidCommand', `${field} must be a non-empty string`);
+  if (typeof value !== 'string' || value.trim().length === 0)
+    refuse('InvalidCommand', `${field} must be a non-empty string`);
 }
 
 /** The playbook item named by a command, or a refusal that lists the known ones. */
 function known<T extends { key: string }>(items: T[], key: string, code: RuleViolationCode, noun: string): T {
   const item = items.find((i) => i.key === key);
   if (!item) {
-    refuse(code, `${noun} '${key}' is not in this onboarding's playbook (known: ${items.map((i) => i.key).join(', ') || 'none'})`);
+    refuse(
+      code,
+      `${noun} '${key}' is not in this onboarding's playbook (known: ${items.map((i) => i.key).join(', ') || 'none'})`,
+    );
   }
   return item;
 }
 
 function requireOpen(state: OnboardingState): void {
-  if (state.status === 'completed') refuse('OnboardingCompleted', `onboarding ${state.onboardingId} is already completed`);
+  if (state.status === 'completed')
+    refuse('OnboardingCompleted', `onboarding ${state.onboardingId} is already completed`);
 }
 
 /**
@@ -98,7 +103,10 @@ function requireOpen(state: OnboardingState): void {
  */
 function requireHandoff(state: OnboardingState, what: string): void {
   if (state.status === 'handoff-incomplete') {
-    refuse('HandoffIncomplete', `${what} waits for the Sales-to-CS handoff; missing: ${state.handoffMissing.join(', ')}`);
+    refuse(
+      'HandoffIncomplete',
+      `${what} waits for the Sales-to-CS handoff; missing: ${state.handoffMissing.join(', ')}`,
+    );
   }
 }
 
@@ -133,7 +141,10 @@ export const recordMilestone: Command<RecordMilestoneCommand> = {
     const milestone = known(state.milestones, command.milestone, 'UnknownMilestone', 'milestone');
     requireHandoff(state, `milestone '${milestone.key}'`);
     if (milestone.achievedAt) {
-      refuse('MilestoneAlreadyRecorded', `milestone '${milestone.key}' was already recorded at ${milestone.achievedAt}`);
+      refuse(
+        'MilestoneAlreadyRecorded',
+        `milestone '${milestone.key}' was already recorded at ${milestone.achievedAt}`,
+      );
     }
   },
   apply(state, playbook, command, now) {
@@ -145,7 +156,14 @@ export const recordMilestone: Command<RecordMilestoneCommand> = {
       m.source = command.source ?? 'api';
       m.evidence = command.evidence;
       m.withinTarget = Date.parse(m.achievedAt) <= Date.parse(m.targetDate);
-      audit(draft, at, command.actor, 'milestone-recorded', { milestone: m.key, achievedAt: m.achievedAt, withinTarget: m.withinTarget, source: m.source }, command.evidence);
+      audit(
+        draft,
+        at,
+        command.actor,
+        'milestone-recorded',
+        { milestone: m.key, achievedAt: m.achievedAt, withinTarget: m.withinTarget, source: m.source },
+        command.evidence,
+      );
       const context = { milestone: { key: m.key, name: m.name, achievedAt: m.achievedAt } };
       notify(draft, `milestone-achieved:${m.key}`, 'milestone-achieved', [], context);
       if (playbook.milestones.find((d) => d.key === m.key)?.executiveTouchpoint) {
@@ -161,7 +179,8 @@ export const completeTask: Command<CompleteTaskCommand> = {
     requireText(command.actor, 'actor');
     requireOpen(state);
     const task = known(state.tasks, command.task, 'UnknownTask', 'task');
-    if (task.status === 'done') refuse('TaskAlreadyDone', `task '${task.key}' was already completed at ${task.completedAt}`);
+    if (task.status === 'done')
+      refuse('TaskAlreadyDone', `task '${task.key}' was already completed at ${task.completedAt}`);
     requireHandoff(state, `task '${task.key}'`);
     if (task.status === 'locked') {
       const pending = task.dependsOn.filter((d) => state.tasks.find((t) => t.key === d)?.status !== 'done');
@@ -181,7 +200,14 @@ export const completeTask: Command<CompleteTaskCommand> = {
       t.completedAt = at;
       t.completedBy = command.actor;
       t.evidence = command.evidence;
-      audit(draft, at, command.actor, 'task-completed', { task: t.key, dueAt: t.dueAt, onTime: at <= (t.dueAt ?? at) }, command.evidence);
+      audit(
+        draft,
+        at,
+        command.actor,
+        'task-completed',
+        { task: t.key, dueAt: t.dueAt, onTime: at <= (t.dueAt ?? at) },
+        command.evidence,
+      );
     });
   },
 };
@@ -193,16 +219,27 @@ export const approveGate: Command<ApproveGateCommand> = {
     requireOpen(state);
     const gate = known(state.gates, command.gate, 'UnknownGate', 'gate');
     requireHandoff(state, `gate '${gate.key}'`);
-    if (gate.approvedAt) refuse('GateAlreadyApproved', `gate '${gate.key}' was already approved at ${gate.approvedAt} by ${gate.approvedBy}`);
+    if (gate.approvedAt)
+      refuse(
+        'GateAlreadyApproved',
+        `gate '${gate.key}' was already approved at ${gate.approvedAt} by ${gate.approvedBy}`,
+      );
     if (!(ROLES as readonly string[]).includes(command.role) || !gate.approverRoles.includes(command.role)) {
-      refuse('GateApproverNotAllowed', `gate '${gate.key}' may only be approved by: ${gate.approverRoles.join(', ')} (not '${command.role}')`);
+      refuse(
+        'GateApproverNotAllowed',
+        `gate '${gate.key}' may only be approved by: ${gate.approverRoles.join(', ')} (not '${command.role}')`,
+      );
     }
     if (state.status !== 'in-progress' || !state.stageHistory.some((v) => v.key === gate.stage)) {
-      refuse('GateNotReady', `gate '${gate.key}' opens at stage '${gate.stage}'; the onboarding is at '${state.stage.key}' (${state.status})`);
+      refuse(
+        'GateNotReady',
+        `gate '${gate.key}' opens at stage '${gate.stage}'; the onboarding is at '${state.stage.key}' (${state.status})`,
+      );
     }
     const results = Array.isArray(command.criteria) ? command.criteria : [];
     const unmet = gate.acceptanceCriteria.filter((c) => !results.some((r) => r.criterion === c && r.met === true));
-    if (unmet.length) refuse('GateCriteriaNotMet', `gate '${gate.key}' has acceptance criteria not met: ${unmet.join('; ')}`);
+    if (unmet.length)
+      refuse('GateCriteriaNotMet', `gate '${gate.key}' has acceptance criteria not met: ${unmet.join('; ')}`);
     const hypercare = hypercareAcceptanceProblem(state, gate.key);
     if (hypercare) refuse('HypercareNotOver', `gate '${gate.key}' accepts BAU after hypercare: ${hypercare}`);
   },
@@ -218,7 +255,11 @@ export const approveGate: Command<ApproveGateCommand> = {
       const h = draft.hypercare;
       if (h && h.acceptanceGate === g.key) {
         Object.assign(h, { status: 'accepted', acceptedAt: at, acceptedBy: command.actor });
-        audit(draft, at, command.actor, 'bau-accepted', { cutoverId: h.cutoverId, role: command.role, breaches: h.breaches.length });
+        audit(draft, at, command.actor, 'bau-accepted', {
+          cutoverId: h.cutoverId,
+          role: command.role,
+          breaches: h.breaches.length,
+        });
       }
     });
   },
@@ -231,12 +272,16 @@ export const recordRisk: Command<RecordRiskCommand> = {
       (f) => typeof command?.[f] !== 'string' || command[f].trim().length === 0,
     );
     if (missing.length) {
-      refuse('InvalidRisk', `a risk needs an owner, a decision due date and a fallback; missing: ${missing.join(', ')}`);
+      refuse(
+        'InvalidRisk',
+        `a risk needs an owner, a decision due date and a fallback; missing: ${missing.join(', ')}`,
+      );
     }
     if (!(RISK_CATEGORIES as readonly string[]).includes(command.category)) {
       refuse('InvalidRisk', `category must be one of: ${RISK_CATEGORIES.join(', ')}`);
     }
-    if (Number.isNaN(Date.parse(command.decisionDueDate))) refuse('InvalidRisk', 'decisionDueDate must be an ISO 8601 date');
+    if (Number.isNaN(Date.parse(command.decisionDueDate)))
+      refuse('InvalidRisk', 'decisionDueDate must be an ISO 8601 date');
     if (typeof command.blocker !== 'boolean') refuse('InvalidRisk', 'blocker must be true or false');
   },
   apply(state, playbook, command, now) {
@@ -273,7 +318,8 @@ export const resolveRisk: Command<ResolveRiskCommand> = {
     requireText(command.actor, 'actor');
     const risk = state.risks.find((r) => r.id === command.riskId);
     if (!risk) refuse('UnknownRisk', `risk '${command.riskId}' is not in this onboarding's register`);
-    if (risk.status === 'resolved') refuse('RiskAlreadyResolved', `risk '${risk.id}' was already resolved at ${risk.resolvedAt}`);
+    if (risk.status === 'resolved')
+      refuse('RiskAlreadyResolved', `risk '${risk.id}' was already resolved at ${risk.resolvedAt}`);
   },
   apply(state, playbook, command, now) {
     this.check(state, command, now, playbook);
@@ -290,16 +336,21 @@ export const resolveRisk: Command<ResolveRiskCommand> = {
 export const completeHandoff: Command<CompleteHandoffCommand> = {
   check(state, command) {
     requireText(command?.actor, 'actor');
-    if (typeof command.handoff !== 'object' || command.handoff === null) refuse('InvalidCommand', 'handoff must be an object');
+    if (typeof command.handoff !== 'object' || command.handoff === null)
+      refuse('InvalidCommand', 'handoff must be an object');
     requireOpen(state);
-    if (state.status !== 'handoff-incomplete') refuse('HandoffAlreadyComplete', `the handoff of ${state.onboardingId} is already complete`);
+    if (state.status !== 'handoff-incomplete')
+      refuse('HandoffAlreadyComplete', `the handoff of ${state.onboardingId} is already complete`);
   },
   apply(state, playbook, command, now) {
     this.check(state, command, now, playbook);
     return accepted(state, playbook, now, (draft, at) => {
       draft.handoff = { ...draft.handoff, ...command.handoff };
       draft.handoffMissing = missingHandoffFields(draft.handoff);
-      audit(draft, at, command.actor, 'handoff-updated', { fields: Object.keys(command.handoff), missing: draft.handoffMissing });
+      audit(draft, at, command.actor, 'handoff-updated', {
+        fields: Object.keys(command.handoff),
+        missing: draft.handoffMissing,
+      });
       if (draft.handoffMissing.length === 0) {
         draft.status = 'in-progress';
         // The journey starts now: the stage clock starts from handoff completion.
@@ -317,7 +368,11 @@ export const acknowledgeEscalation: Command<AcknowledgeEscalationCommand> = {
     requireText(command.actor, 'actor');
     const e = state.escalations.find((x) => x.id === command.escalationId);
     if (!e) refuse('UnknownEscalation', `escalation '${command.escalationId}' is not open on this onboarding`);
-    if (e.acknowledgedAt) refuse('EscalationAlreadyAcknowledged', `escalation '${e.id}' was acknowledged at ${e.acknowledgedAt} by ${e.acknowledgedBy}`);
+    if (e.acknowledgedAt)
+      refuse(
+        'EscalationAlreadyAcknowledged',
+        `escalation '${e.id}' was acknowledged at ${e.acknowledgedAt} by ${e.acknowledgedBy}`,
+      );
   },
   apply(state, playbook, command, now) {
     this.check(state, command, now, playbook);
@@ -343,18 +398,27 @@ export const acknowledgeEscalation: Command<AcknowledgeEscalationCommand> = {
 export const requestCutover: Command<RequestCutoverCommand> = {
   check(state, command, now, playbook) {
     requireText(command?.actor, 'actor');
-    if (command.mode !== 'cutover' && command.mode !== 'rehearsal') refuse('InvalidCommand', "mode must be 'cutover' or 'rehearsal'");
+    if (command.mode !== 'cutover' && command.mode !== 'rehearsal')
+      refuse('InvalidCommand', "mode must be 'cutover' or 'rehearsal'");
     requireOpen(state);
     if (state.status !== 'in-progress') refuse('CutoverNotReady', `the onboarding is ${state.status}`);
     const plan = playbook.cutoverPlan;
     if (!plan) {
       const which = `the ${playbook.tier} playbook (version ${playbook.version})`;
-      refuse('NoCutoverPlan', `${which} has no cutover plan; onboardings started on a version with a cutoverPlan can cut over`);
+      refuse(
+        'NoCutoverPlan',
+        `${which} has no cutover plan; onboardings started on a version with a cutoverPlan can cut over`,
+      );
     }
     const done = (state.cutovers ?? []).find((c) => c.mode === 'cutover' && c.status === 'succeeded');
-    if (done) refuse('CutoverAlreadyDone', `cutover attempt ${done.attempt} (${done.cutoverId}) already succeeded at ${done.endedAt}`);
+    if (done)
+      refuse(
+        'CutoverAlreadyDone',
+        `cutover attempt ${done.attempt} (${done.cutoverId}) already succeeded at ${done.endedAt}`,
+      );
     const open = (state.cutovers ?? []).find((c) => ['requested', 'running', 'needs-operator'].includes(c.status));
-    if (open) refuse('CutoverInProgress', `${open.mode} attempt ${open.attempt} (${open.cutoverId}) is still ${open.status}`);
+    if (open)
+      refuse('CutoverInProgress', `${open.mode} attempt ${open.attempt} (${open.cutoverId}) is still ${open.status}`);
     if (command.mode === 'cutover') {
       const problems = cutoverReadinessProblems(state, plan, now);
       if (problems.length) refuse('CutoverNotReady', `not ready for cutover: ${problems.join('; ')}`);
@@ -370,7 +434,14 @@ export const requestCutover: Command<RequestCutoverCommand> = {
         const cutovers = (draft.cutovers ??= []);
         const attempt = cutovers.length + 1;
         const cutoverId = cutoverIdFor(draft.onboardingId, command.mode, attempt);
-        cutovers.push({ attempt, mode: command.mode, cutoverId, requestedBy: command.actor, requestedAt: at, status: 'requested' });
+        cutovers.push({
+          attempt,
+          mode: command.mode,
+          cutoverId,
+          requestedBy: command.actor,
+          requestedAt: at,
+          status: 'requested',
+        });
         audit(draft, at, command.actor, `${command.mode}-requested`, { cutoverId, attempt });
       },
       false,
@@ -379,7 +450,11 @@ export const requestCutover: Command<RequestCutoverCommand> = {
 };
 
 /** The child workflow started the attempt, or started or stopped waiting for an operator. */
-export function cutoverStarted(state: OnboardingState, cutoverId: string, status: 'running' | 'needs-operator' = 'running'): OnboardingState {
+export function cutoverStarted(
+  state: OnboardingState,
+  cutoverId: string,
+  status: 'running' | 'needs-operator' = 'running',
+): OnboardingState {
   return produce(state, (draft) => {
     const c = draft.cutovers?.find((x) => x.cutoverId === cutoverId);
     if (c && ['requested', 'running', 'needs-operator'].includes(c.status)) c.status = status;
@@ -391,7 +466,12 @@ export function cutoverStarted(state: OnboardingState, cutoverId: string, status
  * The child's outcome: the facts of the attempt (dashboards read them from the read model). A
  * successful cutover starts the hypercare of the playbook's plan, if it has one.
  */
-export function recordCutoverOutcome(state: OnboardingState, playbook: Playbook, outcome: CutoverOutcome, now: Date): OnboardingState {
+export function recordCutoverOutcome(
+  state: OnboardingState,
+  playbook: Playbook,
+  outcome: CutoverOutcome,
+  now: Date,
+): OnboardingState {
   return accepted(
     state,
     playbook,
@@ -408,8 +488,10 @@ export function recordCutoverOutcome(state: OnboardingState, playbook: Playbook,
         rollbackInvoked: outcome.rollbackInvoked,
       });
       const { signOffs, operatorDecisions, ...facts } = outcome;
-      for (const s of signOffs ?? []) audit(draft, at, s.actor, 'cutover-stage-signed-off', { cutoverId: outcome.cutoverId, ...s });
-      for (const d of operatorDecisions ?? []) audit(draft, at, d.actor, 'cutover-operator-decision', { cutoverId: outcome.cutoverId, ...d });
+      for (const s of signOffs ?? [])
+        audit(draft, at, s.actor, 'cutover-stage-signed-off', { cutoverId: outcome.cutoverId, ...s });
+      for (const d of operatorDecisions ?? [])
+        audit(draft, at, d.actor, 'cutover-operator-decision', { cutoverId: outcome.cutoverId, ...d });
       audit(draft, at, 'system', `${outcome.mode}-finished`, { ...facts });
       const plan = playbook.cutoverPlan?.hypercare;
       if (plan && outcome.mode === 'cutover' && outcome.status === 'succeeded' && !draft.hypercare) {
@@ -421,13 +503,21 @@ export function recordCutoverOutcome(state: OnboardingState, playbook: Playbook,
 }
 
 /** The CSM chosen by the assignment activity joins; the welcome sequence starts. */
-export function assignCsm(state: OnboardingState, playbook: Playbook, csm: { id: string; name: string; email: string }, now: Date): OnboardingState {
+export function assignCsm(
+  state: OnboardingState,
+  playbook: Playbook,
+  csm: { id: string; name: string; email: string },
+  now: Date,
+): OnboardingState {
   return produce(state, (draft) => {
     const at = now.toISOString();
     draft.csm = { ...csm, assignedAt: at };
     const waited = draft.csmWait;
     draft.csmWait = undefined;
-    audit(draft, at, 'system', 'csm-assigned', { csm: csm.id, ...(waited ? { waitedSince: waited.since, attempts: waited.attempts } : {}) });
+    audit(draft, at, 'system', 'csm-assigned', {
+      csm: csm.id,
+      ...(waited ? { waitedSince: waited.since, attempts: waited.attempts } : {}),
+    });
     notify(draft, 'csm-assigned', 'csm-assigned', [], {});
     notify(draft, 'welcome', 'welcome', [], {});
     settle(draft, playbook, at);

@@ -41,7 +41,9 @@ export const DEFAULT_CSM_CAPACITY_LADDER: EscalationLadder = {
 };
 
 export function csmCapacityLadder(playbook: Playbook): EscalationLadder {
-  return playbook.escalationLadders.find((l) => l.key === DEFAULT_CSM_CAPACITY_LADDER.key) ?? DEFAULT_CSM_CAPACITY_LADDER;
+  return (
+    playbook.escalationLadders.find((l) => l.key === DEFAULT_CSM_CAPACITY_LADDER.key) ?? DEFAULT_CSM_CAPACITY_LADDER
+  );
 }
 
 function waiting(state: OnboardingAwaitingCsm): boolean {
@@ -73,7 +75,10 @@ export function noCsmCapacity<S extends OnboardingAwaitingCsm>(state: S, now: Da
   const at = now.toISOString();
   const w = state.csmWait;
   if (w) {
-    const changed = w.rosterChangedAt && Date.parse(w.rosterChangedAt) > askedAt.getTime() ? { rosterChangedAt: w.rosterChangedAt } : {};
+    const changed =
+      w.rosterChangedAt && Date.parse(w.rosterChangedAt) > askedAt.getTime()
+        ? { rosterChangedAt: w.rosterChangedAt }
+        : {};
     return { ...state, csmWait: { since: w.since, attempts: w.attempts + 1, lastAttemptAt: at, ...changed } };
   }
   return produce(state, (draft) => {

@@ -12,9 +12,11 @@ export function cutoverReadinessProblems(state: OnboardingState, plan: CutoverPl
   const { readiness } = plan;
   const gate = state.gates.find((g) => g.key === readiness.gate);
   if (!gate) problems.push(`the playbook has no '${readiness.gate}' gate`);
-  else if (!gate.approvedAt) problems.push(`gate '${gate.key}' is not approved (approver: ${gate.approverRoles.join(' or ')})`);
+  else if (!gate.approvedAt)
+    problems.push(`gate '${gate.key}' is not approved (approver: ${gate.approverRoles.join(' or ')})`);
   for (const risk of state.risks) {
-    if (risk.status === 'open' && risk.blocker) problems.push(`open blocker ${risk.id}: ${risk.description} (owner ${risk.owner})`);
+    if (risk.status === 'open' && risk.blocker)
+      problems.push(`open blocker ${risk.id}: ${risk.description} (owner ${risk.owner})`);
   }
   const since = now.getTime() - readiness.rehearsalMaxAgeDays * DAY_MS;
   const rehearsal = (state.cutovers ?? [])

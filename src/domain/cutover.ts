@@ -98,14 +98,34 @@ export interface CutoverPlan {
 }
 
 /** Watch each rollout stage for three readings a second apart (a plan for a real go-live watches longer). */
-const ROLLOUT_HEALTH: HealthCheck = { maxErrorRate: 0.02, minTransactionSuccessRate: 0.98, checks: 3, intervalMs: 1000 };
+const ROLLOUT_HEALTH: HealthCheck = {
+  maxErrorRate: 0.02,
+  minTransactionSuccessRate: 0.98,
+  checks: 3,
+  intervalMs: 1000,
+};
 
 export const DEFAULT_CUTOVER_PLAN: CutoverPlan = {
   steps: [
-    { key: 'freeze-legacy-writes', name: 'Freeze writes on the legacy platform', action: 'legacy.freeze', compensation: 'legacy.unfreeze' },
-    { key: 'migrate-records', name: 'Migrate records in batches', action: 'records.migrate', compensation: 'records.purge-target' },
+    {
+      key: 'freeze-legacy-writes',
+      name: 'Freeze writes on the legacy platform',
+      action: 'legacy.freeze',
+      compensation: 'legacy.unfreeze',
+    },
+    {
+      key: 'migrate-records',
+      name: 'Migrate records in batches',
+      action: 'records.migrate',
+      compensation: 'records.purge-target',
+    },
     { key: 'reconcile', name: 'Reconcile counts and checksums', action: 'records.reconcile' },
-    { key: 'switch-sso', name: 'Switch SSO to the new platform', action: 'sso.switch-to-target', compensation: 'sso.switch-to-legacy' },
+    {
+      key: 'switch-sso',
+      name: 'Switch SSO to the new platform',
+      action: 'sso.switch-to-target',
+      compensation: 'sso.switch-to-legacy',
+    },
     {
       key: 'enable-feature-flags',
       name: 'Enable feature flags',
@@ -162,8 +182,10 @@ export interface CutoverInput {
   plan: CutoverPlan;
 }
 
-export type CutoverStepStatus = 'pending' | 'running' | 'done' | 'failed' | 'compensating' | 'compensated' | 'compensated-by-operator';
-export type CutoverStatus = 'running' | 'awaiting-sign-off' | 'compensating' | 'needs-operator' | 'succeeded' | 'rolled-back';
+export type CutoverStepStatus =
+  'pending' | 'running' | 'done' | 'failed' | 'compensating' | 'compensated' | 'compensated-by-operator';
+export type CutoverStatus =
+  'running' | 'awaiting-sign-off' | 'compensating' | 'needs-operator' | 'succeeded' | 'rolled-back';
 
 export interface CutoverStepState {
   key: string;

@@ -201,11 +201,20 @@ const fintechHighTouch: Playbook = {
   tasks: [
     task('kickoff-call', 'Hold the kickoff call', 'kickoff', 'csm', 3),
     task('confirm-success-criteria', 'Confirm success criteria and owners', 'kickoff', 'customer', 5, ['kickoff-call']),
-    task('provision-access', 'Provision access and environments', 'access-environment-data', 'implementation', 7, ['confirm-success-criteria']),
+    task('provision-access', 'Provision access and environments', 'access-environment-data', 'implementation', 7, [
+      'confirm-success-criteria',
+    ]),
     task('sso-setup', 'Set up SSO', 'access-environment-data', 'customer', 10, ['provision-access']),
-    task('data-mapping', 'Complete the data mapping', 'access-environment-data', 'implementation', 14, ['provision-access']),
-    task('integration-build', 'Build and test the integrations', 'integration-validation', 'implementation', 21, ['sso-setup', 'data-mapping']),
-    task('migration-rehearsal', 'Rehearse the migration', 'integration-validation', 'implementation', 10, ['data-mapping']),
+    task('data-mapping', 'Complete the data mapping', 'access-environment-data', 'implementation', 14, [
+      'provision-access',
+    ]),
+    task('integration-build', 'Build and test the integrations', 'integration-validation', 'implementation', 21, [
+      'sso-setup',
+      'data-mapping',
+    ]),
+    task('migration-rehearsal', 'Rehearse the migration', 'integration-validation', 'implementation', 10, [
+      'data-mapping',
+    ]),
     task('uat', 'Run user acceptance tests', 'integration-validation', 'customer', 14, ['integration-build']),
     task('cutover', 'Cut over to production', 'cutover-hypercare', 'implementation', 7, ['uat', 'migration-rehearsal']),
     task('hypercare-review', 'Review hypercare and hand over runbooks', 'cutover-hypercare', 'csm', 28, ['cutover']),
@@ -270,8 +279,13 @@ const techTouch: Playbook = {
   tasks: [
     task('connect-data-source', 'Connect a data source', 'technical-setup', 'customer', 7),
     task('invite-team', 'Invite the team', 'technical-setup', 'customer', 7),
-    task('complete-training-course', 'Complete the online training course', 'training', 'customer', 10, ['connect-data-source']),
-    task('adoption-check', 'Review adoption metrics', 'adoption', 'csm', 14, ['complete-training-course', 'invite-team']),
+    task('complete-training-course', 'Complete the online training course', 'training', 'customer', 10, [
+      'connect-data-source',
+    ]),
+    task('adoption-check', 'Review adoption metrics', 'adoption', 'csm', 14, [
+      'complete-training-course',
+      'invite-team',
+    ]),
   ],
   milestones: saasMilestones({ login: 3, setup: 14, adopted: 21, value: 30, bau: 45 }),
   gates: [],
@@ -303,7 +317,9 @@ const selfService: Playbook = {
   stages: saasStages(7),
   tasks: [
     task('complete-setup-wizard', 'Complete the setup wizard', 'technical-setup', 'customer', 3),
-    task('watch-getting-started', 'Watch the getting-started videos', 'training', 'customer', 5, ['complete-setup-wizard']),
+    task('watch-getting-started', 'Watch the getting-started videos', 'training', 'customer', 5, [
+      'complete-setup-wizard',
+    ]),
   ],
   milestones: saasMilestones({ login: 1, setup: 7, adopted: 10, value: 14, bau: 30 }),
   gates: [],

@@ -49,17 +49,28 @@ export const HYPERCARE_METRICS = ['error-rate', 'auth-success', 'transaction-suc
 export type HypercareMetric = (typeof HYPERCARE_METRICS)[number];
 
 /** Every threshold a reading breaches, in words; empty when healthy. */
-export function hypercareBreaches(t: HypercareThresholds, h: PlatformHealth): Array<{ metric: HypercareMetric; detail: string }> {
+export function hypercareBreaches(
+  t: HypercareThresholds,
+  h: PlatformHealth,
+): Array<{ metric: HypercareMetric; detail: string }> {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const found: Array<{ metric: HypercareMetric; detail: string }> = [];
-  if (h.errorRate > t.maxErrorRate) found.push({ metric: 'error-rate', detail: `error rate ${pct(h.errorRate)} above ${pct(t.maxErrorRate)}` });
+  if (h.errorRate > t.maxErrorRate)
+    found.push({ metric: 'error-rate', detail: `error rate ${pct(h.errorRate)} above ${pct(t.maxErrorRate)}` });
   if (h.authSuccessRate < t.minAuthSuccessRate) {
-    found.push({ metric: 'auth-success', detail: `authorization success ${pct(h.authSuccessRate)} below ${pct(t.minAuthSuccessRate)}` });
+    found.push({
+      metric: 'auth-success',
+      detail: `authorization success ${pct(h.authSuccessRate)} below ${pct(t.minAuthSuccessRate)}`,
+    });
   }
   if (h.transactionSuccessRate < t.minTransactionSuccessRate) {
-    found.push({ metric: 'transaction-success', detail: `transaction success ${pct(h.transactionSuccessRate)} below ${pct(t.minTransactionSuccessRate)}` });
+    found.push({
+      metric: 'transaction-success',
+      detail: `transaction success ${pct(h.transactionSuccessRate)} below ${pct(t.minTransactionSuccessRate)}`,
+    });
   }
-  if (h.ticketVolume > t.maxTicketVolume) found.push({ metric: 'ticket-volume', detail: `${h.ticketVolume} tickets, above ${t.maxTicketVolume}` });
+  if (h.ticketVolume > t.maxTicketVolume)
+    found.push({ metric: 'ticket-volume', detail: `${h.ticketVolume} tickets, above ${t.maxTicketVolume}` });
   return found;
 }
 
@@ -140,7 +151,12 @@ export function hypercareReadingDue(state: WatchedOnboarding, now: Date): boolea
 }
 
 /** A reading: new breaches open (and start their ladder), breaches no longer seen clear. */
-export function recordHypercareReading<S extends WatchedOnboarding>(state: S, plan: HypercarePlan, health: PlatformHealth, now: Date): S {
+export function recordHypercareReading<S extends WatchedOnboarding>(
+  state: S,
+  plan: HypercarePlan,
+  health: PlatformHealth,
+  now: Date,
+): S {
   return produce(state, (draft) => {
     const at = now.toISOString();
     const h = draft.hypercare!;
@@ -167,7 +183,12 @@ export function recordHypercareReading<S extends WatchedOnboarding>(state: S, pl
 }
 
 /** The platform did not answer: the next reading is still taken on time. */
-export function recordMissedHypercareReading<S extends WatchedOnboarding>(state: S, plan: HypercarePlan, error: string, now: Date): S {
+export function recordMissedHypercareReading<S extends WatchedOnboarding>(
+  state: S,
+  plan: HypercarePlan,
+  error: string,
+  now: Date,
+): S {
   return produce(state, (draft) => {
     const at = now.toISOString();
     const h = draft.hypercare!;
@@ -184,6 +205,7 @@ export function hypercareAcceptanceProblem(state: WatchedOnboarding, gate: strin
   if (!h || h.acceptanceGate !== gate) return undefined;
   if (h.status === 'watching') return `hypercare watches until ${h.endsAt}; BAU acceptance opens then`;
   const open = openHypercareBreaches(state);
-  if (open.length) return `hypercare breaches still open: ${open.map((b) => `${b.detail} (since ${b.since})`).join('; ')}`;
+  if (open.length)
+    return `hypercare breaches still open: ${open.map((b) => `${b.detail} (since ${b.since})`).join('; ')}`;
   return undefined;
 }

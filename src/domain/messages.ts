@@ -23,14 +23,19 @@ function lookup(context: Record<string, unknown>, path: string): unknown {
   let value: unknown = context;
   for (const part of path.split('.')) {
     // Own properties only: `{{constructor}}` must not reach the prototype.
-    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, part)) return undefined;
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, part))
+      return undefined;
     value = (value as Record<string, unknown>)[part];
   }
   return value;
 }
 
 function format(value: unknown): string {
-  if (Array.isArray(value)) return value.map(format).filter((s) => s !== '').join(', ');
+  if (Array.isArray(value))
+    return value
+      .map(format)
+      .filter((s) => s !== '')
+      .join(', ');
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
@@ -59,7 +64,9 @@ export function renderMessage(args: RenderMessageArgs): OutboundMessage | undefi
     event: args.template.event,
     to,
     // A subject is one header line: a line break from a value (an account name) must not split it.
-    subject: renderTemplate(args.template.subject, args.context).replace(/\s*[\r\n]+\s*/g, ' ').trim(),
+    subject: renderTemplate(args.template.subject, args.context)
+      .replace(/\s*[\r\n]+\s*/g, ' ')
+      .trim(),
     body: renderTemplate(args.template.body, args.context),
   };
 }

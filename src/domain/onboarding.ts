@@ -275,7 +275,9 @@ export function atRiskReasons(state: OnboardingState): string[] {
   if (open.length) reasons.push(`${open.length} unacknowledged escalation(s)`);
   // Data or messages were lost or altered: an operator should look (src/domain/side-effects.ts).
   for (const f of state.sideEffectFailures ?? []) {
-    const outcome = { sanitised: 'stored without the refused characters', failed: 'not stored', none: 'not delivered' }[f.fallback];
+    const outcome = { sanitised: 'stored without the refused characters', failed: 'not stored', none: 'not delivered' }[
+      f.fallback
+    ];
     reasons.push(`${f.effect} refused ${f.occurrences} time(s) since ${f.firstAt} (${f.type} ${f.code}; ${outcome})`);
   }
   return reasons;

@@ -5,9 +5,11 @@
  * the `u` flag, a paired one is a single code point and does not match). One rule for API
  * bodies, path parameters and playbook definitions.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDFFF]/u;
 
-export const UNSAFE_TEXT_RULE = 'must not contain control characters other than tab and newline, nor unpaired surrogates';
+export const UNSAFE_TEXT_RULE =
+  'must not contain control characters other than tab and newline, nor unpaired surrogates';
 
 /** Why a string is not safe text (naming the first bad character and where), or undefined. */
 export function unsafeTextProblem(value: string): string | undefined {

@@ -57,7 +57,10 @@ export function segmentFor(rule: SegmentationRule, account: AccountMeasures): Se
     (entry) => account.arr >= entry.minArr || complexityRank(account.complexity) >= complexityRank(entry.minComplexity),
   );
   // A validated rule ends with a catch-all, so this only happens with an unvalidated one.
-  if (!match) throw new Error(`segmentation rule v${rule.version} has no entry for arr ${account.arr}, complexity ${account.complexity}`);
+  if (!match)
+    throw new Error(
+      `segmentation rule v${rule.version} has no entry for arr ${account.arr}, complexity ${account.complexity}`,
+    );
   return match.segment;
 }
 

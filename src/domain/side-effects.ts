@@ -71,10 +71,13 @@ export function projectionNeedsSanitising(state: RefusalLog): boolean {
  * fallback write only: the first write always tries the data as it is.
  */
 export function withoutUnstorableCharacters<T>(value: T): T {
+  // eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL cannot store
   if (typeof value === 'string') return value.replace(/\u0000/g, '') as T;
   if (Array.isArray(value)) return value.map((v) => withoutUnstorableCharacters(v)) as T;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [withoutUnstorableCharacters(k), withoutUnstorableCharacters(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [withoutUnstorableCharacters(k), withoutUnstorableCharacters(v)]),
+    ) as T;
   }
   return value;
 }

@@ -26,15 +26,20 @@ interface Timer {
 export function nextTimerAt(state: OnboardingState, playbook: Playbook): number | undefined {
   // A hypercare reading is due too, though the workflow takes it (an activity), not a timer.
   // So is a CSM assignment retry while no seat is free.
-  const at = [...pendingTimers(state, playbook).map((t) => t.at), nextHypercareReadingAt(state), nextCsmAssignmentAt(state)].filter(
-    (t): t is number => t !== undefined,
-  );
+  const at = [
+    ...pendingTimers(state, playbook).map((t) => t.at),
+    nextHypercareReadingAt(state),
+    nextCsmAssignmentAt(state),
+  ].filter((t): t is number => t !== undefined);
   return at.length ? Math.min(...at) : undefined;
 }
 
 /** Fires every timer due at `now`, earliest first (a fired timer may make the next one due). */
 export function fireDueTimers(state: OnboardingState, playbook: Playbook, now: Date): OnboardingState {
-  const due = (s: OnboardingState) => pendingTimers(s, playbook).filter((t) => t.at <= now.getTime()).sort((a, b) => a.at - b.at);
+  const due = (s: OnboardingState) =>
+    pendingTimers(s, playbook)
+      .filter((t) => t.at <= now.getTime())
+      .sort((a, b) => a.at - b.at);
   if (due(state).length === 0) return state;
   return produce(state, (draft) => {
     for (let i = 0; i < 1000; i++) {
@@ -66,7 +71,17 @@ function pendingTimers(state: OnboardingState, playbook: Playbook): Timer[] {
     });
     const handoffLadder = ladder(playbook.handoff.escalation);
     if (handoffLadder) {
-      timers.push(...escalationTimers(state, handoffLadder, 'handoff', 'handoff', '', start + every, 'the Sales-to-CS handoff is incomplete'));
+      timers.push(
+        ...escalationTimers(
+          state,
+          handoffLadder,
+          'handoff',
+          'handoff',
+          '',
+          start + every,
+          'the Sales-to-CS handoff is incomplete',
+        ),
+      );
     }
     return timers;
   }
@@ -74,7 +89,17 @@ function pendingTimers(state: OnboardingState, playbook: Playbook): Timer[] {
   const wait = state.csmWait;
   if (wait && !state.csm) {
     const reason = `no CSM with a free seat covers ${state.tier}`;
-    timers.push(...escalationTimers(state, csmCapacityLadder(playbook), 'csm-assignment', state.tier, `@${wait.since}`, Date.parse(wait.since), reason));
+    timers.push(
+      ...escalationTimers(
+        state,
+        csmCapacityLadder(playbook),
+        'csm-assignment',
+        state.tier,
+        `@${wait.since}`,
+        Date.parse(wait.since),
+        reason,
+      ),
+    );
   }
 
   for (const task of state.tasks) {
@@ -87,12 +112,15 @@ function pendingTimers(state: OnboardingState, playbook: Playbook): Timer[] {
         at: due - def.remindBeforeHours * HOUR_MS,
         fire: (draft) => {
           draft.remindersSent.push(reminderKey);
-          notify(draft, reminderKey, 'task-reminder', [task.owner], { task: { key: task.key, name: task.name, dueAt: task.dueAt } });
+          notify(draft, reminderKey, 'task-reminder', [task.owner], {
+            task: { key: task.key, name: task.name, dueAt: task.dueAt },
+          });
         },
       });
     }
     const taskLadder = ladder(def.escalation);
-    if (taskLadder) timers.push(...escalationTimers(state, taskLadder, 'task', task.key, '', due, `task "${task.name}" is overdue`));
+    if (taskLadder)
+      timers.push(...escalationTimers(state, taskLadder, 'task', task.key, '', due, `task "${task.name}" is overdue`));
   }
 
   for (const m of state.milestones) {
@@ -101,7 +129,15 @@ function pendingTimers(state: OnboardingState, playbook: Playbook): Timer[] {
     const milestoneLadder = ladder(def.escalation);
     if (milestoneLadder) {
       timers.push(
-        ...escalationTimers(state, milestoneLadder, 'milestone', m.key, '', Date.parse(m.targetDate), `milestone "${m.name}" missed its target day ${m.targetDay}`),
+        ...escalationTimers(
+          state,
+          milestoneLadder,
+          'milestone',
+          m.key,
+          '',
+          Date.parse(m.targetDate),
+          `milestone "${m.name}" missed its target day ${m.targetDay}`,
+        ),
       );
     }
   }
@@ -115,12 +151,22 @@ function pendingTimers(state: OnboardingState, playbook: Playbook): Timer[] {
       fire: (draft, now) => {
         draft.stalledSince = now;
         audit(draft, now, 'system', 'stalled', { stage: stage.key, lastProgressAt: draft.lastProgressAt });
-        notify(draft, `stalled:${stage.key}:${now}`, 'stalled', [], { stage: { name: stage.name, lastProgressAt: draft.lastProgressAt } });
+        notify(draft, `stalled:${stage.key}:${now}`, 'stalled', [], {
+          stage: { name: stage.name, lastProgressAt: draft.lastProgressAt },
+        });
       },
     });
   } else if (defaultLadder) {
     timers.push(
-      ...escalationTimers(state, defaultLadder, 'stage', stage.key, `@${state.stalledSince}`, Date.parse(state.stalledSince), `no progress at ${stage.name}`),
+      ...escalationTimers(
+        state,
+        defaultLadder,
+        'stage',
+        stage.key,
+        `@${state.stalledSince}`,
+        Date.parse(state.stalledSince),
+        `no progress at ${stage.name}`,
+      ),
     );
   }
   return timers;
@@ -138,10 +184,17 @@ function hypercareTimers(state: OnboardingState, playbook: Playbook): Timer[] {
       fire: (draft, now) => {
         draft.hypercare!.status = 'watch-ended';
         const open = openHypercareBreaches(draft);
-        audit(draft, now, 'system', 'hypercare-watch-ended', { readings: draft.hypercare!.readings, openBreaches: open.map((b) => b.metric) });
+        audit(draft, now, 'system', 'hypercare-watch-ended', {
+          readings: draft.hypercare!.readings,
+          openBreaches: open.map((b) => b.metric),
+        });
         const gate = draft.gates.find((g) => g.key === h.acceptanceGate);
         notify(draft, `hypercare-ended:${h.cutoverId}`, 'hypercare-ended', gate?.approverRoles ?? [], {
-          hypercare: { endsAt: h.endsAt, readings: draft.hypercare!.readings, openBreaches: open.map((b) => b.detail).join('; ') || 'none' },
+          hypercare: {
+            endsAt: h.endsAt,
+            readings: draft.hypercare!.readings,
+            openBreaches: open.map((b) => b.detail).join('; ') || 'none',
+          },
           gate: { name: gate?.name ?? h.acceptanceGate, approvers: gate?.approverRoles.join(' or ') ?? '' },
         });
       },
@@ -150,7 +203,17 @@ function hypercareTimers(state: OnboardingState, playbook: Playbook): Timer[] {
   const ladder = playbook.escalationLadders.find((l) => l.key === plan.escalation);
   if (!ladder) return timers;
   for (const b of openHypercareBreaches(state)) {
-    timers.push(...escalationTimers(state, ladder, 'hypercare', b.metric, `@${b.since}`, Date.parse(b.since), `hypercare: ${b.detail}`));
+    timers.push(
+      ...escalationTimers(
+        state,
+        ladder,
+        'hypercare',
+        b.metric,
+        `@${b.since}`,
+        Date.parse(b.since),
+        `hypercare: ${b.detail}`,
+      ),
+    );
   }
   return timers;
 }
@@ -171,7 +234,8 @@ function escalationTimers(
     if (state.escalations.some((e) => e.id === id)) continue;
     const previous = i > 0 ? state.escalations.find((e) => e.id === idOf(i)) : undefined;
     let at = breachedAt + ladder.levels[i].afterHours * HOUR_MS;
-    if (previous?.acknowledgedAt) at = Math.max(at, Date.parse(previous.acknowledgedAt) + REVIEW_WINDOW_HOURS * HOUR_MS);
+    if (previous?.acknowledgedAt)
+      at = Math.max(at, Date.parse(previous.acknowledgedAt) + REVIEW_WINDOW_HOURS * HOUR_MS);
     const level = ladder.levels[i];
     return [
       {

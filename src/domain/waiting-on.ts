@@ -40,7 +40,13 @@ export function waitingOn(state: OnboardingState, playbook: Playbook): WaitingOn
   }
   if (!state.csm) {
     const w = state.csmWait;
-    if (!w) return { kind: 'csm-assignment', items: [], since: state.lastProgressAt, detail: 'a CSM with capacity to be assigned' };
+    if (!w)
+      return {
+        kind: 'csm-assignment',
+        items: [],
+        since: state.lastProgressAt,
+        detail: 'a CSM with capacity to be assigned',
+      };
     return {
       kind: 'csm-assignment',
       items: [state.tier],
@@ -57,7 +63,9 @@ export function waitingOn(state: OnboardingState, playbook: Playbook): WaitingOn
       kind: 'hypercare',
       items: open.map((b) => b.metric),
       since: h.startedAt,
-      detail: `hypercare watch until ${h.endsAt}` + (open.length ? `; open breaches: ${open.map((b) => b.detail).join('; ')}` : ''),
+      detail:
+        `hypercare watch until ${h.endsAt}` +
+        (open.length ? `; open breaches: ${open.map((b) => b.detail).join('; ')}` : ''),
     };
   }
   const stage = playbook.stages.find((s) => s.key === state.stage.key)!;

@@ -123,7 +123,8 @@ async function stopLeftoverPostgres(dataDir: string, log?: (line: string) => voi
   }
   const args = commandLine(pid);
   const folder = args?.[args.indexOf('-D') + 1];
-  if (!args || path.basename(args[0]) !== 'postgres' || !folder || path.resolve(folder) !== path.resolve(dataDir)) return;
+  if (!args || path.basename(args[0]) !== 'postgres' || !folder || path.resolve(folder) !== path.resolve(dataDir))
+    return;
   log?.(`PostgreSQL (pid ${pid}) on ${dataDir} was left running by an earlier start: stopping it`);
   await stopLeftover(pid, STOP_SIGNAL, STOP_GRACE_MS);
 }
@@ -157,7 +158,9 @@ async function waitUntilAccepting(
       if (['28P01', '28000'].includes((err as { code?: string }).code ?? '')) throw err;
       if (Date.now() > deadline) {
         await server.stop(STOP_SIGNAL, STOP_GRACE_MS);
-        throw new Error(`PostgreSQL did not accept connections on port ${connection.port} within ${timeoutMs} ms; see ${server.logFile}`);
+        throw new Error(
+          `PostgreSQL did not accept connections on port ${connection.port} within ${timeoutMs} ms; see ${server.logFile}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 200));
     } finally {

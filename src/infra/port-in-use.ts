@@ -8,7 +8,10 @@ import { commandLine } from './server-process';
  * holds it. Checked before starting a server, because a leftover server on the port would
  * answer our readiness probe, and PostgreSQL would fail with only a log line.
  */
-export async function assertPortFree(port: number, opts: { host?: string; what: string; setting: string }): Promise<void> {
+export async function assertPortFree(
+  port: number,
+  opts: { host?: string; what: string; setting: string },
+): Promise<void> {
   if (!(await isListening(port, opts.host ?? '127.0.0.1'))) return;
   const owner = portOwner(port);
   const holder = owner ? `process ${owner.pid} (${owner.command})` : 'another process';
@@ -42,7 +45,8 @@ export function portOwner(port: number): { pid: number; command: string } | unde
     for (const line of text.split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       // local_address is HEXIP:HEXPORT; state 0A is LISTEN; field 9 is the socket's inode.
-      if (fields.length > 9 && fields[3] === '0A' && parseInt(fields[1].split(':')[1], 16) === port) inodes.add(fields[9]);
+      if (fields.length > 9 && fields[3] === '0A' && parseInt(fields[1].split(':')[1], 16) === port)
+        inodes.add(fields[9]);
     }
   }
   if (inodes.size === 0) return undefined;

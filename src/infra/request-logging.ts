@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DynamicModule, LoggerService } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { HttpLogger, pinoHttp } from 'pino-http';
-import { Logger, safeError } from './logger';
+import { type HttpLogger, pinoHttp } from 'pino-http';
+import { type Logger, safeError } from './logger';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -40,7 +40,8 @@ function requestLogger(logger: Logger) {
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       err: safeError,
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
   });
 }
 
@@ -52,7 +53,13 @@ function requestId(req: IncomingMessage, res: ServerResponse): string {
 }
 
 /** Nest's own start-up lines (modules loaded, each route mapped, application started). */
-const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+const FRAMEWORK_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
 
 /**
  * Nest logs about 70 lines at `log` level on every start; they would bury what a person needs
@@ -61,7 +68,8 @@ const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesReso
 export function quietFrameworkStartup(logger: LoggerService): LoggerService {
   const isFramework = (params: unknown[]) => FRAMEWORK_CONTEXTS.has(params.at(-1) as string);
   return {
-    log: (message, ...params) => (isFramework(params) ? logger.debug?.(message, ...params) : logger.log(message, ...params)),
+    log: (message, ...params) =>
+      isFramework(params) ? logger.debug?.(message, ...params) : logger.log(message, ...params),
     error: (message, ...params) => logger.error(message, ...params),
     warn: (message, ...params) => logger.warn(message, ...params),
     debug: (message, ...params) => logger.debug?.(message, ...params),

@@ -1,4 +1,4 @@
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { rosterChangedSignal, WAITING_FOR_CSM_QUERY } from '../contracts/onboarding.contract';
 
 /**

@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 
 /**
@@ -51,7 +51,9 @@ export function spawnServer(opts: {
   }
   let ended: string | undefined;
   const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => resolve((ended = signal ? `was stopped by ${signal}` : `exited with code ${code}`)));
+    child.once('exit', (code, signal) =>
+      resolve((ended = signal ? `was stopped by ${signal}` : `exited with code ${code}`)),
+    );
     child.once('error', (err) => resolve((ended = `could not be started: ${err.message}`)));
   });
   const server: ServerProcess = {
@@ -109,7 +111,9 @@ export function commandLine(pid: number): string[] | undefined {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
   } catch {
     try {
-      return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
+      return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' })
+        .trim()
+        .split(/\s+/);
     } catch {
       return undefined;
     }

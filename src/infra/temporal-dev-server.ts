@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { assertPortFree } from './port-in-use';
 import { devServerSearchAttributeArgs } from './search-attribute-registry';
-import { commandLine, logTail, ServerProcess, spawnServer, stopLeftover } from './server-process';
+import { commandLine, logTail, type ServerProcess, spawnServer, stopLeftover } from './server-process';
 import { resolveTemporalBinary } from './temporal-binaries';
 
 /**
@@ -33,7 +33,9 @@ export async function startTemporalDevServer(opts: {
 }): Promise<TemporalDevServerHandle> {
   const cli = resolveTemporalBinary('temporal');
   if (!cli) {
-    throw new Error('Temporal CLI not found: run `npm run setup:temporal`, put `temporal` on PATH or set TEMPORAL_CLI_PATH');
+    throw new Error(
+      'Temporal CLI not found: run `npm run setup:temporal`, put `temporal` on PATH or set TEMPORAL_CLI_PATH',
+    );
   }
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const dbFile = path.join(opts.dataDir, 'temporal.sqlite');
@@ -44,13 +46,20 @@ export async function startTemporalDevServer(opts: {
   await assertPortFree(opts.port, { what: 'embedded Temporal', setting });
   await assertPortFree(opts.uiPort, { what: 'embedded Temporal UI', setting });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(opts.port),
-    '--ui-port', String(opts.uiPort),
-    '--namespace', opts.namespace,
-    '--db-filename', dbFile,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--namespace',
+    opts.namespace,
+    '--db-filename',
+    dbFile,
+    '--log-level',
+    'warn',
     ...devServerSearchAttributeArgs(),
   ];
   const server = spawnServer({
@@ -110,7 +119,9 @@ async function waitUntilServing(server: ServerProcess, address: string, timeoutM
       }
     } catch (err) {
       if (Date.now() > deadline) {
-        throw new Error(`Temporal dev server did not serve on ${address} within ${timeoutMs} ms: ${err}; see ${server.logFile}`);
+        throw new Error(
+          `Temporal dev server did not serve on ${address} within ${timeoutMs} ms: ${err}; see ${server.logFile}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }

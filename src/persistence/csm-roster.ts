@@ -56,7 +56,19 @@ export async function seedDemoCsmRoster(dataSource: DataSource): Promise<void> {
   if (count > 0) return;
   await upsertCsms(dataSource, [
     { id: 'csm-ana', name: 'Ana Lopez', email: 'ana.lopez@onboarding.example', tiers: ['high-touch'], capacity: 12 },
-    { id: 'csm-ben', name: 'Ben Okafor', email: 'ben.okafor@onboarding.example', tiers: ['high-touch', 'tech-touch'], capacity: 25 },
-    { id: 'csm-pool', name: 'Scaled CS team', email: 'scaled-cs@onboarding.example', tiers: ['tech-touch', 'self-service'], capacity: 500 },
+    {
+      id: 'csm-ben',
+      name: 'Ben Okafor',
+      email: 'ben.okafor@onboarding.example',
+      tiers: ['high-touch', 'tech-touch'],
+      capacity: 25,
+    },
+    {
+      id: 'csm-pool',
+      name: 'Scaled CS team',
+      email: 'scaled-cs@onboarding.example',
+      tiers: ['tech-touch', 'self-service'],
+      capacity: 500,
+    },
   ]);
 }

@@ -1,4 +1,4 @@
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { NotificationRecord } from './entities/notification.entity';
 import { OnboardingRecord } from './entities/onboarding-record.entity';
 import { PlaybookVersion } from './entities/playbook-version.entity';
@@ -46,7 +46,10 @@ export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = { connectMs: 10_000, 
 const CLIENT_TIMEOUT_MARGIN_MS = 250;
 
 /** Schema changes go through migrations only; `synchronize` stays off everywhere. */
-export function dataSourceOptions(databaseUrl: string, timeouts: DatabaseTimeouts = DEFAULT_DATABASE_TIMEOUTS): DataSourceOptions {
+export function dataSourceOptions(
+  databaseUrl: string,
+  timeouts: DatabaseTimeouts = DEFAULT_DATABASE_TIMEOUTS,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -68,7 +71,9 @@ export function dataSourceOptions(databaseUrl: string, timeouts: DatabaseTimeout
 /** Applies pending migrations and closes the connection again. */
 export async function migrate(databaseUrl: string): Promise<string[]> {
   // A migration may rewrite a large table: no query limit here.
-  const dataSource = new DataSource(dataSourceOptions(databaseUrl, { connectMs: DEFAULT_DATABASE_TIMEOUTS.connectMs, queryMs: 0 }));
+  const dataSource = new DataSource(
+    dataSourceOptions(databaseUrl, { connectMs: DEFAULT_DATABASE_TIMEOUTS.connectMs, queryMs: 0 }),
+  );
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations();

@@ -30,7 +30,11 @@ export type Claim =
   | { outcome: 'claimed'; token: string }
   | { outcome: 'replay'; response: StoredResponse }
   | { outcome: 'in-flight' }
-  | { outcome: 'reused'; first: Pick<IdempotentRequest, 'route' | 'params' | 'fingerprint'>; differs: Array<'route' | 'params' | 'body'> };
+  | {
+      outcome: 'reused';
+      first: Pick<IdempotentRequest, 'route' | 'params' | 'fingerprint'>;
+      differs: Array<'route' | 'params' | 'body'>;
+    };
 
 export interface IdempotencyStoreOptions {
   /** How long a key's first answer is kept, from its first use. */
@@ -71,7 +75,16 @@ export class IdempotencyStore {
          VALUES ($1, $2, $3, $4, $5, 'in-flight', $6, now() + $7 * interval '1 millisecond', now() + $8 * interval '1 millisecond')
          ON CONFLICT (scope, key) DO NOTHING
          RETURNING key`,
-        [request.scope, request.key, request.route, request.params, request.fingerprint, token, this.options.leaseMs, this.options.ttlMs],
+        [
+          request.scope,
+          request.key,
+          request.route,
+          request.params,
+          request.fingerprint,
+          token,
+          this.options.leaseMs,
+          this.options.ttlMs,
+        ],
       );
       if (inserted.length > 0) return { outcome: 'claimed', token };
 
@@ -84,13 +97,19 @@ export class IdempotencyStore {
       if (!row) continue;
       if (row.expired) {
         // Lazily, so an expired key is reusable at once, whenever the timed clean-up last ran.
-        await this.db.query(`DELETE FROM idempotency_records WHERE scope = $1 AND key = $2 AND expires_at <= now()`, [request.scope, request.key]);
+        await this.db.query(`DELETE FROM idempotency_records WHERE scope = $1 AND key = $2 AND expires_at <= now()`, [
+          request.scope,
+          request.key,
+        ]);
         continue;
       }
       const differs = differences(row, request);
       if (differs.length > 0) return { outcome: 'reused', first: row, differs };
       if (row.status === 'completed') {
-        return { outcome: 'replay', response: { status: row.response_status!, body: row.response_body, headers: row.response_headers ?? {} } };
+        return {
+          outcome: 'replay',
+          response: { status: row.response_status!, body: row.response_body, headers: row.response_headers ?? {} },
+        };
       }
       if (!row.lease_lapsed) return { outcome: 'in-flight' };
       const taken = await this.db.query(
@@ -116,18 +135,24 @@ export class IdempotencyStore {
          RETURNING key)
        SELECT key FROM done`,
       // Stringified: pg would turn a JS array into a PostgreSQL array, not JSON.
-      [request.scope, request.key, token, response.status, JSON.stringify(response.body ?? null), JSON.stringify(response.headers)],
+      [
+        request.scope,
+        request.key,
+        token,
+        response.status,
+        JSON.stringify(response.body ?? null),
+        JSON.stringify(response.headers),
+      ],
     );
     return rows.length > 0;
   }
 
   /** Forgets a claim whose request has no final answer, so a retry runs it again. */
   async release(request: IdempotentRequest, token: string): Promise<void> {
-    await this.db.query(`DELETE FROM idempotency_records WHERE scope = $1 AND key = $2 AND claim_token = $3 AND status = 'in-flight'`, [
-      request.scope,
-      request.key,
-      token,
-    ]);
+    await this.db.query(
+      `DELETE FROM idempotency_records WHERE scope = $1 AND key = $2 AND claim_token = $3 AND status = 'in-flight'`,
+      [request.scope, request.key, token],
+    );
   }
 
   /** Deletes expired records, in batches so a large backlog never holds many row locks at once. */
@@ -148,7 +173,10 @@ export class IdempotencyStore {
   }
 }
 
-function differences(first: Pick<IdempotentRequest, 'route' | 'params' | 'fingerprint'>, request: IdempotentRequest): Array<'route' | 'params' | 'body'> {
+function differences(
+  first: Pick<IdempotentRequest, 'route' | 'params' | 'fingerprint'>,
+  request: IdempotentRequest,
+): Array<'route' | 'params' | 'body'> {
   // Another route takes other parameters and another body: the route alone says it.
   if (first.route !== request.route) return ['route'];
   const differs: Array<'route' | 'params' | 'body'> = [];

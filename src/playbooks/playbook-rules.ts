@@ -1,4 +1,4 @@
-import { CHECK_OPERATIONS, CutoverOperation } from '../domain/cutover';
+import { CHECK_OPERATIONS, type CutoverOperation } from '../domain/cutover';
 
 /**
  * The consistency rules a shape cannot express: unique keys, references that resolve, no task
@@ -27,14 +27,23 @@ function strings(v: unknown): Array<[number, string]> {
 }
 
 /** The keys of one collection, reporting duplicates; first occurrence wins. */
-function keyIndex(list: Array<[number, Obj]>, collection: string, noun: string, errors: PlaybookError[]): Map<string, number> {
+function keyIndex(
+  list: Array<[number, Obj]>,
+  collection: string,
+  noun: string,
+  errors: PlaybookError[],
+): Map<string, number> {
   const index = new Map<string, number>();
   for (const [i, item] of list) {
     const key = str(item.key);
     if (key === undefined) continue;
     const first = index.get(key);
     if (first === undefined) index.set(key, i);
-    else errors.push({ path: `${collection}[${i}].key`, message: `duplicate ${noun} key "${key}" (first at ${collection}[${first}])` });
+    else
+      errors.push({
+        path: `${collection}[${i}].key`,
+        message: `duplicate ${noun} key "${key}" (first at ${collection}[${first}])`,
+      });
   }
   return index;
 }
@@ -94,7 +103,10 @@ export function playbookRuleErrors(input: unknown): PlaybookError[] {
 
   for (const [i, ladder] of ladders) {
     if (Array.isArray(ladder.levels) && ladder.levels.length === 0) {
-      errors.push({ path: `escalationLadders[${i}].levels`, message: 'ladder with no owner: it has no levels to notify' });
+      errors.push({
+        path: `escalationLadders[${i}].levels`,
+        message: 'ladder with no owner: it has no levels to notify',
+      });
     }
     let previous: number | undefined;
     for (const [j, level] of items(ladder.levels)) {
@@ -119,29 +131,42 @@ export function playbookRuleErrors(input: unknown): PlaybookError[] {
  * A cutover plan's references (gates, ladder) resolve; every step that changes something can be
  * undone; BAU acceptance is a gate some stage waits for, so the onboarding cannot end mid-watch.
  */
-function cutoverPlanErrors(plan: Obj, stages: Array<[number, Obj]>, gateKeys: Map<string, number>, ladderKeys: Map<string, number>): PlaybookError[] {
+function cutoverPlanErrors(
+  plan: Obj,
+  stages: Array<[number, Obj]>,
+  gateKeys: Map<string, number>,
+  ladderKeys: Map<string, number>,
+): PlaybookError[] {
   const errors: PlaybookError[] = [];
   const steps = items(plan.steps);
   keyIndex(steps, 'cutoverPlan.steps', 'cutover step', errors);
   for (const [i, step] of steps) {
     const action = str(step.action);
     if (action && !CHECK_OPERATIONS.includes(action as CutoverOperation) && step.compensation === undefined) {
-      errors.push({ path: `cutoverPlan.steps[${i}].compensation`, message: `step "${str(step.key)}" changes something (${action}) and has no compensation to undo it` });
+      errors.push({
+        path: `cutoverPlan.steps[${i}].compensation`,
+        message: `step "${str(step.key)}" changes something (${action}) and has no compensation to undo it`,
+      });
     }
   }
   if (isObj(plan.readiness)) {
     const gate = plan.readiness.gate;
-    if (str(gate) !== undefined && !gateKeys.has(str(gate)!)) errors.push({ path: 'cutoverPlan.readiness.gate', message: `unknown gate "${str(gate)}"` });
+    if (str(gate) !== undefined && !gateKeys.has(str(gate)!))
+      errors.push({ path: 'cutoverPlan.readiness.gate', message: `unknown gate "${str(gate)}"` });
   }
   if (isObj(plan.hypercare)) {
     const h = plan.hypercare;
     const ladder = str(h.escalation);
-    if (ladder !== undefined && !ladderKeys.has(ladder)) errors.push({ path: 'cutoverPlan.hypercare.escalation', message: `unknown escalation ladder "${ladder}"` });
+    if (ladder !== undefined && !ladderKeys.has(ladder))
+      errors.push({ path: 'cutoverPlan.hypercare.escalation', message: `unknown escalation ladder "${ladder}"` });
     const gate = str(h.acceptanceGate);
     if (gate !== undefined && !gateKeys.has(gate)) {
       errors.push({ path: 'cutoverPlan.hypercare.acceptanceGate', message: `unknown gate "${gate}"` });
     } else if (gate !== undefined && !stages.some(([, s]) => strings(s.exitGates).some(([, g]) => g === gate))) {
-      errors.push({ path: 'cutoverPlan.hypercare.acceptanceGate', message: `gate "${gate}" is not an exit gate of any stage: the onboarding could end during hypercare` });
+      errors.push({
+        path: 'cutoverPlan.hypercare.acceptanceGate',
+        message: `gate "${gate}" is not an exit gate of any stage: the onboarding could end during hypercare`,
+      });
     }
   }
   return errors;

@@ -36,7 +36,8 @@ const params = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
   while (pending.length > 0) {
     const { at, value: v } = pending.pop()!;
     if (typeof v === 'string') {
-      const problem = unsafeTextProblem(v) ?? (v.length > TEXT_MAX ? `must be at most ${TEXT_MAX} characters long` : undefined);
+      const problem =
+        unsafeTextProblem(v) ?? (v.length > TEXT_MAX ? `must be at most ${TEXT_MAX} characters long` : undefined);
       if (problem) ctx.addIssue({ code: 'custom', message: problem, path: at });
     } else if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) {
@@ -78,7 +79,9 @@ const milestone = z.strictObject({
   name: text,
   // Zero or negative targets are reported by the rules as "milestone without target".
   targetDay: z
-    .number({ error: (iss) => (iss.input === undefined ? 'milestone without target: targetDay is required' : undefined) })
+    .number({
+      error: (iss) => (iss.input === undefined ? 'milestone without target: targetDay is required' : undefined),
+    })
     .int(),
   escalation: key,
   executiveTouchpoint: z.boolean(),

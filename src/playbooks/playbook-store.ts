@@ -1,9 +1,9 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { DEFAULT_PLAYBOOKS } from '../domain/default-playbooks';
 import type { Playbook } from '../domain/playbook';
 import type { Tier } from '../domain/segment';
 import { PlaybookVersion } from '../persistence/entities/playbook-version.entity';
-import { PlaybookError, PlaybookValidation, validatePlaybook } from './validate-playbook';
+import { type PlaybookError, type PlaybookValidation, validatePlaybook } from './validate-playbook';
 
 export interface PlaybookSummary {
   tier: Tier;
@@ -65,14 +65,19 @@ export class PlaybookStore {
     const errors: PlaybookError[] = validation.ok ? [] : [...validation.errors];
     const bodyTier = isObject(definition) ? definition.tier : undefined;
     if (typeof bodyTier === 'string' && bodyTier !== tier && !errors.some((e) => e.path === 'tier')) {
-      errors.unshift({ path: 'tier', message: `tier "${bodyTier}" does not match the tier being published ("${tier}")` });
+      errors.unshift({
+        path: 'tier',
+        message: `tier "${bodyTier}" does not match the tier being published ("${tier}")`,
+      });
     }
     if (!validation.ok || errors.length) return { ok: false, errors };
 
     return this.dataSource.transaction(async (tx) => {
       // Serialises publishes of one tier, so concurrent ones get consecutive versions.
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`playbooks:${tier}`]);
-      const [{ next }] = await tx.query('SELECT coalesce(max(version), 0) + 1 AS next FROM playbooks WHERE tier = $1', [tier]);
+      const [{ next }] = await tx.query('SELECT coalesce(max(version), 0) + 1 AS next FROM playbooks WHERE tier = $1', [
+        tier,
+      ]);
       const playbook: Playbook = { ...validation.playbook, version: Number(next) };
       await tx.query(
         'INSERT INTO playbooks (tier, version, definition, published_by, notes) VALUES ($1, $2, $3::jsonb, $4, $5)',
@@ -87,7 +92,9 @@ export class PlaybookStore {
     for (const playbook of Object.values(DEFAULT_PLAYBOOKS)) {
       const validation = validatePlaybook(playbook);
       if (!validation.ok) {
-        throw new Error(`default playbook ${playbook.tier} is invalid: ${validation.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+        throw new Error(
+          `default playbook ${playbook.tier} is invalid: ${validation.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+        );
       }
       await this.dataSource.query(
         `INSERT INTO playbooks (tier, version, definition, published_by, notes)

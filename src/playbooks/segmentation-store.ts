@@ -1,7 +1,7 @@
-import { DataSource } from 'typeorm';
-import { DEFAULT_SEGMENTATION_RULE, SegmentationRule } from '../domain/segmentation';
+import { type DataSource } from 'typeorm';
+import { DEFAULT_SEGMENTATION_RULE, type SegmentationRule } from '../domain/segmentation';
 import { SegmentationRuleVersion } from '../persistence/entities/segmentation-rule-version.entity';
-import { SegmentationRuleValidation, validateSegmentationRule } from './validate-segmentation-rule';
+import { type SegmentationRuleValidation, validateSegmentationRule } from './validate-segmentation-rule';
 
 export interface SegmentationRuleSummary {
   version: number;
@@ -42,7 +42,10 @@ export class SegmentationStore {
 
   /** Every version, oldest first, without the rules. */
   async list(): Promise<SegmentationRuleSummary[]> {
-    const rows = await this.versions.find({ select: { version: true, publishedAt: true, publishedBy: true, notes: true }, order: { version: 'ASC' } });
+    const rows = await this.versions.find({
+      select: { version: true, publishedAt: true, publishedBy: true, notes: true },
+      order: { version: 'ASC' },
+    });
     return rows.map(({ version, publishedAt, publishedBy, notes }) => ({ version, publishedAt, publishedBy, notes }));
   }
 
@@ -60,12 +63,10 @@ export class SegmentationStore {
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['segmentation_rules']);
       const [{ next }] = await tx.query('SELECT coalesce(max(version), 0) + 1 AS next FROM segmentation_rules');
       const stored: SegmentationRule = { ...validation.rule, version: Number(next) };
-      await tx.query('INSERT INTO segmentation_rules (version, rule, published_by, notes) VALUES ($1, $2::jsonb, $3, $4)', [
-        stored.version,
-        JSON.stringify(stored),
-        publishedBy,
-        notes ?? null,
-      ]);
+      await tx.query(
+        'INSERT INTO segmentation_rules (version, rule, published_by, notes) VALUES ($1, $2::jsonb, $3, $4)',
+        [stored.version, JSON.stringify(stored), publishedBy, notes ?? null],
+      );
       return { ok: true as const, rule: stored };
     });
   }
@@ -74,7 +75,9 @@ export class SegmentationStore {
   async seedDefault(): Promise<void> {
     const validation = validateSegmentationRule(DEFAULT_SEGMENTATION_RULE);
     if (!validation.ok) {
-      throw new Error(`the default segmentation rule is invalid: ${validation.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+      throw new Error(
+        `the default segmentation rule is invalid: ${validation.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+      );
     }
     await this.dataSource.query(
       `INSERT INTO segmentation_rules (version, rule, published_by, notes)

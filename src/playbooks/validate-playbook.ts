@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { Playbook } from '../domain/playbook';
 import { ROLES } from '../domain/roles';
-import { PlaybookError, playbookRuleErrors } from './playbook-rules';
+import { type PlaybookError, playbookRuleErrors } from './playbook-rules';
 import { playbookSchema } from './playbook-schema';
 
 export type { PlaybookError } from './playbook-rules';
@@ -15,7 +15,10 @@ export type PlaybookValidation = { ok: true; playbook: Playbook } | { ok: false;
  */
 export function validatePlaybook(input: unknown): PlaybookValidation {
   const parsed = playbookSchema.safeParse(input, { error: describeIssue });
-  const errors = [...(parsed.success ? [] : parsed.error.issues.flatMap(toPlaybookErrors)), ...playbookRuleErrors(input)];
+  const errors = [
+    ...(parsed.success ? [] : parsed.error.issues.flatMap(toPlaybookErrors)),
+    ...playbookRuleErrors(input),
+  ];
   if (parsed.success && errors.length === 0) return { ok: true, playbook: parsed.data };
   return { ok: false, errors };
 }
@@ -39,7 +42,9 @@ function toPlaybookErrors(issue: z.core.$ZodIssue): PlaybookError[] {
   const inContacts = issue.path.length === 1 && issue.path[0] === 'contacts';
   return issue.keys.map((key) => ({
     path: formatPath([...issue.path, key]),
-    message: inContacts ? `contacts keys must be roles: "${key}" is not one of ${ROLES.join(', ')}` : `unknown key "${key}"`,
+    message: inContacts
+      ? `contacts keys must be roles: "${key}" is not one of ${ROLES.join(', ')}`
+      : `unknown key "${key}"`,
   }));
 }
 
@@ -54,7 +59,8 @@ export const describeIssue: z.core.$ZodErrorMap = (issue) => {
       if (issue.input === undefined) return 'required';
       return `must be one of ${issue.values.map((v) => String(v)).join(', ')}, got ${describeValue(issue.input)}`;
     case 'too_small':
-      if (issue.origin === 'number') return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${issue.minimum}, got ${issue.input}`;
+      if (issue.origin === 'number')
+        return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${issue.minimum}, got ${issue.input}`;
       return undefined;
     case 'invalid_format':
       if (issue.format === 'email') return `must be an e-mail address, got ${describeValue(issue.input)}`;

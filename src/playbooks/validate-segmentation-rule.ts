@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SEGMENTS, TIERS } from '../domain/segment';
-import { COMPLEXITIES, SegmentationRule } from '../domain/segmentation';
+import { COMPLEXITIES, type SegmentationRule } from '../domain/segmentation';
 import { describeIssue, formatPath } from './validate-playbook';
 
 /** Where, JSON-ish (`segments[1].minArr`), and what is wrong: the same shape as a playbook error. */
@@ -9,7 +9,8 @@ export interface SegmentationRuleError {
   message: string;
 }
 
-export type SegmentationRuleValidation = { ok: true; rule: SegmentationRule } | { ok: false; errors: SegmentationRuleError[] };
+export type SegmentationRuleValidation =
+  { ok: true; rule: SegmentationRule } | { ok: false; errors: SegmentationRuleError[] };
 
 /** The shape, mirroring src/domain/segmentation.ts. Strict objects: a misspelt field is an error. */
 const threshold = z.strictObject({
@@ -58,10 +59,15 @@ function segmentationRuleErrors(input: unknown): SegmentationRuleError[] {
     if (!isObj(entry) || typeof entry.segment !== 'string') return;
     const first = firstAt.get(entry.segment);
     if (first === undefined) firstAt.set(entry.segment, i);
-    else errors.push({ path: `segments[${i}].segment`, message: `duplicate segment "${entry.segment}" (first at segments[${first}])` });
+    else
+      errors.push({
+        path: `segments[${i}].segment`,
+        message: `duplicate segment "${entry.segment}" (first at segments[${first}])`,
+      });
   });
   for (const segment of SEGMENTS) {
-    if (!firstAt.has(segment)) errors.push({ path: 'segments', message: `segment "${segment}" is missing: every segment appears exactly once` });
+    if (!firstAt.has(segment))
+      errors.push({ path: 'segments', message: `segment "${segment}" is missing: every segment appears exactly once` });
   }
 
   // Strictly decreasing minArr, so that an entry's ARR threshold is not shadowed by the one before it.
@@ -83,7 +89,10 @@ function segmentationRuleErrors(input: unknown): SegmentationRuleError[] {
     if (!isObj(entry)) return;
     if (i === last) {
       if (typeof entry.minArr === 'number' && entry.minArr !== 0) {
-        errors.push({ path: `segments[${i}].minArr`, message: `the last entry is the catch-all: minArr must be 0, got ${entry.minArr}` });
+        errors.push({
+          path: `segments[${i}].minArr`,
+          message: `the last entry is the catch-all: minArr must be 0, got ${entry.minArr}`,
+        });
       }
       if (typeof entry.minComplexity === 'string' && entry.minComplexity !== 'low') {
         errors.push({
@@ -94,7 +103,8 @@ function segmentationRuleErrors(input: unknown): SegmentationRuleError[] {
     } else if (entry.minComplexity === 'low') {
       errors.push({
         path: `segments[${i}].minComplexity`,
-        message: 'only the last entry may have minComplexity low: it matches every account, so the entries after it would never be reached',
+        message:
+          'only the last entry may have minComplexity low: it matches every account, so the entries after it would never be reached',
       });
     }
   });

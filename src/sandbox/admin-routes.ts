@@ -3,9 +3,9 @@
  * reset. Never faulted, delayed or keyed, so a test can always inspect and repair the sandbox.
  */
 import { demoDataset } from './demo-dataset';
-import { HttpError, isPlainObject, Router } from './http';
-import { parseRecords, SandboxRecord } from './record-store';
-import { SandboxState } from './state';
+import { HttpError, isPlainObject, type Router } from './http';
+import { parseRecords, type SandboxRecord } from './record-store';
+import { type SandboxState } from './state';
 
 export function addAdminRoutes(router: Router, state: SandboxState): void {
   router.add({
@@ -15,7 +15,10 @@ export function addAdminRoutes(router: Router, state: SandboxState): void {
     handle: ({ body }) => {
       const records = seedRecords(body);
       state.legacy.putMany(records);
-      return { status: 200, body: { seeded: records.length, legacy: { count: state.legacy.size, byKind: state.legacy.countByKind() } } };
+      return {
+        status: 200,
+        body: { seeded: records.length, legacy: { count: state.legacy.size, byKind: state.legacy.countByKind() } },
+      };
     },
   });
   router.add({
@@ -50,7 +53,8 @@ function seedRecords(body: unknown): SandboxRecord[] {
   const size = body.generate;
   if (!isPlainObject(size)) throw new HttpError(400, 'generate must be an object { accounts?, cards?, payments? }');
   for (const [key, value] of Object.entries(size)) {
-    if (!['accounts', 'cards', 'payments'].includes(key)) throw new HttpError(400, `generate.${key} is unknown; give accounts, cards, payments`);
+    if (!['accounts', 'cards', 'payments'].includes(key))
+      throw new HttpError(400, `generate.${key} is unknown; give accounts, cards, payments`);
     if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 1_000_000) {
       throw new HttpError(400, `generate.${key} must be an integer from 0 to 1000000`);
     }

@@ -112,7 +112,11 @@ export class FaultInjector {
 
   snapshot(): FaultSnapshot {
     return {
-      failStep: [...this.rules.values()].map((r) => ({ path: r.path, status: r.status, times: Number.isFinite(r.times) ? r.times : null })),
+      failStep: [...this.rules.values()].map((r) => ({
+        path: r.path,
+        status: r.status,
+        times: Number.isFinite(r.times) ? r.times : null,
+      })),
       failAfterRecords: this.failAfterRecords ?? null,
       latencyMs: this.latencyMs,
       metrics: { ...this.metricOverrides },
@@ -128,18 +132,26 @@ interface ParsedFaults {
 }
 
 const FAULT_FIELDS = ['failStep', 'failAfterRecords', 'latencyMs', 'metrics'];
-const METRIC_FIELDS: Array<keyof HealthMetrics> = ['errorRate', 'authSuccessRate', 'transactionSuccessRate', 'ticketVolume'];
+const METRIC_FIELDS: Array<keyof HealthMetrics> = [
+  'errorRate',
+  'authSuccessRate',
+  'transactionSuccessRate',
+  'ticketVolume',
+];
 
 function parseFaultInput(input: unknown): ParsedFaults {
   if (!isPlainObject(input)) throw new HttpError(400, 'faults must be an object');
   const unknown = Object.keys(input).filter((k) => !FAULT_FIELDS.includes(k));
   // A misspelt fault would silently inject nothing and make a test pass for the wrong reason.
-  if (unknown.length) throw new HttpError(400, `unknown fault ${unknown.join(', ')}; known: ${FAULT_FIELDS.join(', ')}`);
+  if (unknown.length)
+    throw new HttpError(400, `unknown fault ${unknown.join(', ')}; known: ${FAULT_FIELDS.join(', ')}`);
   const parsed: ParsedFaults = {};
   if (input.failStep !== undefined) {
-    parsed.failStep = input.failStep === null ? null : [input.failStep].flat().map((r, i) => parseFailStep(r, `failStep[${i}]`));
+    parsed.failStep =
+      input.failStep === null ? null : [input.failStep].flat().map((r, i) => parseFailStep(r, `failStep[${i}]`));
   }
-  if (input.failAfterRecords !== undefined) parsed.failAfterRecords = nullOr(input.failAfterRecords, 'failAfterRecords', 0);
+  if (input.failAfterRecords !== undefined)
+    parsed.failAfterRecords = nullOr(input.failAfterRecords, 'failAfterRecords', 0);
   if (input.latencyMs !== undefined) parsed.latencyMs = nullOr(input.latencyMs, 'latencyMs', 0);
   if (input.metrics !== undefined) {
     if (input.metrics !== null && !isPlainObject(input.metrics)) throw new HttpError(400, 'metrics must be an object');
@@ -151,7 +163,8 @@ function parseFaultInput(input: unknown): ParsedFaults {
 function parseFailStep(value: unknown, at: string): FailStepRule {
   if (!isPlainObject(value)) throw new HttpError(400, `${at} must be an object { path, times?, status? }`);
   const { path, times, status } = value;
-  if (typeof path !== 'string' || !path.startsWith('/')) throw new HttpError(400, `${at}.path must be a path starting with /`);
+  if (typeof path !== 'string' || !path.startsWith('/'))
+    throw new HttpError(400, `${at}.path must be a path starting with /`);
   if (path.startsWith('/admin/')) throw new HttpError(400, `${at}.path: admin calls cannot be faulted`);
   return {
     path,
@@ -163,8 +176,10 @@ function parseFailStep(value: unknown, at: string): FailStepRule {
 function parseMetrics(value: Record<string, unknown>): Partial<HealthMetrics> {
   const metrics: Partial<HealthMetrics> = {};
   for (const [key, v] of Object.entries(value)) {
-    if (!METRIC_FIELDS.includes(key as keyof HealthMetrics)) throw new HttpError(400, `unknown metric ${key}; known: ${METRIC_FIELDS.join(', ')}`);
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new HttpError(400, `metrics.${key} must be a number >= 0`);
+    if (!METRIC_FIELDS.includes(key as keyof HealthMetrics))
+      throw new HttpError(400, `unknown metric ${key}; known: ${METRIC_FIELDS.join(', ')}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new HttpError(400, `metrics.${key} must be a number >= 0`);
     if (key !== 'ticketVolume' && v > 1) throw new HttpError(400, `metrics.${key} must be a rate between 0 and 1`);
     metrics[key as keyof HealthMetrics] = v;
   }
@@ -177,7 +192,10 @@ function nullOr(value: unknown, name: string, min: number): number | null {
 
 function integer(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-    throw new HttpError(400, `${name} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`);
+    throw new HttpError(
+      400,
+      `${name} must be an integer from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`,
+    );
   }
   return value as number;
 }

@@ -10,7 +10,7 @@
  *   body) answers 422, because that is a bug in the caller that would otherwise skip work.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson, HttpError, Reply } from './http';
+import { canonicalJson, HttpError, type Reply } from './http';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Set to `true` on an answer replayed from the first call with the same key. */
@@ -51,5 +51,7 @@ export class IdempotencyCache {
 
 function fingerprint(method: string, path: string, body: unknown): string {
   // The parsed body in canonical form: a retry that re-serialises its body differently is still the same request.
-  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
 }

@@ -2,7 +2,7 @@
 // deterministic demo dataset in its legacy store. SANDBOX_PORT (default 4010) and SANDBOX_HOST
 // (default 127.0.0.1) choose where it listens. Ctrl-C stops it.
 import { DEMO_DATASET_SIZE, demoDataset } from './demo-dataset';
-import { SandboxPlatform, startSandboxPlatform } from './sandbox-platform';
+import { type SandboxPlatform, startSandboxPlatform } from './sandbox-platform';
 
 export const DEFAULT_SANDBOX_PORT = 4010;
 
@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   const { count, sha256 } = platform.legacy.checksum();
   const { accounts, cards, payments } = DEMO_DATASET_SIZE;
   console.log(`sandbox platform on ${platform.url}`);
-  console.log(`  legacy store: ${accounts} accounts, ${cards} cards, ${payments} payments (${count} records, sha256 ${sha256.slice(0, 12)}…)`);
+  console.log(
+    `  legacy store: ${accounts} accounts, ${cards} cards, ${payments} payments (${count} records, sha256 ${sha256.slice(0, 12)}…)`,
+  );
   console.log(`  state: curl -s '${platform.url}/admin/state?records=false'`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void platform.close().then(() => process.exit(0)));

@@ -4,9 +4,9 @@
  * checksum, count), the switches (SSO, feature flags, cohorts) and health metrics.
  * Mutating routes get their Idempotency-Key handling from the server (sandbox-platform.ts).
  */
-import { HttpError, isPlainObject, Reply, Route, RouteContext, Router } from './http';
-import { parseRecord, parseRecords, RecordStore, SandboxRecord } from './record-store';
-import { COHORT_STAGES, CohortStage, PLATFORMS, Platform, SandboxState } from './state';
+import { HttpError, isPlainObject, type Reply, type Route, type RouteContext, type Router } from './http';
+import { parseRecord, parseRecords, type RecordStore, type SandboxRecord } from './record-store';
+import { COHORT_STAGES, type CohortStage, PLATFORMS, type Platform, type SandboxState } from './state';
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -29,14 +29,18 @@ export function addMigrationRoutes(router: Router, state: SandboxState): void {
   });
   route('POST', '/legacy/records', ({ body }) => {
     // The customer still writing during the cutover: refused while frozen, as the real platform would.
-    if (legacy.frozen) throw new HttpError(423, 'the legacy platform is frozen: writes are refused until it is unfrozen');
+    if (legacy.frozen)
+      throw new HttpError(423, 'the legacy platform is frozen: writes are refused until it is unfrozen');
     const record = parseRecord(body, 'body');
     const created = legacy.put(record) === 'created';
     return { status: created ? 201 : 200, body: { record, created } };
   });
   addReadRoutes(route, '/legacy', legacy);
 
-  for (const [prefix, store] of [['/target', state.target], ['/staging/target', state.staging]] as const) {
+  for (const [prefix, store] of [
+    ['/target', state.target],
+    ['/staging/target', state.staging],
+  ] as const) {
     const batchRoute = `POST ${prefix}/records/batch`;
     route('POST', `${prefix}/records/batch`, ({ body }) => storeBatch(state, store, parseRecords(body), batchRoute));
     route('DELETE', `${prefix}/records`, ({ body }) => {
@@ -67,7 +71,8 @@ export function addMigrationRoutes(router: Router, state: SandboxState): void {
   });
   for (const action of ['open', 'close'] as const) {
     const toggle = (stage: unknown) => {
-      if (!COHORT_STAGES.includes(stage as CohortStage)) throw new HttpError(400, `stage must be one of ${COHORT_STAGES.join(', ')}`);
+      if (!COHORT_STAGES.includes(stage as CohortStage))
+        throw new HttpError(400, `stage must be one of ${COHORT_STAGES.join(', ')}`);
       const wasOpen = switches.cohorts[stage as CohortStage];
       switches.cohorts[stage as CohortStage] = action === 'open';
       return ok({ stage, open: action === 'open', wasOpen });
@@ -83,8 +88,14 @@ type AddRoute = (method: string, pattern: string, handle: (ctx: RouteContext) =>
 
 /** Paging, count and checksum: the same on the legacy side and both targets, so reconciliation compares like with like. */
 function addReadRoutes(route: AddRoute, prefix: string, store: RecordStore): void {
-  route('GET', `${prefix}/records`, ({ query }) => ({ status: 200, body: store.page(query.get('after') || undefined, pageLimit(query)) }));
-  route('GET', `${prefix}/records/count`, () => ({ status: 200, body: { count: store.size, byKind: store.countByKind() } }));
+  route('GET', `${prefix}/records`, ({ query }) => ({
+    status: 200,
+    body: store.page(query.get('after') || undefined, pageLimit(query)),
+  }));
+  route('GET', `${prefix}/records/count`, () => ({
+    status: 200,
+    body: { count: store.size, byKind: store.countByKind() },
+  }));
   route('GET', `${prefix}/checksum`, () => ({ status: 200, body: store.checksum() }));
 }
 
@@ -124,7 +135,8 @@ function pageLimit(query: URLSearchParams): number {
   const raw = query.get('limit');
   if (raw === null) return DEFAULT_PAGE;
   const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new HttpError(400, `limit must be an integer from 1 to ${MAX_PAGE}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
+    throw new HttpError(400, `limit must be an integer from 1 to ${MAX_PAGE}`);
   return limit;
 }
 

@@ -152,7 +152,8 @@ export function parseRecord(value: unknown, at: string): SandboxRecord {
   if (!isPlainObject(value)) throw new HttpError(400, `${at} must be an object { id, kind, data }`);
   const { id, kind, data } = value;
   if (typeof id !== 'string' || !id) throw new HttpError(400, `${at}.id must be a non-empty string`);
-  if (!RECORD_KINDS.includes(kind as RecordKind)) throw new HttpError(400, `${at}.kind must be one of ${RECORD_KINDS.join(', ')}`);
+  if (!RECORD_KINDS.includes(kind as RecordKind))
+    throw new HttpError(400, `${at}.kind must be one of ${RECORD_KINDS.join(', ')}`);
   if (!isPlainObject(data)) throw new HttpError(400, `${at}.data must be an object`);
   return { id, kind: kind as RecordKind, data };
 }

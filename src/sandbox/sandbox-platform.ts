@@ -11,11 +11,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addAdminRoutes } from './admin-routes';
 import type { FaultInjector } from './faults';
-import { HttpError, parseJson, readBody, Reply, Route, RouteContext, Router, sendJson } from './http';
+import { HttpError, parseJson, readBody, type Reply, type Route, type RouteContext, Router, sendJson } from './http';
 import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from './idempotency';
 import { addMigrationRoutes } from './migration-routes';
 import type { LegacyStore, RecordStore, SandboxRecord } from './record-store';
-import { Counters, SandboxState, SandboxStateSnapshot, Switches } from './state';
+import { type Counters, SandboxState, type SandboxStateSnapshot, type Switches } from './state';
 
 export interface SandboxPlatformOptions {
   /** 0 (the default) picks a free port. */
@@ -79,7 +79,12 @@ export async function startSandboxPlatform(opts: SandboxPlatformOptions = {}): P
       const match = router.match(method, path);
       if (!match) throw new HttpError(404, `no route ${routeKey}`);
       if ('allowed' in match) {
-        return sendJson(res, 405, { error: `${method} is not allowed on ${path}` }, { allow: match.allowed.join(', ') });
+        return sendJson(
+          res,
+          405,
+          { error: `${method} is not allowed on ${path}` },
+          { allow: match.allowed.join(', ') },
+        );
       }
       const admin = path.startsWith('/admin/');
       if (!admin) {

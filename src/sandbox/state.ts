@@ -2,9 +2,9 @@
  * Everything the sandbox holds, in memory: the three stores, the switches a cutover flips,
  * faults, counters and idempotency keys. One instance per running sandbox.
  */
-import { FaultInjector, FaultSnapshot } from './faults';
+import { FaultInjector, type FaultSnapshot } from './faults';
 import { IdempotencyCache } from './idempotency';
-import { KindCounts, LegacyStore, RecordStore, SandboxRecord, StoreStats } from './record-store';
+import { type KindCounts, LegacyStore, RecordStore, type SandboxRecord, type StoreStats } from './record-store';
 
 export const PLATFORMS = ['legacy', 'target'] as const;
 export type Platform = (typeof PLATFORMS)[number];

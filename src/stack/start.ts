@@ -10,13 +10,13 @@
 // was killed are recognised by their data folder and stopped at the next start.
 import 'reflect-metadata';
 import * as path from 'node:path';
-import { Runtime, Worker } from '@temporalio/worker';
+import { Runtime, type Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { createApp, OPENAPI_PATH } from '../../api/create-app';
 import { createOnboardingWorker } from '../../worker/create-worker';
-import { loadSettings, Settings } from '../config/settings';
+import { loadSettings, type Settings } from '../config/settings';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { createLogger, describeError, Logger, temporalLogger } from '../infra/logger';
+import { createLogger, describeError, type Logger, temporalLogger } from '../infra/logger';
 import { assertPortFree } from '../infra/port-in-use';
 import { ensureSearchAttributes } from '../infra/search-attribute-registry';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
@@ -55,7 +55,12 @@ async function main(): Promise<void> {
   }
 }
 
-async function start(settings: Settings, logger: Logger, shutdown: Shutdown, fail: (what: string) => (err: unknown) => void): Promise<void> {
+async function start(
+  settings: Settings,
+  logger: Logger,
+  shutdown: Shutdown,
+  fail: (what: string) => (err: unknown) => void,
+): Promise<void> {
   // Before anything starts: a second stack would otherwise bring up its servers, then fail.
   await assertPortFree(settings.apiPort, { host: settings.host, what: 'API', setting: 'PORT' });
   const log = (line: string) => logger.warn(line);
@@ -63,10 +68,19 @@ async function start(settings: Settings, logger: Logger, shutdown: Shutdown, fai
   let databaseUrl = settings.databaseUrl;
   if (!databaseUrl) {
     const dataDir = path.join(settings.dataDir, 'postgres');
-    const pg = await startEmbeddedPostgres({ dataDir, port: settings.embeddedPostgresPort, database: 'onboarding', ownProcessGroup: true, log });
+    const pg = await startEmbeddedPostgres({
+      dataDir,
+      port: settings.embeddedPostgresPort,
+      database: 'onboarding',
+      ownProcessGroup: true,
+      log,
+    });
     shutdown.add('PostgreSQL', pg.stop);
     databaseUrl = pg.url;
-    logger.info({ port: settings.embeddedPostgresPort, dataDir }, `PostgreSQL (embedded) on 127.0.0.1:${settings.embeddedPostgresPort}`);
+    logger.info(
+      { port: settings.embeddedPostgresPort, dataDir },
+      `PostgreSQL (embedded) on 127.0.0.1:${settings.embeddedPostgresPort}`,
+    );
   }
 
   let temporalAddress = settings.temporalAddress;
@@ -87,13 +101,19 @@ async function start(settings: Settings, logger: Logger, shutdown: Shutdown, fai
   }
 
   const applied = await migrate(databaseUrl);
-  logger.info({ applied }, applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date');
+  logger.info(
+    { applied },
+    applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date',
+  );
 
   const client = await connectClient(temporalAddress, settings.temporalNamespace);
   shutdown.add('Temporal client', () => client.connection.close());
   if (settings.temporalAddress) {
     await ensureSearchAttributes(client.connection, client.namespace).catch((err) =>
-      logger.warn({ err }, `could not register search attributes (add them with your cluster's tools): ${describeError(err)}`),
+      logger.warn(
+        { err },
+        `could not register search attributes (add them with your cluster's tools): ${describeError(err)}`,
+      ),
     );
   }
 
@@ -101,7 +121,12 @@ async function start(settings: Settings, logger: Logger, shutdown: Shutdown, fai
   shutdown.add('worker database pool', () => dataSource.destroy());
   const workerConnection = await connectWorker(temporalAddress, settings.temporalNamespace);
   shutdown.add('worker connection', () => workerConnection.connection.close());
-  const worker = await createOnboardingWorker({ ...settings, notifications: settings, ...workerConnection, dataSource });
+  const worker = await createOnboardingWorker({
+    ...settings,
+    notifications: settings,
+    ...workerConnection,
+    dataSource,
+  });
   if (!settings.databaseUrl) await seedDemoCsmRoster(dataSource);
   const running = worker.run();
   shutdown.add('worker', async () => {

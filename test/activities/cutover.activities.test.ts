@@ -20,10 +20,12 @@ const freeze: CutoverOperationRequest = {
 };
 
 async function failureOf(baseUrl: string, timeoutMs?: number): Promise<ApplicationFailure> {
-  const err = await createCutoverActivities({ baseUrl, timeoutMs }).runCutoverOperation(freeze).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const err = await createCutoverActivities({ baseUrl, timeoutMs })
+    .runCutoverOperation(freeze)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(err).toBeInstanceOf(ApplicationFailure);
   return err as ApplicationFailure;
 }
@@ -55,7 +57,10 @@ it('says a call timed out after the configured time', async () => {
   const silent = await server(() => undefined); // accepts, never answers
   try {
     const failure = await failureOf(silent.url, 200);
-    expect(failure).toMatchObject({ type: 'PlatformUnreachable', message: `POST ${silent.url}/legacy/freeze failed: timed out after 200 ms` });
+    expect(failure).toMatchObject({
+      type: 'PlatformUnreachable',
+      message: `POST ${silent.url}/legacy/freeze failed: timed out after 200 ms`,
+    });
   } finally {
     await silent.close();
   }
@@ -65,7 +70,11 @@ it('names the URL and the status of an error answer', async () => {
   const broken = await server((_req, res) => res.writeHead(503).end('maintenance'));
   try {
     const failure = await failureOf(broken.url);
-    expect(failure).toMatchObject({ type: 'PlatformError', message: `POST ${broken.url}/legacy/freeze answered 503: maintenance`, nonRetryable: false });
+    expect(failure).toMatchObject({
+      type: 'PlatformError',
+      message: `POST ${broken.url}/legacy/freeze answered 503: maintenance`,
+      nonRetryable: false,
+    });
     expect(failure.stack!.split('\n')).toHaveLength(1);
   } finally {
     await broken.close();

@@ -4,14 +4,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { createNotificationActivities, messageIdFor, NotificationDeps } from '../../activities/notification.activities';
+import {
+  createNotificationActivities,
+  messageIdFor,
+  type NotificationDeps,
+} from '../../activities/notification.activities';
 import type { OutboundMessage } from '../../src/contracts/notification.contract';
 import { createMailer } from '../../src/infra/mailer';
 import { signWebhookBody, verifyWebhookSignature } from '../../src/infra/webhook-signature';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { freePort } from '../support/free-port';
-import { SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
-import { startWebhookReceiver, WebhookReceiver } from '../support/webhook-receiver';
+import { type SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 import { testEnv } from '../support/test-env';
 
 const FROM = 'Onboarding <onboarding@orchestrator.example>';
@@ -53,7 +57,12 @@ function message(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
 }
 
 function activities(overrides: Partial<NotificationDeps> = {}) {
-  return createNotificationActivities({ dataSource, mailer: createMailer({ smtpUrl: inbox.url }), from: FROM, ...overrides });
+  return createNotificationActivities({
+    dataSource,
+    mailer: createMailer({ smtpUrl: inbox.url }),
+    from: FROM,
+    ...overrides,
+  });
 }
 
 const mailsFor = (box: SmtpInbox, key: string) => box.messages.filter((m) => m.mail.messageId === messageIdFor(key));
@@ -72,7 +81,10 @@ it('sends the message over SMTP with its from, to, subject, body, Message-ID and
   expect(received).toBeDefined();
   expect(received.envelope).toEqual({ from: 'onboarding@orchestrator.example', to: m.to });
   expect(received.mail.from?.value).toEqual([{ name: 'Onboarding', address: 'onboarding@orchestrator.example' }]);
-  const to = [received.mail.to].flat().flatMap((a) => a?.value ?? []).map((a) => a.address);
+  const to = [received.mail.to]
+    .flat()
+    .flatMap((a) => a?.value ?? [])
+    .map((a) => a.address);
   expect(to).toEqual(m.to);
   expect(received.mail.subject).toBe(m.subject);
   expect(received.mail.text?.trim()).toBe(m.body);
@@ -80,7 +92,14 @@ it('sends the message over SMTP with its from, to, subject, body, Message-ID and
   expect(received.mail.headers.get('x-onboarding-event')).toBe('welcome');
 
   const r = await row(m.key);
-  expect(r).toMatchObject({ onboarding_id: m.onboardingId, event: 'welcome', recipients: m.to, subject: m.subject, body: m.body, webhook_sent_at: null });
+  expect(r).toMatchObject({
+    onboarding_id: m.onboardingId,
+    event: 'welcome',
+    recipients: m.to,
+    subject: m.subject,
+    body: m.body,
+    webhook_sent_at: null,
+  });
   expect(r.email_sent_at).toBeInstanceOf(Date);
   expect(r.created_at).toBeInstanceOf(Date);
 });
@@ -131,13 +150,22 @@ it('posts the message to the webhook, signed so that the receiver can verify it'
   expect(request).toBeDefined();
   expect(request.method).toBe('POST');
   expect(request.headers['content-type']).toBe('application/json');
-  expect(JSON.parse(request.rawBody)).toEqual({ key: m.key, onboardingId: m.onboardingId, event: 'milestone-achieved', subject: m.subject, body: m.body, to: m.to });
+  expect(JSON.parse(request.rawBody)).toEqual({
+    key: m.key,
+    onboardingId: m.onboardingId,
+    event: 'milestone-achieved',
+    subject: m.subject,
+    body: m.body,
+    to: m.to,
+  });
 
   const signature = request.headers['x-onboarding-signature'] as string;
   expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
   expect(verifyWebhookSignature(request.rawBody, signature, SECRET)).toBe(true);
   expect(verifyWebhookSignature(request.rawBody, signature, 'another-secret')).toBe(false);
-  expect(verifyWebhookSignature(request.rawBody.replace('milestone-achieved', 'completed'), signature, SECRET)).toBe(false);
+  expect(verifyWebhookSignature(request.rawBody.replace('milestone-achieved', 'completed'), signature, SECRET)).toBe(
+    false,
+  );
   expect(verifyWebhookSignature(request.rawBody, 'sha256=00', SECRET)).toBe(false);
 
   expect(mailsFor(inbox, m.key)).toHaveLength(1);
@@ -180,5 +208,7 @@ it('throws when the webhook cannot be reached', async () => {
 
 it('signs with the documented scheme: sha256=<hex HMAC-SHA256 of the raw body>', () => {
   // Known answer computed independently: printf '{"a":1}' | openssl dgst -sha256 -hmac secret
-  expect(signWebhookBody('{"a":1}', 'secret')).toBe('sha256=aa9e2e3575f5d7098b6caccd790888c36d5fdb63342a73bada2d6a51747a8494');
+  expect(signWebhookBody('{"a":1}', 'secret')).toBe(
+    'sha256=aa9e2e3575f5d7098b6caccd790888c36d5fdb63342a73bada2d6a51747a8494',
+  );
 });

@@ -17,7 +17,7 @@ import { waitingOn } from '../../src/domain/waiting-on';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { onboardingInput } from '../fixtures/onboarding-input';
 import { freePort } from '../support/free-port';
-import { SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
+import { type SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
 import { testEnv } from '../support/test-env';
 
 let dataSource: DataSource;
@@ -25,7 +25,9 @@ let inbox: SmtpInbox;
 
 beforeAll(async () => {
   dataSource = await new DataSource(dataSourceOptions(testEnv('databaseUrl'))).initialize();
-  await dataSource.query(`CREATE TABLE IF NOT EXISTS failure_probe (code varchar(3) CHECK (code <> 'bad'), csm text REFERENCES csms (id))`);
+  await dataSource.query(
+    `CREATE TABLE IF NOT EXISTS failure_probe (code varchar(3) CHECK (code <> 'bad'), csm text REFERENCES csms (id))`,
+  );
   inbox = await startSmtpInbox({ refuse: { 'gone@customer.example': 550, 'busy@customer.example': 451 } });
 });
 
@@ -36,7 +38,11 @@ afterAll(async () => {
 });
 
 /** The error `promise` rejects with. */
-const errorOf = (promise: Promise<unknown>) => promise.then(() => Promise.reject(new Error('expected a failure')), (e: unknown) => e);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => Promise.reject(new Error('expected a failure')),
+    (e: unknown) => e,
+  );
 
 describe('PostgreSQL', () => {
   it.each([
@@ -50,7 +56,11 @@ describe('PostgreSQL', () => {
     expect(postgresFailureKind(err)).toBe('permanent');
     const failure = permanentFailureOf(err, 'probe')!;
     expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect(failure).toMatchObject({ type: 'PermanentWriteFailure', nonRetryable: true, details: [{ system: 'postgresql', code }] });
+    expect(failure).toMatchObject({
+      type: 'PermanentWriteFailure',
+      nonRetryable: true,
+      details: [{ system: 'postgresql', code }],
+    });
     expect(failure.message).toContain(`SQLSTATE ${code}`);
     // The refused data never travels in the failure (it may be personal, and it cannot be stored).
     expect(failure.message).not.toMatch(/Acme|ana|abcd|csm-nobody/);
@@ -58,7 +68,10 @@ describe('PostgreSQL', () => {
   });
 
   it('keeps retrying a server that is down or a query that is wrong', async () => {
-    const down = new PgClient({ connectionString: `postgres://nobody@127.0.0.1:${await freePort()}/none`, connectionTimeoutMillis: 2_000 });
+    const down = new PgClient({
+      connectionString: `postgres://nobody@127.0.0.1:${await freePort()}/none`,
+      connectionTimeoutMillis: 2_000,
+    });
     const refused = await errorOf(down.connect());
     expect(postgresFailureKind(refused)).toBe('transient');
     expect(permanentFailureOf(refused, 'probe')).toBeUndefined();
@@ -70,7 +83,12 @@ describe('PostgreSQL', () => {
   it('makes the projection of a state with a NUL in the account name fail without retry', async () => {
     const input = onboardingInput(`poison-${randomUUID().slice(0, 8)}`, 'mid-market');
     input.account.name = 'Acme\u0000Bank';
-    const state = assignCsm(startOnboarding(input, new Date()), input.playbook, { id: 'csm-x', name: 'X', email: 'x@vendor.example' }, new Date());
+    const state = assignCsm(
+      startOnboarding(input, new Date()),
+      input.playbook,
+      { id: 'csm-x', name: 'X', email: 'x@vendor.example' },
+      new Date(),
+    );
     const { outbox: _outbox, ...rest } = state;
     const projection = { state: rest, waitingOn: waitingOn(state, input.playbook), atRiskReasons: [] };
     const err = await errorOf(createReadModelActivities(dataSource).projectOnboarding(projection));
@@ -87,14 +105,24 @@ describe('SMTP', () => {
     expect(err).toMatchObject({ code: 'EENVELOPE', responseCode: 550 });
     expect(smtpFailureKind(err)).toBe('permanent');
     const failure = permanentFailureOf(err, 'message')!;
-    expect(failure).toMatchObject({ type: 'MessageRefused', nonRetryable: true, details: [{ system: 'smtp', code: '550' }] });
+    expect(failure).toMatchObject({
+      type: 'MessageRefused',
+      nonRetryable: true,
+      details: [{ system: 'smtp', code: '550' }],
+    });
     expect(failure.message).not.toContain('gone@customer.example');
   });
 
   it('keeps retrying a 5xx at login or greeting: a configuration to fix, not a message to drop', () => {
-    expect(smtpFailureKind(Object.assign(new Error('Invalid login'), { code: 'EAUTH', responseCode: 535 }))).toBe('transient');
-    expect(smtpFailureKind(Object.assign(new Error('no service'), { code: 'EPROTOCOL', responseCode: 554 }))).toBe('transient');
-    expect(smtpFailureKind(Object.assign(new Error('too big'), { code: 'EMESSAGE', responseCode: 552 }))).toBe('permanent');
+    expect(smtpFailureKind(Object.assign(new Error('Invalid login'), { code: 'EAUTH', responseCode: 535 }))).toBe(
+      'transient',
+    );
+    expect(smtpFailureKind(Object.assign(new Error('no service'), { code: 'EPROTOCOL', responseCode: 554 }))).toBe(
+      'transient',
+    );
+    expect(smtpFailureKind(Object.assign(new Error('too big'), { code: 'EMESSAGE', responseCode: 552 }))).toBe(
+      'permanent',
+    );
   });
 
   it('keeps retrying a 4xx answer and a server that is not there', async () => {
@@ -105,12 +133,26 @@ describe('SMTP', () => {
   });
 
   it('makes deliverMessage fail without retry when the only recipient is refused, and deliver when one is accepted', async () => {
-    const deliver = createNotificationActivities({ dataSource, mailer: createMailer({ smtpUrl: inbox.url }), from: 'onboarding@vendor.example' }).deliverMessage;
+    const deliver = createNotificationActivities({
+      dataSource,
+      mailer: createMailer({ smtpUrl: inbox.url }),
+      from: 'onboarding@vendor.example',
+    }).deliverMessage;
     const id = randomUUID();
-    const message = { key: `onboarding-${id}:welcome`, onboardingId: `onboarding-${id}`, event: 'welcome' as const, subject: 'Welcome', body: 'Hi' };
+    const message = {
+      key: `onboarding-${id}:welcome`,
+      onboardingId: `onboarding-${id}`,
+      event: 'welcome' as const,
+      subject: 'Welcome',
+      body: 'Hi',
+    };
     const err = await errorOf(deliver({ ...message, to: ['gone@customer.example'] }));
     expect(err).toMatchObject({ type: 'MessageRefused', nonRetryable: true });
-    const partly = await deliver({ ...message, key: `${message.key}:2`, to: ['gone@customer.example', 'dana@customer.example'] });
+    const partly = await deliver({
+      ...message,
+      key: `${message.key}:2`,
+      to: ['gone@customer.example', 'dana@customer.example'],
+    });
     expect(partly).toEqual({ delivered: true });
   });
 });

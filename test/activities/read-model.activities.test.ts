@@ -6,7 +6,7 @@ import { createReadModelActivities } from '../../activities/read-model.activitie
 import type { OnboardingProjection } from '../../src/contracts/read-model.contract';
 import { assignCsm, recordMilestone } from '../../src/domain/commands';
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
-import { OnboardingState, startOnboarding } from '../../src/domain/onboarding';
+import { type OnboardingState, startOnboarding } from '../../src/domain/onboarding';
 import { waitingOn } from '../../src/domain/waiting-on';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { onboardingInput } from '../fixtures/onboarding-input';
@@ -35,9 +35,22 @@ function projection(state: OnboardingState): OnboardingProjection {
 
 function states(accountId: string): [OnboardingProjection, OnboardingProjection] {
   const closedWon = new Date('2026-03-02T10:00:00Z');
-  const started = startOnboarding(onboardingInput(accountId, 'mid-market', closedWon), new Date('2026-03-02T10:00:01Z'));
-  const first = assignCsm(started, playbook, { id: 'csm-x', name: 'X', email: 'x@vendor.example' }, new Date('2026-03-02T10:00:02Z'));
-  const second = recordMilestone.apply(first, playbook, { milestone: 'first-login', actor: 'csm:ana' }, new Date('2026-03-03T10:00:00Z'));
+  const started = startOnboarding(
+    onboardingInput(accountId, 'mid-market', closedWon),
+    new Date('2026-03-02T10:00:01Z'),
+  );
+  const first = assignCsm(
+    started,
+    playbook,
+    { id: 'csm-x', name: 'X', email: 'x@vendor.example' },
+    new Date('2026-03-02T10:00:02Z'),
+  );
+  const second = recordMilestone.apply(
+    first,
+    playbook,
+    { milestone: 'first-login', actor: 'csm:ana' },
+    new Date('2026-03-03T10:00:00Z'),
+  );
   return [projection(first), projection(second)];
 }
 
@@ -56,7 +69,10 @@ it('inserts the onboarding, then moves it forward', async () => {
   await projectOnboarding(second);
   const r = await row(first.state.onboardingId);
   expect(r).toMatchObject({ stage: 'technical-setup', revision: 3, waiting_on: 'customer-task' });
-  expect(r.tasks.filter((t: any) => t.status === 'open').map((t: any) => t.key)).toEqual(['connect-data-source', 'invite-team']);
+  expect(r.tasks.filter((t: any) => t.status === 'open').map((t: any) => t.key)).toEqual([
+    'connect-data-source',
+    'invite-team',
+  ]);
   expect(r.milestones.find((m: any) => m.key === 'first-login').recordedBy).toBe('csm:ana');
 });
 
@@ -90,13 +106,29 @@ it('lets a newer run of the same onboarding replace an older run, whatever its r
 it('appends audit entries once, whatever the retries', async () => {
   const { appendAudit } = createReadModelActivities(dataSource);
   const entries = [
-    { seq: 1, at: '2026-03-02T10:00:00.000Z', actor: 'system', action: 'onboarding-started', details: { tier: 'tech-touch' } },
-    { seq: 2, at: '2026-03-02T11:00:00.000Z', actor: 'csm:ana', action: 'task-completed', details: { task: 'x' }, evidence: 'notes' },
+    {
+      seq: 1,
+      at: '2026-03-02T10:00:00.000Z',
+      actor: 'system',
+      action: 'onboarding-started',
+      details: { tier: 'tech-touch' },
+    },
+    {
+      seq: 2,
+      at: '2026-03-02T11:00:00.000Z',
+      actor: 'csm:ana',
+      action: 'task-completed',
+      details: { task: 'x' },
+      evidence: 'notes',
+    },
   ];
   await appendAudit('rm-audit', entries);
   await appendAudit('rm-audit', entries);
   await appendAudit('rm-audit', [entries[1]]);
-  const rows = await dataSource.query('SELECT seq, actor, action, evidence FROM audit_log WHERE onboarding_id = $1 ORDER BY seq', ['rm-audit']);
+  const rows = await dataSource.query(
+    'SELECT seq, actor, action, evidence FROM audit_log WHERE onboarding_id = $1 ORDER BY seq',
+    ['rm-audit'],
+  );
   expect(rows).toEqual([
     { seq: 1, actor: 'system', action: 'onboarding-started', evidence: null },
     { seq: 2, actor: 'csm:ana', action: 'task-completed', evidence: 'notes' },

@@ -5,7 +5,7 @@
  */
 import request from 'supertest';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { ApiHarness, approveGoLive, eventually, startApiHarness } from '../support/api-harness';
+import { type ApiHarness, approveGoLive, eventually, startApiHarness } from '../support/api-harness';
 
 jest.setTimeout(120_000);
 
@@ -15,7 +15,13 @@ const onboarding = `/onboardings/onboarding-${id}`;
 
 beforeAll(async () => {
   h = await startApiHarness();
-  h.sandbox.seed(Array.from({ length: 150 }, (_, i) => ({ id: `acct-${String(i).padStart(4, '0')}`, kind: 'account' as const, data: { n: i } })));
+  h.sandbox.seed(
+    Array.from({ length: 150 }, (_, i) => ({
+      id: `acct-${String(i).padStart(4, '0')}`,
+      kind: 'account' as const,
+      data: { n: i },
+    })),
+  );
   await request(h.http).post('/onboardings').send(closedWonBody(id, 'enterprise')).expect(201);
   await eventually(async () => ((await request(h.http).get(onboarding)).body.csm ? true : undefined));
 });
@@ -33,17 +39,27 @@ const ended = (n: number, path = onboarding) =>
   }, 60_000);
 
 it('refuses a cutover before the readiness gate, naming every condition that fails', async () => {
-  const res = await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(409);
+  const res = await request(h.http)
+    .post(`${onboarding}/cutovers`)
+    .send({ mode: 'cutover', actor: 'impl:lee' })
+    .expect(409);
   expect(res.body.code).toBe('CutoverNotReady');
   expect(res.body.detail).toContain("gate 'go-live-readiness' is not approved");
   expect(res.body.detail).toContain('no rehearsal passed in the last 14 days');
 });
 
 it('runs a rehearsal on staging as a child of the onboarding, and records that it passed', async () => {
-  const res = await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'rehearsal', actor: 'impl:lee' }).expect(200);
+  const res = await request(h.http)
+    .post(`${onboarding}/cutovers`)
+    .send({ mode: 'rehearsal', actor: 'impl:lee' })
+    .expect(200);
   expect(res.body.cutovers).toEqual([expect.objectContaining({ attempt: 1, mode: 'rehearsal', status: 'requested' })]);
   const attempt = await ended(1);
-  expect(attempt).toMatchObject({ status: 'succeeded', rehearsal: { passed: true, accuracy: 1 }, reconciliation: { sourceCount: 150, targetCount: 150, accuracy: 1 } });
+  expect(attempt).toMatchObject({
+    status: 'succeeded',
+    rehearsal: { passed: true, accuracy: 1 },
+    reconciliation: { sourceCount: 150, targetCount: 150, accuracy: 1 },
+  });
   expect(h.sandbox.state().staging.count).toBe(0);
   const detail = await request(h.http).get(`${onboarding}/cutovers/1`).expect(200);
   expect(detail.body).toMatchObject({ cutoverId: `onboarding-${id}:rehearsal:1`, status: 'succeeded' });
@@ -64,7 +80,12 @@ it('rolls back a failed cutover, then succeeds on a retry after the fix', async 
   await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);
   const retried = await ended(3);
   expect(retried).toMatchObject({ status: 'succeeded', reconciliation: { accuracy: 1 } });
-  expect(h.sandbox.state()).toMatchObject({ sso: 'target', target: { count: 150 }, legacy: { frozen: true }, cohorts: { pilot: true, everyone: true } });
+  expect(h.sandbox.state()).toMatchObject({
+    sso: 'target',
+    target: { count: 150 },
+    legacy: { frozen: true },
+    cohorts: { pilot: true, everyone: true },
+  });
 
   // The facts, for dashboards and for the compliance trail.
   const row = await eventually(async () => {
@@ -81,22 +102,40 @@ it('rolls back a failed cutover, then succeeds on a retry after the fix', async 
     const entries = (await request(h.http).get(`${onboarding}/audit`).expect(200)).body.entries;
     return entries.filter((e: any) => e.action === 'cutover-finished').length === 2 ? entries : undefined;
   });
-  expect(audit.filter((e: any) => e.action === 'cutover-requested').map((e: any) => e.actor)).toEqual(['impl:lee', 'impl:lee']);
+  expect(audit.filter((e: any) => e.action === 'cutover-requested').map((e: any) => e.actor)).toEqual([
+    'impl:lee',
+    'impl:lee',
+  ]);
 
-  const noDecision = await request(h.http).post(`${onboarding}/cutovers/3/decision`).send({ decision: 'retry', actor: 'ops:kim' }).expect(409);
+  const noDecision = await request(h.http)
+    .post(`${onboarding}/cutovers/3/decision`)
+    .send({ decision: 'retry', actor: 'ops:kim' })
+    .expect(409);
   expect(noDecision.body.code).toBe('NoDecisionPending');
   await request(h.http).get(`${onboarding}/cutovers/9`).expect(404);
 });
 
 it('refuses another cutover once one has succeeded', async () => {
-  const res = await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(409);
-  expect(res.body).toMatchObject({ code: 'CutoverAlreadyDone', detail: expect.stringContaining(`cutover attempt 3 (onboarding-${id}:cutover:3) already succeeded`) });
+  const res = await request(h.http)
+    .post(`${onboarding}/cutovers`)
+    .send({ mode: 'cutover', actor: 'impl:lee' })
+    .expect(409);
+  expect(res.body).toMatchObject({
+    code: 'CutoverAlreadyDone',
+    detail: expect.stringContaining(`cutover attempt 3 (onboarding-${id}:cutover:3) already succeeded`),
+  });
 });
 
 it('shows a cutover waiting for an operator on the onboarding, and takes the decision through the API', async () => {
   // Another onboarding (the first one is cut over), with the platform back on the legacy side.
   h.sandbox.reset();
-  h.sandbox.seed(Array.from({ length: 50 }, (_, i) => ({ id: `acct-${String(i).padStart(4, '0')}`, kind: 'account' as const, data: { n: i } })));
+  h.sandbox.seed(
+    Array.from({ length: 50 }, (_, i) => ({
+      id: `acct-${String(i).padStart(4, '0')}`,
+      kind: 'account' as const,
+      data: { n: i },
+    })),
+  );
   const other = `${id}-2`;
   const path = `/onboardings/onboarding-${other}`;
   await request(h.http).post('/onboardings').send(closedWonBody(other, 'enterprise')).expect(201);
@@ -105,7 +144,12 @@ it('shows a cutover waiting for an operator on the onboarding, and takes the dec
   await request(h.http).post(`${path}/cutovers`).send({ mode: 'rehearsal', actor: 'impl:lee' }).expect(200);
   await ended(1, path);
   // The pilot cohort fails for good, and so does closing it again: the compensation needs a person.
-  h.sandbox.faults.set({ failStep: [{ path: '/cohorts/pilot/open', status: 503 }, { path: '/cohorts/pilot/close', status: 503 }] });
+  h.sandbox.faults.set({
+    failStep: [
+      { path: '/cohorts/pilot/open', status: 503 },
+      { path: '/cohorts/pilot/close', status: 503 },
+    ],
+  });
   await request(h.http).post(`${path}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);
   const waiting = await eventually(async () => {
     const state = (await request(h.http).get(path).expect(200)).body;
@@ -135,12 +179,17 @@ it('shows a cutover waiting for an operator on the onboarding, and takes the dec
   expect(attempt).toMatchObject({ status: 'rolled-back', failure: { step: 'open-pilot-cohort' } });
   const final = (await request(h.http).get(`${path}/cutovers/2`).expect(200)).body;
   expect(final.steps.find((s: any) => s.key === 'open-pilot-cohort').status).toBe('compensated-by-operator');
-  expect(final.operatorDecisions).toEqual([expect.objectContaining({ step: 'open-pilot-cohort', decision: 'done-by-hand', actor: 'ops:kim' })]);
+  expect(final.operatorDecisions).toEqual([
+    expect.objectContaining({ step: 'open-pilot-cohort', decision: 'done-by-hand', actor: 'ops:kim' }),
+  ]);
   expect(h.sandbox.state()).toMatchObject({ sso: 'legacy', legacy: { frozen: false }, target: { count: 0 } });
   // Who decided is in the onboarding's audit log.
   const decided = await eventually(async () => {
     const entries = (await request(h.http).get(`${path}/audit`).expect(200)).body.entries;
     return entries.find((e: any) => e.action === 'cutover-operator-decision');
   });
-  expect(decided).toMatchObject({ actor: 'ops:kim', details: { decision: 'done-by-hand', note: 'closed the pilot in the console' } });
+  expect(decided).toMatchObject({
+    actor: 'ops:kim',
+    details: { decision: 'done-by-hand', note: 'closed the pilot in the console' },
+  });
 });

@@ -16,16 +16,16 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../../api/create-app';
 import { loadSettings } from '../../src/config/settings';
 import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
-import { startTemporalDevServer, TemporalDevServerHandle } from '../../src/infra/temporal-dev-server';
+import { startTemporalDevServer, type TemporalDevServerHandle } from '../../src/infra/temporal-dev-server';
 import { upsertCsms } from '../../src/persistence/csm-roster';
 import { dataSourceOptions, migrate } from '../../src/persistence/data-source';
 import { createOnboardingWorker } from '../../worker/create-worker';
 import { closedWonBody, TEST_CSMS } from '../fixtures/onboarding-input';
 import { eventually } from '../support/api-harness';
 import { freePort } from '../support/free-port';
-import { PostgresProcess, startPostgresProcess } from '../support/postgres-process';
+import { type PostgresProcess, startPostgresProcess } from '../support/postgres-process';
 import { pidsWithCommandLine, postmasterPid, processTree, whilePaused } from '../support/process-tree';
-import { SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
+import { type SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
 import { workflowBundle } from '../support/test-env';
 
 const DEADLINE_MS = 2_000;
@@ -55,7 +55,11 @@ const at = (suffix: string) => `/onboardings/${onboardingId}${suffix}`;
 beforeAll(async () => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onboarding-outage-'));
   fs.chmodSync(workDir, 0o755); // PostgreSQL runs as its own user and must reach its folder
-  postgres = await startPostgresProcess({ dataDir: path.join(workDir, 'postgres'), port: await freePort(), database: 'outage' });
+  postgres = await startPostgresProcess({
+    dataDir: path.join(workDir, 'postgres'),
+    port: await freePort(),
+    database: 'outage',
+  });
   await migrate(postgres.url);
   temporal = await startTemporalDevServer({
     dataDir: path.join(workDir, 'temporal'),
@@ -84,12 +88,25 @@ beforeAll(async () => {
   const connected = await connectClient(temporal.address, 'default');
   client = connected.client;
   clientConnection = connected.connection;
-  app = await createApp({ databaseUrl: postgres.url, temporalClient: client, taskQueue, logger: false, dependencyTimeoutMs: DEADLINE_MS });
+  app = await createApp({
+    databaseUrl: postgres.url,
+    temporalClient: client,
+    taskQueue,
+    logger: false,
+    dependencyTimeoutMs: DEADLINE_MS,
+  });
   await app.init();
   http = app.getHttpServer();
 
-  await request(http).post('/onboardings').send(closedWonBody(`outage-${run}`, 'mid-market')).expect(201);
-  const before = await request(http).post(at('/milestones/first-login')).set('Idempotency-Key', `before-${run}`).send({ actor: 'csm:ana' }).expect(200);
+  await request(http)
+    .post('/onboardings')
+    .send(closedWonBody(`outage-${run}`, 'mid-market'))
+    .expect(201);
+  const before = await request(http)
+    .post(at('/milestones/first-login'))
+    .set('Idempotency-Key', `before-${run}`)
+    .send({ actor: 'csm:ana' })
+    .expect(200);
   // The read model has caught up, so what it serves during an outage can be checked.
   await eventually(async () => {
     const res = await request(http).get('/onboardings').expect(200);
@@ -108,7 +125,9 @@ afterAll(async () => {
   await temporal?.stop();
   await postgres?.stop();
   fs.rmSync(workDir, { recursive: true, force: true });
-  console.log(`dependency outage test: ${Date.now() - started} ms; API answers while paused (ms): ${JSON.stringify(timings)}`);
+  console.log(
+    `dependency outage test: ${Date.now() - started} ms; API answers while paused (ms): ${JSON.stringify(timings)}`,
+  );
 });
 
 /** The dev server: the process whose command line holds its own SQLite file, and its children. */
@@ -138,19 +157,29 @@ async function auditEntries(milestone: string): Promise<unknown[]> {
 
 it('answers within the deadline while Temporal is paused: 503 for what needs it, the read model for the rest; nothing is lost', async () => {
   const newAccount = `outage-new-${run}`;
-  const [start, command, live, list, audit, playbooks, segmentation, health] = await whilePaused(temporalProcesses, () =>
-    Promise.all([
-      timed('temporal: POST /onboardings', () => request(http).post('/onboardings').set('Idempotency-Key', `start-${run}`).send(closedWonBody(newAccount, 'smb'))),
-      timed('temporal: POST milestone', () =>
-        request(http).post(at('/milestones/initial-setup-complete')).set('Idempotency-Key', `during-temporal-${run}`).send({ actor: 'csm:ana' }),
-      ),
-      timed('temporal: GET /onboardings/:id', () => request(http).get(at(''))),
-      timed('temporal: GET /onboardings', () => request(http).get('/onboardings')),
-      timed('temporal: GET audit', () => request(http).get(at('/audit'))),
-      timed('temporal: GET /playbooks', () => request(http).get('/playbooks')),
-      timed('temporal: GET /segmentation', () => request(http).get('/segmentation')),
-      timed('temporal: GET /health', () => request(http).get('/health')),
-    ]),
+  const [start, command, live, list, audit, playbooks, segmentation, health] = await whilePaused(
+    temporalProcesses,
+    () =>
+      Promise.all([
+        timed('temporal: POST /onboardings', () =>
+          request(http)
+            .post('/onboardings')
+            .set('Idempotency-Key', `start-${run}`)
+            .send(closedWonBody(newAccount, 'smb')),
+        ),
+        timed('temporal: POST milestone', () =>
+          request(http)
+            .post(at('/milestones/initial-setup-complete'))
+            .set('Idempotency-Key', `during-temporal-${run}`)
+            .send({ actor: 'csm:ana' }),
+        ),
+        timed('temporal: GET /onboardings/:id', () => request(http).get(at(''))),
+        timed('temporal: GET /onboardings', () => request(http).get('/onboardings')),
+        timed('temporal: GET audit', () => request(http).get(at('/audit'))),
+        timed('temporal: GET /playbooks', () => request(http).get('/playbooks')),
+        timed('temporal: GET /segmentation', () => request(http).get('/segmentation')),
+        timed('temporal: GET /health', () => request(http).get('/health')),
+      ]),
   );
   expectUnavailable(start, 'OutcomeUnknown');
   expectUnavailable(command, 'OutcomeUnknown');
@@ -167,12 +196,21 @@ it('answers within the deadline while Temporal is paused: 503 for what needs it,
   // Resumed: the retries under the same keys settle both unknown outcomes, each applied once.
   const resumed = Date.now();
   const settled = await eventually(async () => {
-    const res = await request(http).post(at('/milestones/initial-setup-complete')).set('Idempotency-Key', `during-temporal-${run}`).send({ actor: 'csm:ana' });
+    const res = await request(http)
+      .post(at('/milestones/initial-setup-complete'))
+      .set('Idempotency-Key', `during-temporal-${run}`)
+      .send({ actor: 'csm:ana' });
     return res.status === 200 ? res : undefined;
   }, 30_000);
   timings['temporal: resumed until the retry settled'] = Date.now() - resumed;
-  expect(settled.body.milestones.filter((m: any) => m.achievedAt).map((m: any) => m.key)).toEqual(['first-login', 'initial-setup-complete']);
-  const restarted = await request(http).post('/onboardings').set('Idempotency-Key', `start-${run}`).send(closedWonBody(newAccount, 'smb'));
+  expect(settled.body.milestones.filter((m: any) => m.achievedAt).map((m: any) => m.key)).toEqual([
+    'first-login',
+    'initial-setup-complete',
+  ]);
+  const restarted = await request(http)
+    .post('/onboardings')
+    .set('Idempotency-Key', `start-${run}`)
+    .send(closedWonBody(newAccount, 'smb'));
   expect([200, 201]).toContain(restarted.status);
   expect(restarted.body).toMatchObject({ onboardingId: `onboarding-${newAccount}`, tier: 'self-service' });
   // One run of it (visibility trails a moment behind the start).
@@ -195,12 +233,21 @@ it('answers within the deadline while PostgreSQL is paused: 503 for what needs i
       timed('postgres: GET /playbooks', () => request(http).get('/playbooks')),
       // The key's record cannot be claimed: refused before anything runs.
       timed('postgres: POST milestone with a key', () =>
-        request(http).post(at('/milestones/first-value-achieved')).set('Idempotency-Key', `during-postgres-${run}`).send({ actor: 'csm:ana' }),
+        request(http)
+          .post(at('/milestones/first-value-achieved'))
+          .set('Idempotency-Key', `during-postgres-${run}`)
+          .send({ actor: 'csm:ana' }),
       ),
       // Without a key nothing needs the database: Temporal accepts it, the projection follows later.
-      timed('postgres: POST milestone without a key', () => request(http).post(at('/milestones/first-feature-adopted')).send({ actor: 'csm:ana' })),
+      timed('postgres: POST milestone without a key', () =>
+        request(http).post(at('/milestones/first-feature-adopted')).send({ actor: 'csm:ana' }),
+      ),
       timed('postgres: GET /onboardings/:id', () => request(http).get(at(''))),
-      timed('postgres: POST /onboardings', () => request(http).post('/onboardings').send(closedWonBody(`outage-pg-${run}`, 'smb'))),
+      timed('postgres: POST /onboardings', () =>
+        request(http)
+          .post('/onboardings')
+          .send(closedWonBody(`outage-pg-${run}`, 'smb')),
+      ),
       timed('postgres: GET /health', () => request(http).get('/health')),
     ]),
   );
@@ -217,11 +264,16 @@ it('answers within the deadline while PostgreSQL is paused: 503 for what needs i
   const resumed = Date.now();
   // A claim that reached the database just as it paused holds the key for its lease (409 meanwhile).
   const retried = await eventually(async () => {
-    const res = await request(http).post(at('/milestones/first-value-achieved')).set('Idempotency-Key', `during-postgres-${run}`).send({ actor: 'csm:ana' });
+    const res = await request(http)
+      .post(at('/milestones/first-value-achieved'))
+      .set('Idempotency-Key', `during-postgres-${run}`)
+      .send({ actor: 'csm:ana' });
     return res.status === 200 ? res : undefined;
   }, 30_000);
   timings['postgres: resumed until the retry settled'] = Date.now() - resumed;
-  expect(retried.body.milestones.find((m: any) => m.key === 'first-value-achieved').achievedAt).toEqual(expect.any(String));
+  expect(retried.body.milestones.find((m: any) => m.key === 'first-value-achieved').achievedAt).toEqual(
+    expect.any(String),
+  );
   // The milestone Temporal accepted while the database was paused reaches the read model.
   await eventually(async () => ((await auditEntries('first-value-achieved')).length > 0 ? true : undefined), 60_000);
   expect(await auditEntries('first-feature-adopted')).toHaveLength(1);

@@ -16,13 +16,18 @@ import { TIERS } from '../../src/domain/segment';
 import { closedWonBody } from '../fixtures/onboarding-input';
 import { Client as PgClient } from 'pg';
 import { migrate } from '../../src/persistence/data-source';
-import { ApiHarness, startApiHarness } from '../support/api-harness';
+import { type ApiHarness, startApiHarness } from '../support/api-harness';
 import { testEnv } from '../support/test-env';
 
 const ST = process.env.SCHEMATHESIS_PATH ?? path.resolve(__dirname, '../../.tools/schemathesis/bin/st');
 const EXAMPLES = process.env.FUZZ_EXAMPLES ?? '60';
 const SEED = process.env.FUZZ_SEED ?? '20261127';
-const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance'];
+const CHECKS = [
+  'not_a_server_error',
+  'status_code_conformance',
+  'content_type_conformance',
+  'response_schema_conformance',
+];
 
 let h: ApiHarness;
 let baseUrl: string;
@@ -35,9 +40,20 @@ beforeAll(async () => {
   await h.app.listen(0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${(h.http.address() as AddressInfo).port}`;
   // Something real for the generated requests to reach: an onboarding with a risk.
-  const started = await request(h.http).post('/onboardings').send(closedWonBody(`fuzz-${Math.random().toString(36).slice(2, 8)}`)).expect(201);
+  const started = await request(h.http)
+    .post('/onboardings')
+    .send(closedWonBody(`fuzz-${Math.random().toString(36).slice(2, 8)}`))
+    .expect(201);
   onboardingId = started.body.onboardingId;
-  const risk = { actor: 'csm:ana', category: 'cutover', description: 'Ledger mismatch', blocker: false, owner: 'impl:lee', decisionDueDate: '2027-01-10', fallback: 'Delay' };
+  const risk = {
+    actor: 'csm:ana',
+    category: 'cutover',
+    description: 'Ledger mismatch',
+    blocker: false,
+    owner: 'impl:lee',
+    decisionDueDate: '2027-01-10',
+    fallback: 'Delay',
+  };
   await request(h.http).post(`/onboardings/${onboardingId}/risks`).send(risk).expect(200);
 });
 
@@ -59,7 +75,11 @@ function realisticParameters(): string {
   };
   const toml = (v: string | number) => JSON.stringify(v);
   return [
-    ...Object.entries(dictionaries).flatMap(([name, values]) => [`[dictionaries.${name}]`, `values = [${values.map(toml).join(', ')}]`, '']),
+    ...Object.entries(dictionaries).flatMap(([name, values]) => [
+      `[dictionaries.${name}]`,
+      `values = [${values.map(toml).join(', ')}]`,
+      '',
+    ]),
     '[parameters]',
     ...Object.keys(dictionaries).map((name) => `"path.${name}" = { dictionary = "${name}", probability = 0.5 }`),
     '',
@@ -99,29 +119,33 @@ it('answers every operation of its OpenAPI document without a 5xx, and as docume
   const config = path.join(workDir, 'schemathesis.toml');
   fs.writeFileSync(config, realisticParameters());
   const operations = countOperations((await request(h.http).get('/docs/openapi.json').expect(200)).body);
-  const { code, output } = await run(ST, [
-    '--config-file',
-    config,
-    'run',
-    `${baseUrl}/docs/openapi.json`,
-    '--url',
-    baseUrl,
-    '--checks',
-    CHECKS.join(','),
-    '--max-examples',
-    EXAMPLES,
-    '--seed',
-    SEED,
-    '--workers',
-    '1',
-    '--phases',
-    'examples,coverage,fuzzing',
-    '--generation-database',
-    'none',
-    '--request-timeout',
-    '10',
-    '--no-color',
-  ], workDir);
+  const { code, output } = await run(
+    ST,
+    [
+      '--config-file',
+      config,
+      'run',
+      `${baseUrl}/docs/openapi.json`,
+      '--url',
+      baseUrl,
+      '--checks',
+      CHECKS.join(','),
+      '--max-examples',
+      EXAMPLES,
+      '--seed',
+      SEED,
+      '--workers',
+      '1',
+      '--phases',
+      'examples,coverage,fuzzing',
+      '--generation-database',
+      'none',
+      '--request-timeout',
+      '10',
+      '--no-color',
+    ],
+    workDir,
+  );
   // The whole report when something failed; its summary (operations, phases, cases) otherwise.
   console.log(code === 0 ? output.slice(output.indexOf('= SUMMARY =')) : output);
   fs.rmSync(workDir, { recursive: true, force: true });
@@ -130,7 +154,10 @@ it('answers every operation of its OpenAPI document without a 5xx, and as docume
 }, 300_000);
 
 function countOperations(document: { paths: Record<string, Record<string, unknown>> }): number {
-  return Object.values(document.paths).reduce((n, item) => n + Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).length, 0);
+  return Object.values(document.paths).reduce(
+    (n, item) => n + Object.keys(item).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m)).length,
+    0,
+  );
 }
 
 function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {

@@ -5,7 +5,7 @@
 import request from 'supertest';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { ApiHarness, startApiHarness } from '../support/api-harness';
+import { type ApiHarness, startApiHarness } from '../support/api-harness';
 
 let h: ApiHarness;
 const run = Math.random().toString(36).slice(2, 8);
@@ -14,7 +14,10 @@ const NUL = '\u0000';
 
 beforeAll(async () => {
   h = await startApiHarness();
-  await request(h.http).post('/onboardings').send(closedWonBody(`hostile-${run}`)).expect(201);
+  await request(h.http)
+    .post('/onboardings')
+    .send(closedWonBody(`hostile-${run}`))
+    .expect(201);
 });
 
 afterAll(async () => {
@@ -23,15 +26,27 @@ afterAll(async () => {
 
 /** A problem with this status and code; with a path, one of its errors is about that path and its message says it. */
 function expectProblem(res: request.Response, status: number, code: string, path?: string) {
-  expect({ status: res.status, body: res.body }).toMatchObject({ status, body: { status, code, detail: expect.any(String) } });
+  expect({ status: res.status, body: res.body }).toMatchObject({
+    status,
+    body: { status, code, detail: expect.any(String) },
+  });
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  if (path) expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringContaining(path) })]));
+  if (path)
+    expect(res.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path, message: expect.stringContaining(path) })]),
+    );
 }
 
 /** The same for a playbook's problems, whose messages do not repeat the path. */
 function expectPlaybookProblem(res: request.Response, path: string) {
-  expect({ status: res.status, body: res.body }).toMatchObject({ status: 400, body: { status: 400, code: 'InvalidPlaybook' } });
-  expect(res.body.errors).toContainEqual({ path, message: expect.stringContaining('must not contain control characters') });
+  expect({ status: res.status, body: res.body }).toMatchObject({
+    status: 400,
+    body: { status: 400, code: 'InvalidPlaybook' },
+  });
+  expect(res.body.errors).toContainEqual({
+    path,
+    message: expect.stringContaining('must not contain control characters'),
+  });
 }
 
 /** A closed-won body of its own (the fixture shares its sales owner object between calls). */
@@ -78,7 +93,8 @@ describe('free text', () => {
     const res = await request(h.http).post('/onboardings').send(body).expect(400);
     expect(res.body.errors).toContainEqual({
       path: 'handoff.goals',
-      message: 'handoff.goals[1] must not contain control characters other than tab and newline, nor unpaired surrogates (found U+0000 at position 3)',
+      message:
+        'handoff.goals[1] must not contain control characters other than tab and newline, nor unpaired surrogates (found U+0000 at position 3)',
     });
   });
 
@@ -104,29 +120,73 @@ describe('free text', () => {
     [
       'risk description',
       '/risks',
-      { actor: 'csm:ana', category: 'cutover', description: `x${NUL}`, blocker: false, owner: 'a', decisionDueDate: '2027-01-01', fallback: 'b' },
+      {
+        actor: 'csm:ana',
+        category: 'cutover',
+        description: `x${NUL}`,
+        blocker: false,
+        owner: 'a',
+        decisionDueDate: '2027-01-01',
+        fallback: 'b',
+      },
       'description',
     ],
     [
       'risk owner',
       '/risks',
-      { actor: 'csm:ana', category: 'cutover', description: 'x', blocker: false, owner: `a\u0090`, decisionDueDate: '2027-01-01', fallback: 'b' },
+      {
+        actor: 'csm:ana',
+        category: 'cutover',
+        description: 'x',
+        blocker: false,
+        owner: `a\u0090`,
+        decisionDueDate: '2027-01-01',
+        fallback: 'b',
+      },
       'owner',
     ],
     [
       'risk fallback',
       '/risks',
-      { actor: 'csm:ana', category: 'cutover', description: 'x', blocker: false, owner: 'a', decisionDueDate: '2027-01-01', fallback: `b${NUL}` },
+      {
+        actor: 'csm:ana',
+        category: 'cutover',
+        description: 'x',
+        blocker: false,
+        owner: 'a',
+        decisionDueDate: '2027-01-01',
+        fallback: `b${NUL}`,
+      },
       'fallback',
     ],
     ['risk resolution', '/risks/risk-1/resolve', { actor: 'csm:ana', resolution: `done${NUL}` }, 'resolution'],
-    ['handoff string', '/handoff', { actor: 'csm:ana', handoff: { technicalRequirements: [`SSO${NUL}`] } }, 'handoff.technicalRequirements'],
-    ['handoff stakeholder', '/handoff', { actor: 'csm:ana', handoff: { stakeholders: [{ name: 'Li', role: `CTO${NUL}` }] } }, 'handoff.stakeholders[0].role'],
+    [
+      'handoff string',
+      '/handoff',
+      { actor: 'csm:ana', handoff: { technicalRequirements: [`SSO${NUL}`] } },
+      'handoff.technicalRequirements',
+    ],
+    [
+      'handoff stakeholder',
+      '/handoff',
+      { actor: 'csm:ana', handoff: { stakeholders: [{ name: 'Li', role: `CTO${NUL}` }] } },
+      'handoff.stakeholders[0].role',
+    ],
     ['escalation actor', '/escalations/task:kickoff-call:L1/acknowledge', { actor: `\u0007` }, 'actor'],
     ['cutover actor', '/cutovers', { actor: `a${NUL}`, mode: 'rehearsal' }, 'actor'],
     ['cutover decision note', '/cutovers/1/decision', { actor: 'ops:lee', decision: 'retry', note: `n${NUL}` }, 'note'],
-    ['sign-off step', '/cutovers/1/sign-off', { actor: 'ops:lee', step: `s${NUL}`, role: 'cs-lead', approve: true }, 'step'],
-    ['sign-off note', '/cutovers/1/sign-off', { actor: 'ops:lee', step: 's', role: 'cs-lead', approve: true, note: 'n'.repeat(2001) }, 'note'],
+    [
+      'sign-off step',
+      '/cutovers/1/sign-off',
+      { actor: 'ops:lee', step: `s${NUL}`, role: 'cs-lead', approve: true },
+      'step',
+    ],
+    [
+      'sign-off note',
+      '/cutovers/1/sign-off',
+      { actor: 'ops:lee', step: 's', role: 'cs-lead', approve: true, note: 'n'.repeat(2001) },
+      'note',
+    ],
   ])('refuses a bad %s, and changes nothing', async (_case, route, body, path) => {
     const before = await revision();
     const res = await request(h.http).post(`/onboardings/${existing}${route}`).send(body);
@@ -135,12 +195,24 @@ describe('free text', () => {
   });
 
   it.each([
-    ['playbook publishedBy', '/playbooks/tech-touch/versions', { publishedBy: `ops${NUL}`, definition: {} }, 'publishedBy'],
-    ['playbook notes', '/playbooks/tech-touch/versions', { publishedBy: 'ops', notes: '\ud83d', definition: {} }, 'notes'],
+    [
+      'playbook publishedBy',
+      '/playbooks/tech-touch/versions',
+      { publishedBy: `ops${NUL}`, definition: {} },
+      'publishedBy',
+    ],
+    [
+      'playbook notes',
+      '/playbooks/tech-touch/versions',
+      { publishedBy: 'ops', notes: '\ud83d', definition: {} },
+      'notes',
+    ],
     ['segmentation publishedBy', '/segmentation/versions', { publishedBy: `ops${NUL}`, rule: {} }, 'publishedBy'],
     ['segmentation notes', '/segmentation/versions', { publishedBy: 'ops', notes: `n${NUL}`, rule: {} }, 'notes'],
   ])('refuses a bad %s, and publishes nothing', async (_case, route, body, path) => {
-    const versions = async () => JSON.stringify((await request(h.http).get('/playbooks').expect(200)).body) + JSON.stringify((await request(h.http).get('/segmentation/versions').expect(200)).body);
+    const versions = async () =>
+      JSON.stringify((await request(h.http).get('/playbooks').expect(200)).body) +
+      JSON.stringify((await request(h.http).get('/segmentation/versions').expect(200)).body);
     const before = await versions();
     expectProblem(await request(h.http).post(route).send(body), 400, 'ValidationFailed', path);
     expect(await versions()).toBe(before);
@@ -158,7 +230,9 @@ describe('free text', () => {
         { path: 'messages[0].subject', message: expect.stringContaining('found U+0085') },
       ]),
     );
-    const published = await request(h.http).post('/playbooks/tech-touch/versions').send({ publishedBy: 'ops', definition: playbook });
+    const published = await request(h.http)
+      .post('/playbooks/tech-touch/versions')
+      .send({ publishedBy: 'ops', definition: playbook });
     expectPlaybookProblem(published, 'name');
   });
 
@@ -167,7 +241,9 @@ describe('free text', () => {
     ['csm', '\u0085'],
     ['csm', 'c'.repeat(201)],
   ])('refuses a list filter %s with characters or a length it cannot match', async (name, value) => {
-    const res = await request(h.http).get('/onboardings').query({ [name]: value });
+    const res = await request(h.http)
+      .get('/onboardings')
+      .query({ [name]: value });
     expectProblem(res, 400, 'ValidationFailed', name);
   });
 });
@@ -213,7 +289,9 @@ describe('numbers', () => {
   });
 
   it('refuses a huge attempt on a command too, before looking it up', async () => {
-    const res = await request(h.http).post(`/onboardings/${existing}/cutovers/99999999999/decision`).send({ actor: 'ops:lee', decision: 'retry' });
+    const res = await request(h.http)
+      .post(`/onboardings/${existing}/cutovers/99999999999/decision`)
+      .send({ actor: 'ops:lee', decision: 'retry' });
     expectProblem(res, 400, 'ValidationFailed', 'attempt');
   });
 
@@ -248,11 +326,24 @@ describe('dates', () => {
     [
       'decisionDueDate',
       '/risks',
-      { actor: 'csm:ana', category: 'cutover', description: 'x', blocker: false, owner: 'a', decisionDueDate: '2024-02-30', fallback: 'b' },
+      {
+        actor: 'csm:ana',
+        category: 'cutover',
+        description: 'x',
+        blocker: false,
+        owner: 'a',
+        decisionDueDate: '2024-02-30',
+        fallback: 'b',
+      },
     ],
   ])('refuses %s that is not a real ISO 8601 date, and changes nothing', async (path, route, body) => {
     const before = await revision();
-    expectProblem(await request(h.http).post(`/onboardings/${existing}${route}`).send(body), 400, 'ValidationFailed', path);
+    expectProblem(
+      await request(h.http).post(`/onboardings/${existing}${route}`).send(body),
+      400,
+      'ValidationFailed',
+      path,
+    );
     expect(await revision()).toBe(before);
   });
 });
@@ -289,13 +380,19 @@ describe('bodies', () => {
   });
 
   it('refuses a text body without a content type with a 415, not a complaint about its properties', async () => {
-    const res = await request(h.http).post(`/onboardings/${existing}/milestones/first-login`).send('hello').unset('Content-Type');
+    const res = await request(h.http)
+      .post(`/onboardings/${existing}/milestones/first-login`)
+      .send('hello')
+      .unset('Content-Type');
     expectProblem(res, 415, 'UnsupportedMediaType', 'Content-Type');
     expect(res.body.detail).toBe('the API takes application/json bodies only, and this body has no Content-Type');
   });
 
   it('refuses text/plain with a 415', async () => {
-    const res = await request(h.http).post('/playbooks/validate').set('content-type', 'text/plain').send('{"tier":"smb"}');
+    const res = await request(h.http)
+      .post('/playbooks/validate')
+      .set('content-type', 'text/plain')
+      .send('{"tier":"smb"}');
     expectProblem(res, 415, 'UnsupportedMediaType', 'Content-Type');
   });
 

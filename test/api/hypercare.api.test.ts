@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { fastCutoverPlaybook } from '../fixtures/fast-cutover-playbook';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { ApiHarness, approveGoLive, eventually, startApiHarness } from '../support/api-harness';
+import { type ApiHarness, approveGoLive, eventually, startApiHarness } from '../support/api-harness';
 
 jest.setTimeout(120_000);
 
@@ -20,8 +20,17 @@ const state = async () => (await request(h.http).get(onboarding).expect(200)).bo
 
 beforeAll(async () => {
   h = await startApiHarness();
-  h.sandbox.seed(Array.from({ length: 40 }, (_, i) => ({ id: `acct-${String(i).padStart(4, '0')}`, kind: 'account' as const, data: { n: i } })));
-  await request(h.http).post('/playbooks/high-touch/versions').send({ publishedBy: PUBLISHER, definition: fastCutoverPlaybook(10) }).expect(201);
+  h.sandbox.seed(
+    Array.from({ length: 40 }, (_, i) => ({
+      id: `acct-${String(i).padStart(4, '0')}`,
+      kind: 'account' as const,
+      data: { n: i },
+    })),
+  );
+  await request(h.http)
+    .post('/playbooks/high-touch/versions')
+    .send({ publishedBy: PUBLISHER, definition: fastCutoverPlaybook(10) })
+    .expect(201);
   await request(h.http).post('/onboardings').send(closedWonBody(id, 'enterprise')).expect(201);
   await eventually(async () => ((await state()).csm ? true : undefined));
 });
@@ -38,7 +47,7 @@ const ended = (n: number) =>
     return attempt && ['succeeded', 'rolled-back'].includes(attempt.status) ? attempt : undefined;
   }, 60_000);
 
-it('waits for the named owner to sign off the rollout stage of the playbook\'s plan, refusing anyone else', async () => {
+it("waits for the named owner to sign off the rollout stage of the playbook's plan, refusing anyone else", async () => {
   await approveGoLive(h.http, onboarding);
   await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'rehearsal', actor: 'impl:lee' }).expect(200);
   expect(await ended(1)).toMatchObject({ status: 'succeeded' });
@@ -52,11 +61,23 @@ it('waits for the named owner to sign off the rollout stage of the playbook\'s p
   expect(h.sandbox.state().cohorts).toEqual({ pilot: true, everyone: true });
 
   const signOff = { step: 'open-to-everyone', actor: 'lead:kim', role: 'cs-lead', approve: true };
-  const wrongRole = await request(h.http).post(`${onboarding}/cutovers/2/sign-off`).send({ ...signOff, actor: 'csm:ana', role: 'csm' }).expect(403);
-  expect(wrongRole.body).toMatchObject({ code: 'SignOffNotAllowed', detail: "step 'open-to-everyone' is signed off by cs-lead, not csm" });
-  const wrongStep = await request(h.http).post(`${onboarding}/cutovers/2/sign-off`).send({ ...signOff, step: 'open-pilot-cohort' }).expect(409);
+  const wrongRole = await request(h.http)
+    .post(`${onboarding}/cutovers/2/sign-off`)
+    .send({ ...signOff, actor: 'csm:ana', role: 'csm' })
+    .expect(403);
+  expect(wrongRole.body).toMatchObject({
+    code: 'SignOffNotAllowed',
+    detail: "step 'open-to-everyone' is signed off by cs-lead, not csm",
+  });
+  const wrongStep = await request(h.http)
+    .post(`${onboarding}/cutovers/2/sign-off`)
+    .send({ ...signOff, step: 'open-pilot-cohort' })
+    .expect(409);
   expect(wrongStep.body.code).toBe('NoSignOffPending');
-  await request(h.http).post(`${onboarding}/cutovers/2/sign-off`).send({ ...signOff, approve: 'yes' }).expect(400);
+  await request(h.http)
+    .post(`${onboarding}/cutovers/2/sign-off`)
+    .send({ ...signOff, approve: 'yes' })
+    .expect(400);
 
   // The platform degrades as soon as everyone is on it: hypercare must see it.
   h.sandbox.faults.set({ metrics: { errorRate: 0.2 } });
@@ -72,7 +93,11 @@ it('watches the platform after the cutover: a breach escalates along the ladder 
     const s = await state();
     return s.hypercare?.breaches?.length ? s : undefined;
   });
-  expect(watching.hypercare).toMatchObject({ cutoverId: `onboarding-${id}:cutover:2`, status: 'watching', acceptanceGate: 'bau-acceptance' });
+  expect(watching.hypercare).toMatchObject({
+    cutoverId: `onboarding-${id}:cutover:2`,
+    status: 'watching',
+    acceptanceGate: 'bau-acceptance',
+  });
   expect(watching.hypercare.breaches[0]).toMatchObject({ metric: 'error-rate', detail: 'error rate 20.0% above 2.0%' });
   expect(watching.waitingOn).toMatchObject({ kind: 'hypercare', items: ['error-rate'] });
   expect(watching.atRisk).toBe(true);
@@ -80,14 +105,24 @@ it('watches the platform after the cutover: a breach escalates along the ladder 
   // L1 to the CSM at once, L2 to the CS lead a second later: real mails through SMTP.
   const escalation = (to: string) => (m: (typeof h.inbox.messages)[number]) =>
     m.envelope.to.includes(to) && /\[Escalation L\d\] hypercare error-rate/.test(m.mail.subject ?? '');
-  await eventually(async () => (h.inbox.messages.some(escalation('cs-lead@onboarding.example')) ? true : undefined), 30_000);
+  await eventually(
+    async () => (h.inbox.messages.some(escalation('cs-lead@onboarding.example')) ? true : undefined),
+    30_000,
+  );
   const csmMail = h.inbox.messages.find(escalation(watching.csm.email))!;
   expect(csmMail.mail.subject).toMatch(/^\[Escalation L1\]/);
   expect(csmMail.mail.text).toContain('hypercare: error rate 20.0% above 2.0%');
 
   // BAU cannot be accepted while the watch goes on.
   await request(h.http).post(`${onboarding}/milestones/bau-accepted`).send({ actor: 'csm:ana' }).expect(200);
-  const bau = { actor: 'ops:lou', role: 'cs-ops', criteria: ['Error rate below threshold for the last two weeks', 'Runbooks handed over'].map((criterion) => ({ criterion, met: true })) };
+  const bau = {
+    actor: 'ops:lou',
+    role: 'cs-ops',
+    criteria: ['Error rate below threshold for the last two weeks', 'Runbooks handed over'].map((criterion) => ({
+      criterion,
+      met: true,
+    })),
+  };
   const early = await request(h.http).post(`${onboarding}/gates/bau-acceptance/approve`).send(bau).expect(409);
   expect(early.body.code).toBe('HypercareNotOver');
 
@@ -96,7 +131,9 @@ it('watches the platform after the cutover: a breach escalates along the ladder 
     const s = await state();
     return s.hypercare.breaches.every((b: any) => b.clearedAt) ? s : undefined;
   }, 30_000);
-  expect(cleared.escalations.filter((e: any) => e.subject.kind === 'hypercare').every((e: any) => e.closedAt)).toBe(true);
+  expect(cleared.escalations.filter((e: any) => e.subject.kind === 'hypercare').every((e: any) => e.closedAt)).toBe(
+    true,
+  );
   expect(cleared.atRiskReasons.filter((r: string) => r.startsWith('hypercare'))).toEqual([]);
 });
 
@@ -106,13 +143,27 @@ it('ends the watch, tells the acceptors, and lets the named owner accept BAU: th
     return s.hypercare.status === 'watch-ended' ? s : undefined;
   }, 30_000);
   expect(ended.hypercare.readings).toBeGreaterThan(2);
-  const told = await eventually(async () => h.inbox.messages.find((m) => /Hypercare of .* has ended/.test(m.mail.subject ?? '')));
+  const told = await eventually(async () =>
+    h.inbox.messages.find((m) => /Hypercare of .* has ended/.test(m.mail.subject ?? '')),
+  );
   expect(told.envelope.to).toEqual(expect.arrayContaining([ended.csm.email, 'cs-ops@onboarding.example']));
 
-  const criteria = ['Error rate below threshold for the last two weeks', 'Runbooks handed over'].map((criterion) => ({ criterion, met: true }));
-  await request(h.http).post(`${onboarding}/gates/bau-acceptance/approve`).send({ actor: 'csm:ana', role: 'csm', criteria }).expect(403);
-  const accepted = await request(h.http).post(`${onboarding}/gates/bau-acceptance/approve`).send({ actor: 'ops:lou', role: 'cs-ops', criteria }).expect(200);
-  expect(accepted.body).toMatchObject({ status: 'completed', hypercare: { status: 'accepted', acceptedBy: 'ops:lou' } });
+  const criteria = ['Error rate below threshold for the last two weeks', 'Runbooks handed over'].map((criterion) => ({
+    criterion,
+    met: true,
+  }));
+  await request(h.http)
+    .post(`${onboarding}/gates/bau-acceptance/approve`)
+    .send({ actor: 'csm:ana', role: 'csm', criteria })
+    .expect(403);
+  const accepted = await request(h.http)
+    .post(`${onboarding}/gates/bau-acceptance/approve`)
+    .send({ actor: 'ops:lou', role: 'cs-ops', criteria })
+    .expect(200);
+  expect(accepted.body).toMatchObject({
+    status: 'completed',
+    hypercare: { status: 'accepted', acceptedBy: 'ops:lou' },
+  });
 
   // The facts for the dashboards and the compliance trail.
   const row = await eventually(async () => {
@@ -120,7 +171,10 @@ it('ends the watch, tells the acceptors, and lets the named owner accept BAU: th
     const r = res.body.items.find((x: any) => x.id === `onboarding-${id}`);
     return r?.status === 'completed' ? r : undefined;
   });
-  expect(row.hypercare).toMatchObject({ status: 'accepted', breaches: [expect.objectContaining({ metric: 'error-rate', clearedAt: expect.any(String) })] });
+  expect(row.hypercare).toMatchObject({
+    status: 'accepted',
+    breaches: [expect.objectContaining({ metric: 'error-rate', clearedAt: expect.any(String) })],
+  });
   const actions = await eventually(async () => {
     const entries = (await request(h.http).get(`${onboarding}/audit`).expect(200)).body.entries;
     return entries.some((e: any) => e.action === 'onboarding-completed') ? entries : undefined;

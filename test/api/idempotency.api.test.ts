@@ -12,7 +12,7 @@ import { canonicalJson, requestFingerprint } from '../../api/common/request-fing
 import { recordMilestoneUpdate } from '../../src/contracts/onboarding.contract';
 import { IdempotencyStore } from '../../src/persistence/idempotency-store';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { ApiHarness, eventually, startApiHarness } from '../support/api-harness';
+import { type ApiHarness, eventually, startApiHarness } from '../support/api-harness';
 import { testEnv } from '../support/test-env';
 
 let h: ApiHarness;
@@ -38,7 +38,9 @@ async function startOnboarding(name: string): Promise<string> {
 async function milestoneEntries(onboardingId: string, milestone: string): Promise<unknown[]> {
   return eventually(async () => {
     const res = await request(h.http).get(`/onboardings/${onboardingId}/audit`).expect(200);
-    const entries = res.body.entries.filter((e: any) => e.action === 'milestone-recorded' && e.details.milestone === milestone);
+    const entries = res.body.entries.filter(
+      (e: any) => e.action === 'milestone-recorded' && e.details.milestone === milestone,
+    );
     return entries.length > 0 ? entries : undefined;
   });
 }
@@ -59,7 +61,9 @@ async function workflowExists(workflowId: string): Promise<boolean> {
 }
 
 async function recordCount(idempotencyKey: string): Promise<number> {
-  const [{ n }] = await h.dataSource.query(`SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1`, [idempotencyKey]);
+  const [{ n }] = await h.dataSource.query(`SELECT count(*)::int AS n FROM idempotency_records WHERE key = $1`, [
+    idempotencyKey,
+  ]);
   return n;
 }
 
@@ -67,7 +71,10 @@ describe('a retry with the same key and request', () => {
   it('gets the first answer again (same status and body), and the milestone is recorded once', async () => {
     const onboardingId = await startOnboarding('same');
     const send = () =>
-      request(h.http).post(`/onboardings/${onboardingId}/milestones/first-login`).set('Idempotency-Key', key('same')).send({ actor: 'csm:ana' });
+      request(h.http)
+        .post(`/onboardings/${onboardingId}/milestones/first-login`)
+        .set('Idempotency-Key', key('same'))
+        .send({ actor: 'csm:ana' });
     const first = await send().expect(200);
     const again = await send().expect(200);
     expect(again.body).toEqual(first.body);
@@ -75,7 +82,10 @@ describe('a retry with the same key and request', () => {
     expect(first.headers['idempotent-replayed']).toBeUndefined();
 
     // Past the projection of a later change, the audit log still has the milestone once.
-    await request(h.http).post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`).send({ actor: 'csm:ana' }).expect(200);
+    await request(h.http)
+      .post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`)
+      .send({ actor: 'csm:ana' })
+      .expect(200);
     await milestoneEntries(onboardingId, 'initial-setup-complete');
     expect(await milestoneEntries(onboardingId, 'first-login')).toHaveLength(1);
   });
@@ -84,8 +94,16 @@ describe('a retry with the same key and request', () => {
     const onboardingId = await startOnboarding('refusal');
     const path = `/onboardings/${onboardingId}/milestones/first-login`;
     await request(h.http).post(path).send({ actor: 'csm:ana' }).expect(200);
-    const refused = await request(h.http).post(path).set('Idempotency-Key', key('refused')).send({ actor: 'csm:bo' }).expect(409);
-    const replayed = await request(h.http).post(path).set('Idempotency-Key', key('refused')).send({ actor: 'csm:bo' }).expect(409);
+    const refused = await request(h.http)
+      .post(path)
+      .set('Idempotency-Key', key('refused'))
+      .send({ actor: 'csm:bo' })
+      .expect(409);
+    const replayed = await request(h.http)
+      .post(path)
+      .set('Idempotency-Key', key('refused'))
+      .send({ actor: 'csm:bo' })
+      .expect(409);
     expect(replayed.body).toEqual(refused.body);
     expect(replayed.body.code).toBe('MilestoneAlreadyRecorded');
 
@@ -97,7 +115,8 @@ describe('a retry with the same key and request', () => {
 
   it('starts an onboarding once and answers the retry with the first 201 and its Location', async () => {
     const id = account('start');
-    const send = () => request(h.http).post('/onboardings').set('Idempotency-Key', key('start')).send(closedWonBody(id, 'smb'));
+    const send = () =>
+      request(h.http).post('/onboardings').set('Idempotency-Key', key('start')).send(closedWonBody(id, 'smb'));
     const first = await send().expect(201);
     const again = await send().expect(201);
     expect(again.body).toEqual({ ...first.body, created: true });
@@ -119,30 +138,64 @@ describe('the same key with another request', () => {
       .send({ actor: 'csm:ana' })
       .expect(422);
     expect(reused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(reused.body).toMatchObject({ code: 'IdempotencyKeyReused', detail: expect.stringContaining('milestone "first-login"') });
+    expect(reused.body).toMatchObject({
+      code: 'IdempotencyKeyReused',
+      detail: expect.stringContaining('milestone "first-login"'),
+    });
     expect(await achieved(onboardingId, 'initial-setup-complete')).toBe(false);
     // Nothing in Temporal holds the key for that milestone: without it, it is recorded.
-    await request(h.http).post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`).send({ actor: 'csm:ana' }).expect(200);
+    await request(h.http)
+      .post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`)
+      .send({ actor: 'csm:ana' })
+      .expect(200);
   });
 
   it('is refused with 422 for the same milestone of another onboarding, or with another body', async () => {
     const first = await startOnboarding('other-onboarding-1');
     const second = await startOnboarding('other-onboarding-2');
     const k = key('other-onboarding');
-    await request(h.http).post(`/onboardings/${first}/milestones/first-login`).set('Idempotency-Key', k).send({ actor: 'csm:ana' }).expect(200);
-    const otherOnboarding = await request(h.http).post(`/onboardings/${second}/milestones/first-login`).set('Idempotency-Key', k).send({ actor: 'csm:ana' }).expect(422);
+    await request(h.http)
+      .post(`/onboardings/${first}/milestones/first-login`)
+      .set('Idempotency-Key', k)
+      .send({ actor: 'csm:ana' })
+      .expect(200);
+    const otherOnboarding = await request(h.http)
+      .post(`/onboardings/${second}/milestones/first-login`)
+      .set('Idempotency-Key', k)
+      .send({ actor: 'csm:ana' })
+      .expect(422);
     expect(otherOnboarding.body.detail).toContain(`id "${first}"`);
     expect(await achieved(second, 'first-login')).toBe(false);
-    const otherBody = await request(h.http).post(`/onboardings/${first}/milestones/first-login`).set('Idempotency-Key', k).send({ actor: 'csm:bo' }).expect(422);
+    const otherBody = await request(h.http)
+      .post(`/onboardings/${first}/milestones/first-login`)
+      .set('Idempotency-Key', k)
+      .send({ actor: 'csm:bo' })
+      .expect(422);
     expect(otherBody.body.detail).toContain('another body');
   });
 
   it('is refused with 422 on another route, naming the first', async () => {
     const onboardingId = await startOnboarding('other-route');
     const k = key('other-route');
-    await request(h.http).post(`/onboardings/${onboardingId}/milestones/first-login`).set('Idempotency-Key', k).send({ actor: 'csm:ana' }).expect(200);
-    const risk = { actor: 'csm:ana', category: 'scope', description: 'SSO late', blocker: false, owner: 'it:ravi', decisionDueDate: '2027-02-01', fallback: 'Passwords' };
-    const reused = await request(h.http).post(`/onboardings/${onboardingId}/risks`).set('Idempotency-Key', k).send(risk).expect(422);
+    await request(h.http)
+      .post(`/onboardings/${onboardingId}/milestones/first-login`)
+      .set('Idempotency-Key', k)
+      .send({ actor: 'csm:ana' })
+      .expect(200);
+    const risk = {
+      actor: 'csm:ana',
+      category: 'scope',
+      description: 'SSO late',
+      blocker: false,
+      owner: 'it:ravi',
+      decisionDueDate: '2027-02-01',
+      fallback: 'Passwords',
+    };
+    const reused = await request(h.http)
+      .post(`/onboardings/${onboardingId}/risks`)
+      .set('Idempotency-Key', k)
+      .send(risk)
+      .expect(422);
     expect(reused.body.detail).toContain('was first used for POST /onboardings/:id/milestones/:milestone');
     const state = await request(h.http).get(`/onboardings/${onboardingId}`).expect(200);
     expect(state.body.risks).toEqual([]);
@@ -150,9 +203,20 @@ describe('the same key with another request', () => {
 
   it('is refused with 422 on POST /onboardings with another body, and starts nothing', async () => {
     const k = key('start-other');
-    await request(h.http).post('/onboardings').set('Idempotency-Key', k).send(closedWonBody(account('start-a'), 'smb')).expect(201);
-    const reused = await request(h.http).post('/onboardings').set('Idempotency-Key', k).send(closedWonBody(account('start-b'), 'smb')).expect(422);
-    expect(reused.body).toMatchObject({ code: 'IdempotencyKeyReused', detail: expect.stringContaining('another body') });
+    await request(h.http)
+      .post('/onboardings')
+      .set('Idempotency-Key', k)
+      .send(closedWonBody(account('start-a'), 'smb'))
+      .expect(201);
+    const reused = await request(h.http)
+      .post('/onboardings')
+      .set('Idempotency-Key', k)
+      .send(closedWonBody(account('start-b'), 'smb'))
+      .expect(422);
+    expect(reused.body).toMatchObject({
+      code: 'IdempotencyKeyReused',
+      detail: expect.stringContaining('another body'),
+    });
     expect(await workflowExists(`onboarding-${account('start-b')}`)).toBe(false);
   });
 });
@@ -160,7 +224,10 @@ describe('the same key with another request', () => {
 it('runs concurrent duplicates once: the others get 409 IdempotencyKeyInFlight with Retry-After, or the same answer', async () => {
   const onboardingId = await startOnboarding('concurrent');
   const send = () =>
-    request(h.http).post(`/onboardings/${onboardingId}/milestones/first-login`).set('Idempotency-Key', key('concurrent')).send({ actor: 'csm:ana' });
+    request(h.http)
+      .post(`/onboardings/${onboardingId}/milestones/first-login`)
+      .set('Idempotency-Key', key('concurrent'))
+      .send({ actor: 'csm:ana' });
   const answers = await Promise.all([send(), send(), send(), send()]);
   const ok = answers.filter((r) => r.status === 200);
   const inFlight = answers.filter((r) => r.status === 409);
@@ -175,7 +242,10 @@ it('runs concurrent duplicates once: the others get 409 IdempotencyKeyInFlight w
   }
   // Once the first has answered, a retry gets its answer.
   expect((await send().expect(200)).body).toEqual(ok[0].body);
-  await request(h.http).post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`).send({ actor: 'csm:ana' }).expect(200);
+  await request(h.http)
+    .post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`)
+    .send({ actor: 'csm:ana' })
+    .expect(200);
   await milestoneEntries(onboardingId, 'initial-setup-complete');
   expect(await milestoneEntries(onboardingId, 'first-login')).toHaveLength(1);
 });
@@ -194,11 +264,13 @@ it('takes over the claim of a request that died after Temporal accepted its chan
     fingerprint: requestFingerprint(body),
   };
   expect((await crashed.claim(record)).outcome).toBe('claimed');
-  const accepted = await h.client.workflow
-    .getHandle(onboardingId)
-    .executeUpdate(recordMilestoneUpdate, { args: [{ ...body, milestone: 'first-login' }], updateId: temporalUpdateId(record) });
+  const accepted = await h.client.workflow.getHandle(onboardingId).executeUpdate(recordMilestoneUpdate, {
+    args: [{ ...body, milestone: 'first-login' }],
+    updateId: temporalUpdateId(record),
+  });
 
-  const send = () => request(h.http).post(`/onboardings/${onboardingId}/milestones/first-login`).set('Idempotency-Key', k).send(body);
+  const send = () =>
+    request(h.http).post(`/onboardings/${onboardingId}/milestones/first-login`).set('Idempotency-Key', k).send(body);
   const inFlight = await send().expect(409);
   expect(inFlight.body.code).toBe('IdempotencyKeyInFlight');
   expect(inFlight.headers['retry-after']).toBe('1');
@@ -237,7 +309,11 @@ describe('expiry', () => {
     const onboardingId = await startOnboarding('expiry');
     const k = key('expiry');
     const http = shortLived.getHttpServer();
-    await request(http).post(`/onboardings/${onboardingId}/milestones/first-login`).set('Idempotency-Key', k).send({ actor: 'csm:ana' }).expect(200);
+    await request(http)
+      .post(`/onboardings/${onboardingId}/milestones/first-login`)
+      .set('Idempotency-Key', k)
+      .send({ actor: 'csm:ana' })
+      .expect(200);
     expect(await recordCount(k)).toBe(1);
     await eventually(async () => ((await recordCount(k)) === 0 ? true : undefined), 10_000);
     const reused = await request(http)
@@ -245,14 +321,20 @@ describe('expiry', () => {
       .set('Idempotency-Key', k)
       .send({ actor: 'csm:ana' })
       .expect(200);
-    expect(reused.body.milestones.find((m: any) => m.key === 'initial-setup-complete').achievedAt).toEqual(expect.any(String));
+    expect(reused.body.milestones.find((m: any) => m.key === 'initial-setup-complete').achievedAt).toEqual(
+      expect.any(String),
+    );
   });
 });
 
 it('documents Idempotency-Key on every POST that starts or changes something', async () => {
   const res = await request(h.http).get('/docs/openapi.json').expect(200);
-  const posts = Object.entries(res.body.paths as Record<string, any>).filter(([path, item]) => item.post && path !== '/playbooks/validate');
+  const posts = Object.entries(res.body.paths as Record<string, any>).filter(
+    ([path, item]) => item.post && path !== '/playbooks/validate',
+  );
   expect(posts.length).toBeGreaterThanOrEqual(13);
-  const without = posts.filter(([, item]) => !(item.post.parameters ?? []).some((p: any) => p.in === 'header' && p.name === 'Idempotency-Key'));
+  const without = posts.filter(
+    ([, item]) => !(item.post.parameters ?? []).some((p: any) => p.in === 'header' && p.name === 'Idempotency-Key'),
+  );
   expect(without.map(([path]) => path)).toEqual([]);
 });

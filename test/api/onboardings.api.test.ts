@@ -5,7 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import { ACCOUNT_ID, STAGE, STATUS, TIER } from '../../src/contracts/search-attributes';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { ApiHarness, eventually, startApiHarness } from '../support/api-harness';
+import { type ApiHarness, eventually, startApiHarness } from '../support/api-harness';
 
 let h: ApiHarness;
 const run = Math.random().toString(36).slice(2, 8);
@@ -50,7 +50,9 @@ describe('POST /onboardings (closed-won)', () => {
 
     const found = await eventually(async () => {
       const ids: string[] = [];
-      for await (const wf of h.client.workflow.list({ query: `OnboardingAccountId = "${id}" AND OnboardingTier = "high-touch"` })) {
+      for await (const wf of h.client.workflow.list({
+        query: `OnboardingAccountId = "${id}" AND OnboardingTier = "high-touch"`,
+      })) {
         ids.push(wf.workflowId);
       }
       return ids.length ? ids : undefined;
@@ -75,7 +77,10 @@ describe('POST /onboardings (closed-won)', () => {
   it('segments a deal without a segment by its ARR: 300k with low complexity starts a high-touch enterprise onboarding', async () => {
     const id = account('by-arr');
     const { segment: _, ...body } = closedWonBody(id);
-    const res = await request(h.http).post('/onboardings').send({ ...body, arr: 300_000, complexity: 'low' }).expect(201);
+    const res = await request(h.http)
+      .post('/onboardings')
+      .send({ ...body, arr: 300_000, complexity: 'low' })
+      .expect(201);
     expect(res.body).toEqual({
       onboardingId: `onboarding-${id}`,
       accountId: id,
@@ -87,20 +92,34 @@ describe('POST /onboardings (closed-won)', () => {
 
     const description = await h.client.workflow.getHandle(`onboarding-${id}`).describe();
     expect(description.typedSearchAttributes.get(TIER)).toBe('high-touch');
-    expect(description.memo).toMatchObject({ segment: 'enterprise', tier: 'high-touch', playbookVersion: 1, segmentationVersion: 1 });
+    expect(description.memo).toMatchObject({
+      segment: 'enterprise',
+      tier: 'high-touch',
+      playbookVersion: 1,
+      segmentationVersion: 1,
+    });
     const state = await request(h.http).get(`/onboardings/onboarding-${id}`).expect(200);
     expect(state.body).toMatchObject({ segment: 'enterprise', tier: 'high-touch', stage: { key: 'kickoff' } });
 
     // The fingerprint is over the body as sent: the same body again is the same onboarding.
-    const again = await request(h.http).post('/onboardings').send({ ...body, arr: 300_000, complexity: 'low' }).expect(200);
+    const again = await request(h.http)
+      .post('/onboardings')
+      .send({ ...body, arr: 300_000, complexity: 'low' })
+      .expect(200);
     expect(again.body).toMatchObject({ segment: 'enterprise', tier: 'high-touch', created: false });
-    await request(h.http).post('/onboardings').send({ ...body, arr: 310_000, complexity: 'low' }).expect(409);
+    await request(h.http)
+      .post('/onboardings')
+      .send({ ...body, arr: 310_000, complexity: 'low' })
+      .expect(409);
   });
 
   it('segments a deal by its complexity: 10k ARR with medium complexity starts a tech-touch mid-market onboarding', async () => {
     const id = account('by-complexity');
     const { segment: _, ...body } = closedWonBody(id);
-    const res = await request(h.http).post('/onboardings').send({ ...body, arr: 10_000, complexity: 'medium' }).expect(201);
+    const res = await request(h.http)
+      .post('/onboardings')
+      .send({ ...body, arr: 10_000, complexity: 'medium' })
+      .expect(201);
     expect(res.body).toMatchObject({ segment: 'mid-market', tier: 'tech-touch', created: true });
     const description = await h.client.workflow.getHandle(`onboarding-${id}`).describe();
     expect(description.typedSearchAttributes.get(TIER)).toBe('tech-touch');
@@ -111,14 +130,20 @@ describe('POST /onboardings (closed-won)', () => {
     ['arr and complexity', { arr: 900_000, complexity: 'high' }, 'arr and complexity'],
     ['arr', { arr: 900_000 }, 'arr'],
     ['complexity', { complexity: 'high' }, 'complexity'],
-  ])('refuses a segment given with %s (neither may silently win) with a 400 naming them, and creates nothing', async (_case, extra, named) => {
-    const id = account(`given-segment-${Math.random().toString(36).slice(2, 6)}`);
-    const res = await request(h.http).post('/onboardings').send({ ...closedWonBody(id, 'smb'), ...extra }).expect(400);
-    expect(res.body.errors).toEqual([
-      { path: 'segment', message: `give segment, or arr and complexity, not both: segment and ${named} were given` },
-    ]);
-    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
-  });
+  ])(
+    'refuses a segment given with %s (neither may silently win) with a 400 naming them, and creates nothing',
+    async (_case, extra, named) => {
+      const id = account(`given-segment-${Math.random().toString(36).slice(2, 6)}`);
+      const res = await request(h.http)
+        .post('/onboardings')
+        .send({ ...closedWonBody(id, 'smb'), ...extra })
+        .expect(400);
+      expect(res.body.errors).toEqual([
+        { path: 'segment', message: `give segment, or arr and complexity, not both: segment and ${named} were given` },
+      ]);
+      expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+    },
+  );
 
   it.each([
     ['neither segment nor arr and complexity', {}],
@@ -127,7 +152,10 @@ describe('POST /onboardings (closed-won)', () => {
   ])('refuses a deal with %s with a 400 naming them, and creates nothing', async (_case, extra) => {
     const id = account(`unsegmented-${Math.random().toString(36).slice(2, 6)}`);
     const { segment: _, ...body } = closedWonBody(id);
-    const res = await request(h.http).post('/onboardings').send({ ...body, ...extra }).expect(400);
+    const res = await request(h.http)
+      .post('/onboardings')
+      .send({ ...body, ...extra })
+      .expect(400);
     expect(res.body.errors).toEqual([{ path: 'segment', message: 'give segment, or arr and complexity' }]);
     expect(await workflowExists(`onboarding-${id}`)).toBe(false);
   });
@@ -139,7 +167,10 @@ describe('POST /onboardings (closed-won)', () => {
   ])('refuses a deal with %s with a 400 naming the field', async (_case, extra, message) => {
     const id = account(`bad-measure-${Math.random().toString(36).slice(2, 6)}`);
     const { segment: _, ...body } = closedWonBody(id);
-    const res = await request(h.http).post('/onboardings').send({ ...body, ...extra }).expect(400);
+    const res = await request(h.http)
+      .post('/onboardings')
+      .send({ ...body, ...extra })
+      .expect(400);
     expect(res.body.detail).toContain(message);
     expect(await workflowExists(`onboarding-${id}`)).toBe(false);
   });
@@ -148,7 +179,11 @@ describe('POST /onboardings (closed-won)', () => {
     ['no account id', (b: any) => delete b.account.id, 'account.id'],
     ['an unknown segment', (b: any) => (b.segment = 'giant'), 'segment must be one of: enterprise, mid-market, smb'],
     ['a target go-live of the wrong type', (b: any) => (b.handoff.targetGoLive = 20270301), 'handoff.targetGoLive'],
-    ['a stakeholder without a name', (b: any) => (b.handoff.stakeholders = [{ role: 'CFO' }]), 'handoff.stakeholders[0].name'],
+    [
+      'a stakeholder without a name',
+      (b: any) => (b.handoff.stakeholders = [{ role: 'CFO' }]),
+      'handoff.stakeholders[0].name',
+    ],
     ['no handoff at all', (b: any) => delete b.handoff, 'handoff'],
     ['an unexpected field', (b: any) => (b.discount = 20), 'property discount should not exist'],
   ])('refuses a payload with %s with a 400 naming the field, and creates nothing', async (_case, mutate, field) => {
@@ -186,16 +221,28 @@ describe('milestones and live state', () => {
   });
 
   it('refuses an unknown milestone (404), a repeated one (409), an unknown onboarding (404) and a body without actor (400)', async () => {
-    const unknown = await request(h.http).post(`/onboardings/${onboardingId}/milestones/go-live`).send({ actor: 'csm:ana' }).expect(404);
+    const unknown = await request(h.http)
+      .post(`/onboardings/${onboardingId}/milestones/go-live`)
+      .send({ actor: 'csm:ana' })
+      .expect(404);
     expect(unknown.body).toMatchObject({ code: 'UnknownMilestone', detail: expect.stringContaining("'go-live'") });
 
-    const repeated = await request(h.http).post(`/onboardings/${onboardingId}/milestones/first-login`).send({ actor: 'csm:bo' }).expect(409);
+    const repeated = await request(h.http)
+      .post(`/onboardings/${onboardingId}/milestones/first-login`)
+      .send({ actor: 'csm:bo' })
+      .expect(409);
     expect(repeated.body.code).toBe('MilestoneAlreadyRecorded');
 
-    const missing = await request(h.http).post('/onboardings/onboarding-nobody/milestones/first-login').send({ actor: 'a' }).expect(404);
+    const missing = await request(h.http)
+      .post('/onboardings/onboarding-nobody/milestones/first-login')
+      .send({ actor: 'a' })
+      .expect(404);
     expect(missing.body.detail).toBe('onboarding onboarding-nobody not found');
 
-    const noActor = await request(h.http).post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`).send({}).expect(400);
+    const noActor = await request(h.http)
+      .post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`)
+      .send({})
+      .expect(400);
     expect(noActor.body.detail).toContain('actor');
   });
 
@@ -214,7 +261,12 @@ describe('milestones and live state', () => {
 
   it('returns the live state from the workflow, and 404 for an unknown onboarding', async () => {
     const res = await request(h.http).get(`/onboardings/${onboardingId}`).expect(200);
-    expect(res.body).toMatchObject({ onboardingId, tier: 'tech-touch', status: 'in-progress', stage: { key: 'training' } });
+    expect(res.body).toMatchObject({
+      onboardingId,
+      tier: 'tech-touch',
+      status: 'in-progress',
+      stage: { key: 'training' },
+    });
     expect(res.body.milestones.filter((m: any) => m.achievedAt).map((m: any) => m.key)).toEqual([
       'first-login',
       'initial-setup-complete',
@@ -248,7 +300,10 @@ describe('milestones and live state', () => {
     const portfolio = await request(h.http).get('/onboardings').query({ csm: row.csmId, limit: 500 }).expect(200);
     expect(portfolio.body.items.map((r: any) => r.id)).toContain(onboardingId);
     expect(portfolio.body.items.every((r: any) => r.csmId === row.csmId)).toBe(true);
-    const waiting = await request(h.http).get('/onboardings').query({ waitingOn: row.waitingOn, atRisk: 'false', limit: 500 }).expect(200);
+    const waiting = await request(h.http)
+      .get('/onboardings')
+      .query({ waitingOn: row.waitingOn, atRisk: 'false', limit: 500 })
+      .expect(200);
     expect(waiting.body.items.map((r: any) => r.id)).toContain(onboardingId);
     expect(waiting.body.items.every((r: any) => r.waitingOn === row.waitingOn && r.atRisk === false)).toBe(true);
     const atRisk = await request(h.http).get('/onboardings').query({ atRisk: 'true', limit: 500 }).expect(200);
@@ -270,16 +325,33 @@ describe('the journey through the API', () => {
     await request(h.http).post('/onboardings').send(body).expect(201);
 
     const waiting = await request(h.http).get(path('')).expect(200);
-    expect(waiting.body).toMatchObject({ status: 'handoff-incomplete', waitingOn: { kind: 'handoff', items: ['targetGoLive', 'migrationScope'] } });
-    const toSales = await eventually(async () => h.inbox.messages.find((m) => m.mail.subject === `Handoff for Account ${id} is incomplete`));
+    expect(waiting.body).toMatchObject({
+      status: 'handoff-incomplete',
+      waitingOn: { kind: 'handoff', items: ['targetGoLive', 'migrationScope'] },
+    });
+    const toSales = await eventually(async () =>
+      h.inbox.messages.find((m) => m.mail.subject === `Handoff for Account ${id} is incomplete`),
+    );
     expect(toSales.envelope.to).toEqual(['sam.carter@vendor.example']);
     expect(toSales.mail.text).toContain('Missing: targetGoLive, migrationScope');
 
-    const locked = await request(h.http).post(path('/tasks/kickoff-call/complete')).send({ actor: 'csm:ana' }).expect(409);
-    expect(locked.body).toMatchObject({ code: 'HandoffIncomplete', detail: expect.stringContaining('missing: targetGoLive, migrationScope') });
+    const locked = await request(h.http)
+      .post(path('/tasks/kickoff-call/complete'))
+      .send({ actor: 'csm:ana' })
+      .expect(409);
+    expect(locked.body).toMatchObject({
+      code: 'HandoffIncomplete',
+      detail: expect.stringContaining('missing: targetGoLive, migrationScope'),
+    });
     // No "congratulations" before the welcome: a milestone waits for the handoff too.
-    const early = await request(h.http).post(path('/milestones/success-criteria-agreed')).send({ actor: 'csm:ana' }).expect(409);
-    expect(early.body).toMatchObject({ code: 'HandoffIncomplete', detail: expect.stringContaining('missing: targetGoLive, migrationScope') });
+    const early = await request(h.http)
+      .post(path('/milestones/success-criteria-agreed'))
+      .send({ actor: 'csm:ana' })
+      .expect(409);
+    expect(early.body).toMatchObject({
+      code: 'HandoffIncomplete',
+      detail: expect.stringContaining('missing: targetGoLive, migrationScope'),
+    });
 
     await request(h.http)
       .post(path('/handoff'))
@@ -289,30 +361,66 @@ describe('the journey through the API', () => {
       const res = await request(h.http).get(path('')).expect(200);
       return res.body.csm ? res.body : undefined;
     });
-    expect(started).toMatchObject({ status: 'in-progress', csm: { id: 'csm-test-ana' }, waitingOn: { kind: 'internal-task', items: ['kickoff-call'] } });
+    expect(started).toMatchObject({
+      status: 'in-progress',
+      csm: { id: 'csm-test-ana' },
+      waitingOn: { kind: 'internal-task', items: ['kickoff-call'] },
+    });
 
-    const welcome = await eventually(async () => h.inbox.messages.find((m) => m.mail.subject === `Welcome to your onboarding, Account ${id}`));
-    expect(welcome.envelope.to).toEqual(expect.arrayContaining(['dana.whitfield@customer.example', 'ana.lopez@onboarding.example']));
+    const welcome = await eventually(async () =>
+      h.inbox.messages.find((m) => m.mail.subject === `Welcome to your onboarding, Account ${id}`),
+    );
+    expect(welcome.envelope.to).toEqual(
+      expect.arrayContaining(['dana.whitfield@customer.example', 'ana.lopez@onboarding.example']),
+    );
     expect(welcome.mail.text).toContain('Dear Dana Whitfield, Ana Lopez is your dedicated Customer Success Manager');
   });
 
   it('refuses a task before its prerequisite, a gate by the wrong role, and a blocker without a fallback', async () => {
-    const early = await request(h.http).post(path('/tasks/confirm-success-criteria/complete')).send({ actor: 'customer:dana' }).expect(409);
+    const early = await request(h.http)
+      .post(path('/tasks/confirm-success-criteria/complete'))
+      .send({ actor: 'customer:dana' })
+      .expect(409);
     expect(early.body.detail).toContain('prerequisites are done: kickoff-call');
-    const done = await request(h.http).post(path('/tasks/kickoff-call/complete')).send({ actor: 'csm:ana', evidence: 'notes' }).expect(200);
+    const done = await request(h.http)
+      .post(path('/tasks/kickoff-call/complete'))
+      .send({ actor: 'csm:ana', evidence: 'notes' })
+      .expect(200);
     expect(done.body.tasks.find((t: any) => t.key === 'confirm-success-criteria').status).toBe('open');
 
     const criteria = [{ criterion: 'UAT scenarios passed', met: true }];
-    const wrongRole = await request(h.http).post(path('/gates/go-live-readiness/approve')).send({ actor: 'ana', role: 'csm', criteria }).expect(403);
+    const wrongRole = await request(h.http)
+      .post(path('/gates/go-live-readiness/approve'))
+      .send({ actor: 'ana', role: 'csm', criteria })
+      .expect(403);
     expect(wrongRole.body.code).toBe('GateApproverNotAllowed');
-    await request(h.http).post(path('/gates/go-live-readiness/approve')).send({ actor: 'ana', role: 'wizard', criteria }).expect(400);
+    await request(h.http)
+      .post(path('/gates/go-live-readiness/approve'))
+      .send({ actor: 'ana', role: 'wizard', criteria })
+      .expect(400);
 
-    const risk = { actor: 'csm:ana', category: 'cutover', description: 'Ledger mismatch', blocker: true, owner: 'impl:lee', decisionDueDate: '2027-02-01' };
+    const risk = {
+      actor: 'csm:ana',
+      category: 'cutover',
+      description: 'Ledger mismatch',
+      blocker: true,
+      owner: 'impl:lee',
+      decisionDueDate: '2027-02-01',
+    };
     const noFallback = await request(h.http).post(path('/risks')).send(risk).expect(400);
-    expect(noFallback.body).toMatchObject({ code: 'InvalidRisk', detail: expect.stringContaining('missing: fallback') });
-    const recorded = await request(h.http).post(path('/risks')).send({ ...risk, fallback: 'Delay one week' }).expect(200);
+    expect(noFallback.body).toMatchObject({
+      code: 'InvalidRisk',
+      detail: expect.stringContaining('missing: fallback'),
+    });
+    const recorded = await request(h.http)
+      .post(path('/risks'))
+      .send({ ...risk, fallback: 'Delay one week' })
+      .expect(200);
     expect(recorded.body).toMatchObject({ atRisk: true, risks: [{ id: 'risk-1', status: 'open', owner: 'impl:lee' }] });
-    await request(h.http).post(path('/risks/risk-1/resolve')).send({ actor: 'impl:lee', resolution: 'Reconciled' }).expect(200);
+    await request(h.http)
+      .post(path('/risks/risk-1/resolve'))
+      .send({ actor: 'impl:lee', resolution: 'Reconciled' })
+      .expect(200);
     await request(h.http).post(path('/escalations/task:nope:L1/acknowledge')).send({ actor: 'csm:ana' }).expect(404);
   });
 
@@ -322,9 +430,18 @@ describe('the journey through the API', () => {
       return res.body.entries.some((e: any) => e.action === 'risk-resolved') ? res.body.entries : undefined;
     });
     expect(audit.map((e: any) => e.seq)).toEqual(audit.map((_: any, i: number) => i + 1));
-    expect(audit.find((e: any) => e.action === 'task-completed')).toMatchObject({ actor: 'csm:ana', evidence: 'notes' });
+    expect(audit.find((e: any) => e.action === 'task-completed')).toMatchObject({
+      actor: 'csm:ana',
+      evidence: 'notes',
+    });
     expect(audit.map((e: any) => e.action)).toEqual(
-      expect.arrayContaining(['onboarding-started', 'handoff-completed', 'csm-assigned', 'risk-recorded', 'risk-resolved']),
+      expect.arrayContaining([
+        'onboarding-started',
+        'handoff-completed',
+        'csm-assigned',
+        'risk-recorded',
+        'risk-resolved',
+      ]),
     );
 
     const found = await eventually(async () => {
@@ -339,13 +456,23 @@ describe('the journey through the API', () => {
 
 describe('welcome e-mails per tier', () => {
   it.each([
-    ['enterprise', 'Welcome to your onboarding, Account {id}', 'Dear Dana Whitfield, Ana Lopez is your dedicated Customer Success Manager'],
+    [
+      'enterprise',
+      'Welcome to your onboarding, Account {id}',
+      'Dear Dana Whitfield, Ana Lopez is your dedicated Customer Success Manager',
+    ],
     ['mid-market', 'Welcome aboard, Account {id}: your first steps', 'Hi Dana Whitfield, here is your guided setup.'],
-    ['smb', 'Get started with your account, Account {id}', 'Hi Dana Whitfield, everything you need is in the setup wizard'],
+    [
+      'smb',
+      'Get started with your account, Account {id}',
+      'Hi Dana Whitfield, everything you need is in the setup wizard',
+    ],
   ] as const)('sends the %s welcome, personalised, through the SMTP server', async (segment, subject, opening) => {
     const id = account(`welcome-${segment}`);
     await request(h.http).post('/onboardings').send(closedWonBody(id, segment)).expect(201);
-    const mail = await eventually(async () => h.inbox.messages.find((m) => m.mail.subject === subject.replace('{id}', id)));
+    const mail = await eventually(async () =>
+      h.inbox.messages.find((m) => m.mail.subject === subject.replace('{id}', id)),
+    );
     expect(mail.mail.text).toContain(opening);
     expect(mail.envelope.to).toContain('dana.whitfield@customer.example');
     expect(mail.mail.headers.get('x-onboarding-event')).toBe('welcome');
@@ -361,7 +488,12 @@ describe('operations', () => {
   it('serves the OpenAPI document', async () => {
     const res = await request(h.http).get('/docs/openapi.json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/onboardings', '/onboardings/{id}', '/onboardings/{id}/milestones/{milestone}', '/health']),
+      expect.arrayContaining([
+        '/onboardings',
+        '/onboardings/{id}',
+        '/onboardings/{id}/milestones/{milestone}',
+        '/health',
+      ]),
     );
   });
 });

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
 import { TIERS } from '../../src/domain/segment';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { ApiHarness, eventually, startApiHarness } from '../support/api-harness';
+import { type ApiHarness, eventually, startApiHarness } from '../support/api-harness';
 
 let h: ApiHarness;
 const run = Math.random().toString(36).slice(2, 8);
@@ -21,7 +21,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-const definition = (tier: keyof typeof DEFAULT_PLAYBOOKS, name: string) => ({ ...structuredClone(DEFAULT_PLAYBOOKS[tier]), name });
+const definition = (tier: keyof typeof DEFAULT_PLAYBOOKS, name: string) => ({
+  ...structuredClone(DEFAULT_PLAYBOOKS[tier]),
+  name,
+});
 
 it('lists version 1 of the three default playbooks once the API has started', async () => {
   const res = await request(h.http).get('/playbooks').expect(200);
@@ -40,10 +43,17 @@ it('lists version 1 of the three default playbooks once the API has started', as
 it('answers the latest high-touch playbook, version 1 with the fintech stages until one is published', async () => {
   const res = await request(h.http).get('/playbooks/high-touch/versions/1').expect(200);
   expect(res.body).toEqual(DEFAULT_PLAYBOOKS['high-touch']);
-  expect(res.body.stages.map((s: any) => s.key)).toEqual(['kickoff', 'access-environment-data', 'integration-validation', 'cutover-hypercare']);
+  expect(res.body.stages.map((s: any) => s.key)).toEqual([
+    'kickoff',
+    'access-environment-data',
+    'integration-validation',
+    'cutover-hypercare',
+  ]);
 
   const latest = await request(h.http).get('/playbooks/high-touch').expect(200);
-  const versions = (await request(h.http).get('/playbooks').expect(200)).body.filter((s: any) => s.tier === 'high-touch');
+  const versions = (await request(h.http).get('/playbooks').expect(200)).body.filter(
+    (s: any) => s.tier === 'high-touch',
+  );
   expect(latest.body.version).toBe(Math.max(...versions.map((s: any) => s.version)));
   if (latest.body.version === 1) expect(latest.body).toEqual(DEFAULT_PLAYBOOKS['high-touch']);
 });
@@ -88,11 +98,19 @@ describe('POST /playbooks/:tier/versions', () => {
 
     const latest = (await request(h.http).get('/playbooks/tech-touch').expect(200)).body;
     expect(latest).toEqual({ ...published, version: before.version + 1 });
-    expect((await request(h.http).get(`/playbooks/tech-touch/versions/${before.version}`).expect(200)).body).toEqual(before);
+    expect((await request(h.http).get(`/playbooks/tech-touch/versions/${before.version}`).expect(200)).body).toEqual(
+      before,
+    );
 
     const listed = (await request(h.http).get('/playbooks').expect(200)).body;
     expect(listed).toContainEqual(
-      expect.objectContaining({ tier: 'tech-touch', version: before.version + 1, name, publishedBy: 'cs-ops:api-test', notes: 'first login within 2 days' }),
+      expect.objectContaining({
+        tier: 'tech-touch',
+        version: before.version + 1,
+        name,
+        publishedBy: 'cs-ops:api-test',
+        notes: 'first login within 2 days',
+      }),
     );
   });
 
@@ -113,11 +131,19 @@ describe('POST /playbooks/:tier/versions', () => {
   it('refuses an invalid playbook with a 400 listing its errors', async () => {
     const body: any = definition('high-touch', `api test ${run}: cycle`);
     body.tasks[0].dependsOn = ['confirm-success-criteria'];
-    const res = await request(h.http).post('/playbooks/high-touch/versions').send({ publishedBy: 'cs-ops:api-test', definition: body }).expect(400);
+    const res = await request(h.http)
+      .post('/playbooks/high-touch/versions')
+      .send({ publishedBy: 'cs-ops:api-test', definition: body })
+      .expect(400);
     expect(res.body).toMatchObject({
       status: 400,
       code: 'InvalidPlaybook',
-      errors: [{ path: 'tasks[1].dependsOn[0]', message: 'dependency cycle: kickoff-call -> confirm-success-criteria -> kickoff-call' }],
+      errors: [
+        {
+          path: 'tasks[1].dependsOn[0]',
+          message: 'dependency cycle: kickoff-call -> confirm-success-criteria -> kickoff-call',
+        },
+      ],
     });
   });
 
@@ -152,7 +178,9 @@ it('keeps running onboardings on their version while new ones start on a newly p
   const current = (await request(h.http).get('/playbooks/tech-touch').expect(200)).body;
 
   const next = definition('tech-touch', 'api test: pinned versions');
-  next.messages = next.messages.map((m) => (m.event === 'welcome' ? { ...m, subject: 'Welcome (new playbook), {{account.name}}' } : m));
+  next.messages = next.messages.map((m) =>
+    m.event === 'welcome' ? { ...m, subject: 'Welcome (new playbook), {{account.name}}' } : m,
+  );
   const published = await request(h.http)
     .post('/playbooks/tech-touch/versions')
     .send({ publishedBy: 'cs-ops:api-test', notes: 'pilot cohort', definition: next })
@@ -165,8 +193,12 @@ it('keeps running onboardings on their version while new ones start on a newly p
   expect(old.body.playbookVersion).toBe(current.version);
 
   // Each onboarding speaks in its own version's words.
-  const welcomeAfter = await eventually(async () => h.inbox.messages.find((m) => m.mail.subject === `Welcome (new playbook), Account ${after}`));
+  const welcomeAfter = await eventually(async () =>
+    h.inbox.messages.find((m) => m.mail.subject === `Welcome (new playbook), Account ${after}`),
+  );
   expect(welcomeAfter.envelope.to).toContain('dana.whitfield@customer.example');
-  const welcomeBefore = await eventually(async () => h.inbox.messages.find((m) => m.mail.subject?.endsWith(`Account ${before}: your first steps`)));
+  const welcomeBefore = await eventually(async () =>
+    h.inbox.messages.find((m) => m.mail.subject?.endsWith(`Account ${before}: your first steps`)),
+  );
   expect(welcomeBefore).toBeDefined();
 });

@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { ApiHarness, startApiHarness } from '../support/api-harness';
+import { type ApiHarness, startApiHarness } from '../support/api-harness';
 
 let h: ApiHarness;
 const run = Math.random().toString(36).slice(2, 8);
@@ -53,7 +53,10 @@ it('lists each invalid field with its full path', async () => {
     expect.arrayContaining([
       { path: 'account.id', message: expect.stringMatching(/^account\.id must be/) },
       { path: 'handoff.stakeholders[0].name', message: expect.stringMatching(/^handoff\.stakeholders\[0\]\.name /) },
-      { path: 'handoff.stakeholders[0].email', message: expect.stringMatching(/^handoff\.stakeholders\[0\]\.email must be an email/) },
+      {
+        path: 'handoff.stakeholders[0].email',
+        message: expect.stringMatching(/^handoff\.stakeholders\[0\]\.email must be an email/),
+      },
     ]),
   );
   expect(res.body.detail).not.toContain('account.account');
@@ -62,7 +65,9 @@ it('lists each invalid field with its full path', async () => {
 it('answers a domain refusal with its rule code, and an unknown onboarding with 404', async () => {
   const id = `problem-refusal-${run}`;
   await request(h.http).post('/onboardings').send(closedWonBody(id)).expect(201);
-  const unknown = await request(h.http).post(`/onboardings/onboarding-${id}/milestones/go-live`).send({ actor: 'csm:ana' });
+  const unknown = await request(h.http)
+    .post(`/onboardings/onboarding-${id}/milestones/go-live`)
+    .send({ actor: 'csm:ana' });
   expectProblem(unknown, 404, 'UnknownMilestone');
   expect(unknown.body.detail).toContain("milestone 'go-live' is not in this onboarding's playbook");
 
@@ -85,7 +90,9 @@ it.each([
     .set('Idempotency-Key', key)
     .send({ actor: 'csm:ana' });
   expectProblem(res, 400, 'ValidationFailed');
-  expect(res.body.errors).toEqual([{ path: 'Idempotency-Key', message: expect.stringContaining('Idempotency-Key must be 1-200 printable') }]);
+  expect(res.body.errors).toEqual([
+    { path: 'Idempotency-Key', message: expect.stringContaining('Idempotency-Key must be 1-200 printable') },
+  ]);
 });
 
 describe('the OpenAPI document', () => {
@@ -106,15 +113,24 @@ describe('the OpenAPI document', () => {
       for (const status of ['400', '413', '415', '500', '503']) {
         expect({ name, status, content: op.responses[status]?.content }).toEqual({ name, status, content: problem });
       }
-      expect({ name, success: Object.keys(op.responses).some((s) => s.startsWith('2')) }).toEqual({ name, success: true });
+      expect({ name, success: Object.keys(op.responses).some((s) => s.startsWith('2')) }).toEqual({
+        name,
+        success: true,
+      });
     }
   });
 
   it("keeps each route's own descriptions and adds its own problems", () => {
     const approve = doc.paths['/onboardings/{id}/gates/{gate}/approve'].post.responses;
-    expect(approve['403']).toMatchObject({ description: 'Not an approver role of this gate', content: { 'application/problem+json': expect.anything() } });
+    expect(approve['403']).toMatchObject({
+      description: 'Not an approver role of this gate',
+      content: { 'application/problem+json': expect.anything() },
+    });
     expect(approve['422']).toMatchObject({ description: 'Acceptance criteria not met' });
-    expect(approve['404']).toMatchObject({ description: 'Not found', content: { 'application/problem+json': expect.anything() } });
+    expect(approve['404']).toMatchObject({
+      description: 'Not found',
+      content: { 'application/problem+json': expect.anything() },
+    });
     expect(approve['409']).toBeDefined();
   });
 
@@ -122,8 +138,16 @@ describe('the OpenAPI document', () => {
     const params = doc.paths['/onboardings/{id}/cutovers/{attempt}'].get.parameters;
     expect(params).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ name: 'id', in: 'path', schema: expect.objectContaining({ type: 'string', maxLength: 200 }) }),
-        expect.objectContaining({ name: 'attempt', in: 'path', schema: { type: 'integer', minimum: 1, maximum: 2147483647 } }),
+        expect.objectContaining({
+          name: 'id',
+          in: 'path',
+          schema: expect.objectContaining({ type: 'string', maxLength: 200 }),
+        }),
+        expect.objectContaining({
+          name: 'attempt',
+          in: 'path',
+          schema: { type: 'integer', minimum: 1, maximum: 2147483647 },
+        }),
       ]),
     );
     expect(doc.components.schemas.RecordMilestoneDto).toMatchObject({

@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { DEFAULT_SEGMENTATION_RULE } from '../../src/domain/segmentation';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { ApiHarness, startApiHarness } from '../support/api-harness';
+import { type ApiHarness, startApiHarness } from '../support/api-harness';
 
 let h: ApiHarness;
 const run = Math.random().toString(36).slice(2, 8);
@@ -34,11 +34,17 @@ function unsegmented(accountId: string, arr: number, complexity: string) {
   return { ...body, arr, complexity };
 }
 
-const versions = async () => (await request(h.http).get('/segmentation/versions').expect(200)).body as Array<{ version: number }>;
+const versions = async () =>
+  (await request(h.http).get('/segmentation/versions').expect(200)).body as Array<{ version: number }>;
 
 it('answers version 1, the default rule, once the API has started', async () => {
   expect((await request(h.http).get('/segmentation/versions/1').expect(200)).body).toEqual(DEFAULT_SEGMENTATION_RULE);
-  expect(await versions()).toContainEqual({ version: 1, publishedAt: expect.any(String), publishedBy: 'system', notes: 'default segmentation rule' });
+  expect(await versions()).toContainEqual({
+    version: 1,
+    publishedAt: expect.any(String),
+    publishedBy: 'system',
+    notes: 'default segmentation rule',
+  });
   const latest = (await request(h.http).get('/segmentation').expect(200)).body;
   expect(latest.version).toBe(Math.max(...(await versions()).map((v) => v.version)));
 });
@@ -49,7 +55,10 @@ it('segments the next closed-won by a newly published rule, while a started onbo
   const current = (await request(h.http).get('/segmentation').expect(200)).body;
 
   // 150k ARR with low complexity is mid-market under the default rule...
-  const first = await request(h.http).post('/onboardings').send(unsegmented(before, 150_000, 'low')).expect(201);
+  const first = await request(h.http)
+    .post('/onboardings')
+    .send(unsegmented(before, 150_000, 'low'))
+    .expect(201);
   expect(first.body).toMatchObject({ segment: 'mid-market', tier: 'tech-touch' });
 
   // ...and enterprise once enterprise starts at 100k.
@@ -61,7 +70,10 @@ it('segments the next closed-won by a newly published rule, while a started onbo
     .expect(201);
   expect(published.body).toEqual({ version: current.version + 1 });
   expect(published.headers.location).toBe(`/segmentation/versions/${current.version + 1}`);
-  expect((await request(h.http).get('/segmentation').expect(200)).body).toEqual({ ...next, version: current.version + 1 });
+  expect((await request(h.http).get('/segmentation').expect(200)).body).toEqual({
+    ...next,
+    version: current.version + 1,
+  });
   expect(await versions()).toContainEqual({
     version: current.version + 1,
     publishedAt: expect.any(String),
@@ -69,22 +81,36 @@ it('segments the next closed-won by a newly published rule, while a started onbo
     notes: 'enterprise from 100k ARR',
   });
 
-  const second = await request(h.http).post('/onboardings').send(unsegmented(after, 150_000, 'low')).expect(201);
+  const second = await request(h.http)
+    .post('/onboardings')
+    .send(unsegmented(after, 150_000, 'low'))
+    .expect(201);
   expect(second.body).toMatchObject({ segment: 'enterprise', tier: 'high-touch', created: true });
   const memo = (await h.client.workflow.getHandle(`onboarding-${after}`).describe()).memo;
   expect(memo).toMatchObject({ segment: 'enterprise', tier: 'high-touch', segmentationVersion: current.version + 1 });
 
   // The onboarding started before keeps what it started with, also when the same deal is posted again.
-  const repeated = await request(h.http).post('/onboardings').send(unsegmented(before, 150_000, 'low')).expect(200);
+  const repeated = await request(h.http)
+    .post('/onboardings')
+    .send(unsegmented(before, 150_000, 'low'))
+    .expect(200);
   expect(repeated.body).toMatchObject({ segment: 'mid-market', tier: 'tech-touch', created: false });
-  expect((await h.client.workflow.getHandle(`onboarding-${before}`).describe()).memo).toMatchObject({ segmentationVersion: current.version });
+  expect((await h.client.workflow.getHandle(`onboarding-${before}`).describe()).memo).toMatchObject({
+    segmentationVersion: current.version,
+  });
 });
 
 it('maps segments to tiers by the latest rule, also for a segment the CRM gives', async () => {
   const next = rule();
   next.tiers.smb = 'tech-touch';
-  await request(h.http).post('/segmentation/versions').send({ publishedBy: PUBLISHER, notes: 'SMB gets tech-touch', rule: next }).expect(201);
-  const res = await request(h.http).post('/onboardings').send(closedWonBody(`seg-smb-${run}`, 'smb')).expect(201);
+  await request(h.http)
+    .post('/segmentation/versions')
+    .send({ publishedBy: PUBLISHER, notes: 'SMB gets tech-touch', rule: next })
+    .expect(201);
+  const res = await request(h.http)
+    .post('/onboardings')
+    .send(closedWonBody(`seg-smb-${run}`, 'smb'))
+    .expect(201);
   expect(res.body).toMatchObject({ segment: 'smb', tier: 'tech-touch' });
 });
 
@@ -95,7 +121,10 @@ it('refuses an invalid rule with a 400 listing its errors with their paths, and 
   bad.segments[1].minArr = 300_000;
   bad.segments.pop();
   bad.tiers.enterprise = 'white-glove';
-  const res = await request(h.http).post('/segmentation/versions').send({ publishedBy: PUBLISHER, rule: bad }).expect(400);
+  const res = await request(h.http)
+    .post('/segmentation/versions')
+    .send({ publishedBy: PUBLISHER, rule: bad })
+    .expect(400);
   expect(res.body).toMatchObject({
     status: 400,
     code: 'InvalidSegmentationRule',
@@ -107,7 +136,10 @@ it('refuses an invalid rule with a 400 listing its errors with their paths, and 
         message: 'must be less than segments[0].minArr (250000), got 300000: entries are ordered by decreasing minArr',
       },
       { path: 'segments[1].minArr', message: 'the last entry is the catch-all: minArr must be 0, got 300000' },
-      { path: 'segments[1].minComplexity', message: 'the last entry is the catch-all: minComplexity must be low, got "medium"' },
+      {
+        path: 'segments[1].minComplexity',
+        message: 'the last entry is the catch-all: minComplexity must be low, got "medium"',
+      },
     ]),
   });
   expect(res.body.errors).toHaveLength(5);
@@ -124,7 +156,9 @@ it('wants publishedBy and a rule object, and answers 404 for a version that does
 
 it('documents the segmentation calls in the OpenAPI document', async () => {
   const res = await request(h.http).get('/docs/openapi.json').expect(200);
-  expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/segmentation', '/segmentation/versions', '/segmentation/versions/{version}']));
+  expect(Object.keys(res.body.paths)).toEqual(
+    expect.arrayContaining(['/segmentation', '/segmentation/versions', '/segmentation/versions/{version}']),
+  );
   const start = res.body.components.schemas.StartOnboardingDto;
   expect(Object.keys(start.properties)).toEqual(expect.arrayContaining(['segment', 'arr', 'complexity']));
   expect(start.required).not.toContain('segment');

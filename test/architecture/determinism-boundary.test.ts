@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { importViolations, ImportRule } from '../support/import-boundary';
+import { importViolations, type ImportRule } from '../support/import-boundary';
 
 const root = path.resolve(__dirname, '../..');
 const rule = (base: string): ImportRule => ({
@@ -26,14 +26,19 @@ it('reports a forbidden package, an import of activities/ and an impure module r
   };
   write('workflows/a.workflow.ts', "import { DataSource } from 'typeorm';\nimport { x } from '../src/domain/pure';\n");
   write('workflows/b.workflow.ts', "import type { Acts } from '../activities/acts';\n");
-  write('src/domain/pure.ts', "import { readFileSync } from 'node:fs';\nimport { y } from '../infra/db';\nexport const x = 1;\n");
+  write(
+    'src/domain/pure.ts',
+    "import { readFileSync } from 'node:fs';\nimport { y } from '../infra/db';\nexport const x = 1;\n",
+  );
   write('src/infra/db.ts', 'export const y = 2;\n');
   write('activities/acts.ts', 'export interface Acts {}\n');
   try {
     const violations = importViolations(path.join(base, 'workflows'), rule(base));
     expect(violations).toHaveLength(4);
     expect(violations.join('\n')).toMatch(/a\.workflow\.ts imports 'typeorm': package not allowed/);
-    expect(violations.join('\n')).toMatch(/b\.workflow\.ts imports '\.\.\/activities\/acts': outside the allowed folders/);
+    expect(violations.join('\n')).toMatch(
+      /b\.workflow\.ts imports '\.\.\/activities\/acts': outside the allowed folders/,
+    );
     expect(violations.join('\n')).toMatch(/pure\.ts imports 'node:fs': package not allowed/);
     expect(violations.join('\n')).toMatch(/pure\.ts imports '\.\.\/infra\/db': outside the allowed folders/);
   } finally {

@@ -10,7 +10,9 @@ import { parse } from 'yaml';
 
 const root = path.resolve(__dirname, '../..');
 const dclint = (file: string) =>
-  spawnSync(process.execPath, [path.join(root, 'node_modules/dclint/bin/dclint.cjs'), '--max-warnings', '0', file], { encoding: 'utf8' });
+  spawnSync(process.execPath, [path.join(root, 'node_modules/dclint/bin/dclint.cjs'), '--max-warnings', '0', file], {
+    encoding: 'utf8',
+  });
 
 it('passes the compose linter with no errors and no warnings', () => {
   const result = dclint(path.join(root, 'docker-compose.yml'));

@@ -5,7 +5,7 @@
  */
 import { assignCsm } from '../../src/domain/commands';
 import { csmAssignmentDue, nextCsmAssignmentAt, noCsmCapacity, rosterChanged } from '../../src/domain/csm-wait';
-import { atRiskReasons, OnboardingState, startOnboarding } from '../../src/domain/onboarding';
+import { atRiskReasons, type OnboardingState, startOnboarding } from '../../src/domain/onboarding';
 import { fireDueTimers, nextTimerAt } from '../../src/domain/timers';
 import { waitingOn } from '../../src/domain/waiting-on';
 import { onboardingInput } from '../fixtures/onboarding-input';
@@ -26,17 +26,29 @@ it('starts a wait on the first "no capacity": audited, listed as waiting since t
   const waiting = noCsmCapacity(started, t0);
   expect(waiting.revision).toBe(started.revision + 1);
   expect(waiting.csmWait).toEqual({ since: t0.toISOString(), attempts: 1, lastAttemptAt: t0.toISOString() });
-  expect(audits(waiting).map((a) => [a.action, a.details])).toEqual([['csm-assignment-waiting', { tier: 'high-touch' }]]);
-  expect(notices(waiting)).toEqual([expect.objectContaining({ event: 'no-csm-capacity', context: { waiting: { since: t0.toISOString() } } })]);
+  expect(audits(waiting).map((a) => [a.action, a.details])).toEqual([
+    ['csm-assignment-waiting', { tier: 'high-touch' }],
+  ]);
+  expect(notices(waiting)).toEqual([
+    expect.objectContaining({ event: 'no-csm-capacity', context: { waiting: { since: t0.toISOString() } } }),
+  ]);
   expect(playbook.messages.find((m) => m.event === 'no-csm-capacity')!.to).toEqual(['cs-lead']);
-  expect(waitingOn(waiting, playbook)).toMatchObject({ kind: 'csm-assignment', items: ['high-touch'], since: t0.toISOString() });
+  expect(waitingOn(waiting, playbook)).toMatchObject({
+    kind: 'csm-assignment',
+    items: ['high-touch'],
+    since: t0.toISOString(),
+  });
   expect(waitingOn(waiting, playbook).detail).toContain('1 attempt(s)');
 
   // A later "no capacity" only counts: no new revision, no second mail.
   const again = noCsmCapacity(drained(waiting), at(15 * MIN));
   expect(again.revision).toBe(waiting.revision);
   expect(again.outbox).toEqual([]);
-  expect(again.csmWait).toMatchObject({ since: t0.toISOString(), attempts: 2, lastAttemptAt: at(15 * MIN).toISOString() });
+  expect(again.csmWait).toMatchObject({
+    since: t0.toISOString(),
+    attempts: 2,
+    lastAttemptAt: at(15 * MIN).toISOString(),
+  });
 });
 
 it('tries again every 15 minutes, and at once when the roster changes', () => {
@@ -62,7 +74,9 @@ it('tries again every 15 minutes, and at once when the roster changes', () => {
 it('escalates a long wait to the CS lead after 24 h and VP CS after 72 h, and closes the ladder on assignment', () => {
   let state: OnboardingState = drained(noCsmCapacity(drained(startOnboarding(input, t0)), t0));
   state = fireDueTimers(state, playbook, at(24 * HOUR));
-  expect(state.escalations.map((e) => [e.id, e.notify])).toEqual([[`csm-assignment:high-touch@${t0.toISOString()}:L1`, 'cs-lead']]);
+  expect(state.escalations.map((e) => [e.id, e.notify])).toEqual([
+    [`csm-assignment:high-touch@${t0.toISOString()}:L1`, 'cs-lead'],
+  ]);
   expect(notices(state)).toContainEqual(expect.objectContaining({ event: 'escalation', extraRoles: ['cs-lead'] }));
   expect(atRiskReasons(state)).toContain('1 unacknowledged escalation(s)');
   state = fireDueTimers(drained(state), playbook, at(72 * HOUR));
@@ -72,13 +86,24 @@ it('escalates a long wait to the CS lead after 24 h and VP CS after 72 h, and cl
   const assigned = assignCsm(drained(state), playbook, CSM, at(73 * HOUR));
   expect(assigned.csmWait).toBeUndefined();
   expect(ladder(assigned).every((e) => e.closedAt === at(73 * HOUR).toISOString())).toBe(true);
-  expect(audits(assigned)[0]).toMatchObject({ action: 'csm-assigned', details: { csm: 'csm-ana', waitedSince: t0.toISOString(), attempts: 1 } });
+  expect(audits(assigned)[0]).toMatchObject({
+    action: 'csm-assigned',
+    details: { csm: 'csm-ana', waitedSince: t0.toISOString(), attempts: 1 },
+  });
   expect(notices(assigned).map((n) => n.event)).toEqual(['csm-assigned', 'welcome']);
 });
 
 it("walks the playbook's own csm-capacity ladder when it has one", () => {
-  const custom = { ...playbook, escalationLadders: [...playbook.escalationLadders, { key: 'csm-capacity', levels: [{ notify: 'vp-cs' as const, afterHours: 4 }] }] };
+  const custom = {
+    ...playbook,
+    escalationLadders: [
+      ...playbook.escalationLadders,
+      { key: 'csm-capacity', levels: [{ notify: 'vp-cs' as const, afterHours: 4 }] },
+    ],
+  };
   const waiting = drained(noCsmCapacity(drained(startOnboarding({ ...input, playbook: custom }, t0)), t0));
   expect(fireDueTimers(waiting, custom, at(3 * HOUR)).escalations).toEqual([]);
-  expect(fireDueTimers(waiting, custom, at(4 * HOUR)).escalations.map((e) => [e.level, e.notify])).toEqual([[1, 'vp-cs']]);
+  expect(fireDueTimers(waiting, custom, at(4 * HOUR)).escalations.map((e) => [e.level, e.notify])).toEqual([
+    [1, 'vp-cs'],
+  ]);
 });

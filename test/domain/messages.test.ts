@@ -26,14 +26,19 @@ describe('renderTemplate', () => {
 
   it('renders missing values, nulls, objects and prototype names as empty strings', () => {
     const context = { account: { name: 'X', nothing: null } };
-    expect(renderTemplate('[{{nope}}|{{account.nope.deeper}}|{{account.nothing}}|{{account}}|{{constructor}}|{{account.name.length}}]', context)).toBe(
-      '[|||||]',
-    );
+    expect(
+      renderTemplate(
+        '[{{nope}}|{{account.nope.deeper}}|{{account.nothing}}|{{account}}|{{constructor}}|{{account.name.length}}]',
+        context,
+      ),
+    ).toBe('[|||||]');
   });
 
   it('leaves text without tokens, and does not escape HTML or expand tokens inside values', () => {
     const context = { account: { name: '<b>Smith & Sons</b> {{secret}}' }, secret: 'leaked' };
-    expect(renderTemplate('Hello {{account.name}} {not a token} {{}}', context)).toBe('Hello <b>Smith & Sons</b> {{secret}} {not a token} {{}}');
+    expect(renderTemplate('Hello {{account.name}} {not a token} {{}}', context)).toBe(
+      'Hello <b>Smith & Sons</b> {{secret}} {not a token} {{}}',
+    );
   });
 });
 
@@ -44,7 +49,12 @@ describe('renderMessage', () => {
     subject: 'Onboarding of {{account.name}} is complete',
     body: 'Done, {{csm.name}}.',
   };
-  const base = { template, key: 'onboarding-a:completed', onboardingId: 'onboarding-a', context: { account: { name: 'Acme' }, csm: { name: 'Ana' } } };
+  const base = {
+    template,
+    key: 'onboarding-a:completed',
+    onboardingId: 'onboarding-a',
+    context: { account: { name: 'Acme' }, csm: { name: 'Ana' } },
+  };
 
   it('renders subject and body and sends to the union of the roles, in order, each address once', () => {
     const message = renderMessage({
@@ -68,17 +78,30 @@ describe('renderMessage', () => {
   });
 
   it('returns undefined when no role has an address', () => {
-    expect(renderMessage({ ...base, directory: { 'vp-cs': ['vp@cs.example'], csm: [], customer: [' '] } })).toBeUndefined();
-    expect(renderMessage({ ...base, template: { ...template, to: [] }, directory: { csm: ['ana@cs.example'] } })).toBeUndefined();
+    expect(
+      renderMessage({ ...base, directory: { 'vp-cs': ['vp@cs.example'], csm: [], customer: [' '] } }),
+    ).toBeUndefined();
+    expect(
+      renderMessage({ ...base, template: { ...template, to: [] }, directory: { csm: ['ana@cs.example'] } }),
+    ).toBeUndefined();
   });
 
   it('reaches roles only named in extraRoles (task owners, escalation levels)', () => {
-    const message = renderMessage({ ...base, template: { ...template, to: [] }, directory: { 'cs-lead': ['lead@cs.example'] }, extraRoles: ['cs-lead'] });
+    const message = renderMessage({
+      ...base,
+      template: { ...template, to: [] },
+      directory: { 'cs-lead': ['lead@cs.example'] },
+      extraRoles: ['cs-lead'],
+    });
     expect(message?.to).toEqual(['lead@cs.example']);
   });
 
   it('keeps the subject on one line when a value has line breaks', () => {
-    const message = renderMessage({ ...base, context: { account: { name: 'Acme\r\nBcc: x@evil.example' } }, directory: { csm: ['a@b.example'] } });
+    const message = renderMessage({
+      ...base,
+      context: { account: { name: 'Acme\r\nBcc: x@evil.example' } },
+      directory: { csm: ['a@b.example'] },
+    });
     expect(message?.subject).toBe('Onboarding of Acme Bcc: x@evil.example is complete');
   });
 });
@@ -102,7 +125,9 @@ describe('default playbooks', () => {
   });
 
   it('gives each tier its own welcome subject', () => {
-    const subjects = TIERS.map((tier) => renderTemplate(messageFor(DEFAULT_PLAYBOOKS[tier].messages, 'welcome')!.subject, context));
+    const subjects = TIERS.map((tier) =>
+      renderTemplate(messageFor(DEFAULT_PLAYBOOKS[tier].messages, 'welcome')!.subject, context),
+    );
     expect(new Set(subjects).size).toBe(TIERS.length);
   });
 
@@ -136,7 +161,8 @@ it('is pure: no package at all, and at run time only src/domain (types may come 
       const target = `${path.resolve(path.dirname(file), specifier)}.ts`;
       const typeOnly = ts.isImportDeclaration(statement) ? !!statement.importClause?.isTypeOnly : statement.isTypeOnly;
       const inDomain = target.startsWith(domain + path.sep);
-      if (!inDomain && !(typeOnly && target.startsWith(contracts + path.sep))) problems.push(`${where}: outside src/domain`);
+      if (!inDomain && !(typeOnly && target.startsWith(contracts + path.sep)))
+        problems.push(`${where}: outside src/domain`);
       queue.push(target);
     }
   }

@@ -56,7 +56,9 @@ describe('segmentFor with a published rule', () => {
   it('lands in the catch-all when nothing else is reached, and fails loudly on a rule without one', () => {
     expect(segmentFor(rule, { arr: 0, complexity: 'low' })).toBe('smb');
     const noCatchAll: SegmentationRule = { ...rule, segments: rule.segments.slice(0, 2) };
-    expect(() => segmentFor(noCatchAll, { arr: 0, complexity: 'low' })).toThrow('segmentation rule v7 has no entry for arr 0, complexity low');
+    expect(() => segmentFor(noCatchAll, { arr: 0, complexity: 'low' })).toThrow(
+      'segmentation rule v7 has no entry for arr 0, complexity low',
+    );
   });
 
   it('maps segments to the tiers it names', () => {

@@ -4,7 +4,11 @@
  */
 import { assignCsm } from '../../src/domain/commands';
 import { atRiskReasons, startOnboarding } from '../../src/domain/onboarding';
-import { projectionNeedsSanitising, recordSideEffectFailure, withoutUnstorableCharacters } from '../../src/domain/side-effects';
+import {
+  projectionNeedsSanitising,
+  recordSideEffectFailure,
+  withoutUnstorableCharacters,
+} from '../../src/domain/side-effects';
 import { onboardingInput } from '../fixtures/onboarding-input';
 import { audits, notices } from '../support/domain-outbox';
 
@@ -14,24 +18,50 @@ const t1 = new Date('2026-04-01T11:00:00Z');
 function poisoned() {
   const input = onboardingInput('acct-poison', 'mid-market', t0);
   input.account.name = 'Acme\u0000Bank';
-  const state = assignCsm(startOnboarding(input, t0), input.playbook, { id: 'csm-x', name: 'X', email: 'x@vendor.example' }, t0);
+  const state = assignCsm(
+    startOnboarding(input, t0),
+    input.playbook,
+    { id: 'csm-x', name: 'X', email: 'x@vendor.example' },
+    t0,
+  );
   return { ...state, outbox: [] };
 }
 
-const refusal = { effect: 'projection' as const, type: 'PermanentWriteFailure', code: '22021', fallback: 'sanitised' as const, item: 'revision 3' };
+const refusal = {
+  effect: 'projection' as const,
+  type: 'PermanentWriteFailure',
+  code: '22021',
+  fallback: 'sanitised' as const,
+  item: 'revision 3',
+};
 
 it('records the first refusal of a kind with an audit entry and a cs-ops alert that carry codes and keys only', () => {
   const before = poisoned();
   const state = recordSideEffectFailure(before, refusal, t0);
   expect(state.revision).toBe(before.revision + 1);
   expect(state.sideEffectFailures).toEqual([
-    { effect: 'projection', type: 'PermanentWriteFailure', code: '22021', firstAt: t0.toISOString(), lastAt: t0.toISOString(), occurrences: 1, lastItem: 'revision 3', fallback: 'sanitised' },
+    {
+      effect: 'projection',
+      type: 'PermanentWriteFailure',
+      code: '22021',
+      firstAt: t0.toISOString(),
+      lastAt: t0.toISOString(),
+      occurrences: 1,
+      lastItem: 'revision 3',
+      fallback: 'sanitised',
+    },
   ]);
   expect(audits(state).map((a) => [a.action, a.details])).toEqual([
-    ['side-effect-failed', { effect: 'projection', type: 'PermanentWriteFailure', code: '22021', item: 'revision 3', fallback: 'sanitised' }],
+    [
+      'side-effect-failed',
+      { effect: 'projection', type: 'PermanentWriteFailure', code: '22021', item: 'revision 3', fallback: 'sanitised' },
+    ],
   ]);
   const [alert] = notices(state);
-  expect(alert).toMatchObject({ event: 'side-effect-failed', key: 'onboarding-acct-poison:side-effect-failed:projection:PermanentWriteFailure:22021' });
+  expect(alert).toMatchObject({
+    event: 'side-effect-failed',
+    key: 'onboarding-acct-poison:side-effect-failed:projection:PermanentWriteFailure:22021',
+  });
   // Neither the alert nor its audit entry carry the poisoned value.
   expect(JSON.stringify(state.outbox)).not.toContain('\\u0000');
   expect(atRiskReasons(state)).toEqual([
@@ -45,16 +75,37 @@ it('only counts later refusals of the same kind, and alerts again for another ki
   state = { ...state, outbox: [] };
   state = recordSideEffectFailure(state, { ...refusal, item: 'revision 5' }, t1);
   expect(state.outbox).toEqual([]);
-  expect(state.sideEffectFailures![0]).toMatchObject({ occurrences: 2, firstAt: t0.toISOString(), lastAt: t1.toISOString(), lastItem: 'revision 5' });
+  expect(state.sideEffectFailures![0]).toMatchObject({
+    occurrences: 2,
+    firstAt: t0.toISOString(),
+    lastAt: t1.toISOString(),
+    lastItem: 'revision 5',
+  });
 
-  state = recordSideEffectFailure(state, { effect: 'message', type: 'MessageRefused', code: '550', fallback: 'none', item: 'k:welcome' }, t1);
+  state = recordSideEffectFailure(
+    state,
+    { effect: 'message', type: 'MessageRefused', code: '550', fallback: 'none', item: 'k:welcome' },
+    t1,
+  );
   expect(notices(state).map((n) => n.event)).toEqual(['side-effect-failed']);
-  expect(atRiskReasons(state)[1]).toBe(`message refused 1 time(s) since ${t1.toISOString()} (MessageRefused 550; not delivered)`);
+  expect(atRiskReasons(state)[1]).toBe(
+    `message refused 1 time(s) since ${t1.toISOString()} (MessageRefused 550; not delivered)`,
+  );
   expect(projectionNeedsSanitising({ ...poisoned(), sideEffectFailures: [state.sideEffectFailures![1]] })).toBe(false);
 });
 
 it('strips NUL characters from every string of a copy, keys included, and leaves the rest alone', () => {
-  const value = { name: 'Acme\u0000Bank', list: ['a\u0000', 1, null, true], nested: { 'k\u0000': 'v' }, when: '2026-04-01' };
-  expect(withoutUnstorableCharacters(value)).toEqual({ name: 'AcmeBank', list: ['a', 1, null, true], nested: { k: 'v' }, when: '2026-04-01' });
+  const value = {
+    name: 'Acme\u0000Bank',
+    list: ['a\u0000', 1, null, true],
+    nested: { 'k\u0000': 'v' },
+    when: '2026-04-01',
+  };
+  expect(withoutUnstorableCharacters(value)).toEqual({
+    name: 'AcmeBank',
+    list: ['a', 1, null, true],
+    nested: { k: 'v' },
+    when: '2026-04-01',
+  });
   expect(value.name).toBe('Acme\u0000Bank');
 });

@@ -6,7 +6,13 @@ function capture(level: 'info' | 'debug' = 'info') {
   const records: any[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
-      records.push(...chunk.toString().trim().split('\n').map((line: string) => JSON.parse(line)));
+      records.push(
+        ...chunk
+          .toString()
+          .trim()
+          .split('\n')
+          .map((line: string) => JSON.parse(line)),
+      );
       done();
     },
   });

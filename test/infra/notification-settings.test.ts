@@ -2,7 +2,12 @@ import { loadSettings } from '../../src/config/settings';
 import { createMailer } from '../../src/infra/mailer';
 
 it('mails nowhere and signs no webhook by default', () => {
-  expect(loadSettings({})).toMatchObject({ smtpUrl: undefined, mailFrom: 'Onboarding <onboarding@localhost>', webhookUrl: undefined, webhookSecret: undefined });
+  expect(loadSettings({})).toMatchObject({
+    smtpUrl: undefined,
+    mailFrom: 'Onboarding <onboarding@localhost>',
+    webhookUrl: undefined,
+    webhookSecret: undefined,
+  });
 });
 
 it('reads the SMTP server, the sender and the webhook', () => {
@@ -12,14 +17,25 @@ it('reads the SMTP server, the sender and the webhook', () => {
     WEBHOOK_URL: 'https://cs.example/hooks',
     WEBHOOK_SECRET: 's3cret',
   });
-  expect(s).toMatchObject({ smtpUrl: 'smtp://user:pass@mail.example:587', mailFrom: 'CS <cs@example.com>', webhookUrl: 'https://cs.example/hooks', webhookSecret: 's3cret' });
+  expect(s).toMatchObject({
+    smtpUrl: 'smtp://user:pass@mail.example:587',
+    mailFrom: 'CS <cs@example.com>',
+    webhookUrl: 'https://cs.example/hooks',
+    webhookSecret: 's3cret',
+  });
 });
 
 it('names the variable when the webhook has no secret or a URL is wrong, without echoing the value', () => {
-  expect(() => loadSettings({ WEBHOOK_URL: 'https://cs.example/hooks' })).toThrow('WEBHOOK_SECRET must be set when WEBHOOK_URL is set');
-  expect(() => loadSettings({ SMTP_URL: 'user:pass@mail' })).toThrow(/^SMTP_URL must be a URL \(smtp: or smtps:\/\/\.\.\.\), got a user: URL$/);
+  expect(() => loadSettings({ WEBHOOK_URL: 'https://cs.example/hooks' })).toThrow(
+    'WEBHOOK_SECRET must be set when WEBHOOK_URL is set',
+  );
+  expect(() => loadSettings({ SMTP_URL: 'user:pass@mail' })).toThrow(
+    /^SMTP_URL must be a URL \(smtp: or smtps:\/\/\.\.\.\), got a user: URL$/,
+  );
   expect(() => loadSettings({ SMTP_URL: 'not a url p4ss' })).toThrow(/^SMTP_URL must be a URL/);
-  expect(() => loadSettings({ WEBHOOK_URL: 'ftp://cs.example', WEBHOOK_SECRET: 'x' })).toThrow(/^WEBHOOK_URL must be a URL \(http: or https:/);
+  expect(() => loadSettings({ WEBHOOK_URL: 'ftp://cs.example', WEBHOOK_SECRET: 'x' })).toThrow(
+    /^WEBHOOK_URL must be a URL \(http: or https:/,
+  );
 });
 
 it('without SMTP_URL, builds each message, sends it nowhere and logs it by ids and a count, never an address or subject', async () => {
@@ -35,6 +51,11 @@ it('without SMTP_URL, builds each message, sends it nowhere and logs it by ids a
     headers: { 'X-Onboarding-Event': 'welcome' },
   });
   expect(JSON.parse(info.message)).toMatchObject({ subject: 'Hello Ana', text: 'Body' });
-  expect(logged).toEqual([['mail not sent (SMTP_URL is not set)', { event: 'welcome', messageId: '<abc@onboarding-orchestrator>', recipients: 3 }]]);
+  expect(logged).toEqual([
+    [
+      'mail not sent (SMTP_URL is not set)',
+      { event: 'welcome', messageId: '<abc@onboarding-orchestrator>', recipients: 3 },
+    ],
+  ]);
   expect(JSON.stringify(logged)).not.toMatch(/@example\.com|Hello/);
 });

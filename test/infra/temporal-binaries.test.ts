@@ -42,7 +42,10 @@ it('then takes the project folder before PATH, then PATH, then nothing (the SDK 
 });
 
 it('hands the binaries that npm test installed from PyPI to @temporalio/testing as existing paths', () => {
-  expect(testingExecutable('temporal')).toEqual({ type: 'existing-path', path: path.join(PROJECT_TOOLS_DIR, 'temporal') });
+  expect(testingExecutable('temporal')).toEqual({
+    type: 'existing-path',
+    path: path.join(PROJECT_TOOLS_DIR, 'temporal'),
+  });
   expect(testingExecutable('temporal-test-server')).toEqual({
     type: 'existing-path',
     path: path.join(PROJECT_TOOLS_DIR, 'temporal-test-server'),

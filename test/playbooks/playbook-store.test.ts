@@ -25,14 +25,19 @@ afterAll(async () => {
   await dataSource?.destroy();
 });
 
-const count = async (tier: Tier) => Number((await dataSource.query('SELECT count(*) AS n FROM playbooks WHERE tier = $1', [tier]))[0].n);
+const count = async (tier: Tier) =>
+  Number((await dataSource.query('SELECT count(*) AS n FROM playbooks WHERE tier = $1', [tier]))[0].n);
 const named = (tier: Tier, name: string) => ({ ...structuredClone(DEFAULT_PLAYBOOKS[tier]), name });
 
 it('seeds version 1 of each default playbook, and seeding again changes nothing', async () => {
-  const before = await dataSource.query('SELECT tier, version, published_at FROM playbooks WHERE version = 1 ORDER BY tier');
+  const before = await dataSource.query(
+    'SELECT tier, version, published_at FROM playbooks WHERE version = 1 ORDER BY tier',
+  );
   await store.seedDefaults();
   await store.seedDefaults();
-  const after = await dataSource.query('SELECT tier, version, published_at FROM playbooks WHERE version = 1 ORDER BY tier');
+  const after = await dataSource.query(
+    'SELECT tier, version, published_at FROM playbooks WHERE version = 1 ORDER BY tier',
+  );
   expect(after).toEqual(before);
   expect(after.map((r: any) => r.tier)).toEqual(['high-touch', 'self-service', 'tech-touch']);
   for (const tier of Object.keys(DEFAULT_PLAYBOOKS) as Tier[]) {
@@ -42,7 +47,12 @@ it('seeds version 1 of each default playbook, and seeding again changes nothing'
 
 it('publishes as the highest version plus one, whatever version the definition says', async () => {
   const latest = await store.latest('tech-touch');
-  const published = await store.publish('tech-touch', { ...named('tech-touch', 'store test: max+1'), version: 42 }, 'test:store', 'why not');
+  const published = await store.publish(
+    'tech-touch',
+    { ...named('tech-touch', 'store test: max+1'), version: 42 },
+    'test:store',
+    'why not',
+  );
   expect(published).toMatchObject({ ok: true, playbook: { version: latest.version + 1, name: 'store test: max+1' } });
   expect(await store.latest('tech-touch')).toMatchObject({ version: latest.version + 1, name: 'store test: max+1' });
   expect(await store.get('tech-touch', latest.version)).toEqual(latest); // the earlier version is untouched
@@ -63,7 +73,9 @@ it('gives concurrent publishes distinct consecutive versions', async () => {
   for (let round = 1; round <= 3; round++) {
     const start = (await store.latest('self-service')).version;
     const results = await Promise.all(
-      [1, 2, 3].map((n) => store.publish('self-service', named('self-service', `store test: concurrent ${round}.${n}`), 'test:store')),
+      [1, 2, 3].map((n) =>
+        store.publish('self-service', named('self-service', `store test: concurrent ${round}.${n}`), 'test:store'),
+      ),
     );
     const versions = results.map((r) => (r.ok ? r.playbook.version : NaN)).sort((a, b) => a - b);
     expect(versions).toEqual([start + 1, start + 2, start + 3]);
@@ -77,7 +89,10 @@ it('stores nothing for an invalid playbook, and says why', async () => {
   const bad: any = named('high-touch', 'store test: invalid');
   bad.tasks[0].dependsOn = ['no-such-task'];
   const result = await store.publish('high-touch', bad, 'test:store');
-  expect(result).toEqual({ ok: false, errors: [{ path: 'tasks[0].dependsOn[0]', message: 'unknown task "no-such-task"' }] });
+  expect(result).toEqual({
+    ok: false,
+    errors: [{ path: 'tasks[0].dependsOn[0]', message: 'unknown task "no-such-task"' }],
+  });
   expect(await count('high-touch')).toBe(before);
 });
 
@@ -94,5 +109,7 @@ it('refuses a definition whose tier is not the one published, naming tier', asyn
 it('answers undefined for a missing version, and throws a clear error for a tier with none', async () => {
   expect(await store.get('high-touch', 9999)).toBeUndefined();
   await expect(store.latest('no-such-tier' as Tier)).rejects.toThrow(new PlaybookNotPublishedError('no-such-tier'));
-  await expect(store.latest('no-such-tier' as Tier)).rejects.toThrow('no playbook is published for tier "no-such-tier"');
+  await expect(store.latest('no-such-tier' as Tier)).rejects.toThrow(
+    'no playbook is published for tier "no-such-tier"',
+  );
 });

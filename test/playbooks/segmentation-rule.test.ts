@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { DEFAULT_SEGMENTATION_RULE } from '../../src/domain/segmentation';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { SegmentationStore } from '../../src/playbooks/segmentation-store';
-import { SegmentationRuleError, validateSegmentationRule } from '../../src/playbooks/validate-segmentation-rule';
+import { type SegmentationRuleError, validateSegmentationRule } from '../../src/playbooks/validate-segmentation-rule';
 import { testEnv } from '../support/test-env';
 
 const rule = (): any => structuredClone(DEFAULT_SEGMENTATION_RULE);
@@ -74,10 +74,14 @@ describe('validateSegmentationRule', () => {
     expect(errorsOf(r)).toEqual([
       {
         path: 'segments[1].minComplexity',
-        message: 'only the last entry may have minComplexity low: it matches every account, so the entries after it would never be reached',
+        message:
+          'only the last entry may have minComplexity low: it matches every account, so the entries after it would never be reached',
       },
       { path: 'segments[2].minArr', message: 'the last entry is the catch-all: minArr must be 0, got 1000' },
-      { path: 'segments[2].minComplexity', message: 'the last entry is the catch-all: minComplexity must be low, got "medium"' },
+      {
+        path: 'segments[2].minComplexity',
+        message: 'the last entry is the catch-all: minComplexity must be low, got "medium"',
+      },
     ]);
   });
 
@@ -115,13 +119,23 @@ describe('SegmentationStore', () => {
   });
 
   it('seeds version 1, the default rule, and seeding again changes nothing', async () => {
-    const before = await dataSource.query('SELECT version, rule, published_at, published_by, notes FROM segmentation_rules WHERE version = 1');
+    const before = await dataSource.query(
+      'SELECT version, rule, published_at, published_by, notes FROM segmentation_rules WHERE version = 1',
+    );
     await store.seedDefault();
     await store.seedDefault();
-    const after = await dataSource.query('SELECT version, rule, published_at, published_by, notes FROM segmentation_rules WHERE version = 1');
+    const after = await dataSource.query(
+      'SELECT version, rule, published_at, published_by, notes FROM segmentation_rules WHERE version = 1',
+    );
     expect(after).toEqual(before);
     expect(after).toEqual([
-      { version: 1, rule: DEFAULT_SEGMENTATION_RULE, published_at: expect.any(Date), published_by: 'system', notes: 'default segmentation rule' },
+      {
+        version: 1,
+        rule: DEFAULT_SEGMENTATION_RULE,
+        published_at: expect.any(Date),
+        published_by: 'system',
+        notes: 'default segmentation rule',
+      },
     ]);
     expect(await store.get(1)).toEqual(DEFAULT_SEGMENTATION_RULE);
   });
@@ -162,13 +176,19 @@ describe('SegmentationStore', () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors).toEqual(
       expect.arrayContaining([
-        { path: 'segments[1].minArr', message: 'must be less than segments[0].minArr (0), got 50000: entries are ordered by decreasing minArr' },
+        {
+          path: 'segments[1].minArr',
+          message: 'must be less than segments[0].minArr (0), got 50000: entries are ordered by decreasing minArr',
+        },
         { path: 'segments[2].minArr', message: 'the last entry is the catch-all: minArr must be 0, got 250000' },
       ]),
     );
     expect(await count()).toBe(before);
     expect(await store.latest()).toEqual(latest);
-    expect(await store.publish('not a rule', 'test:segmentation-store')).toEqual({ ok: false, errors: [{ path: '(root)', message: 'expected object, got "not a rule"' }] });
+    expect(await store.publish('not a rule', 'test:segmentation-store')).toEqual({
+      ok: false,
+      errors: [{ path: '(root)', message: 'expected object, got "not a rule"' }],
+    });
     expect(await count()).toBe(before);
   });
 

@@ -4,7 +4,7 @@
  */
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
 import type { Playbook } from '../../src/domain/playbook';
-import { formatPath, PlaybookError, validatePlaybook } from '../../src/playbooks/validate-playbook';
+import { formatPath, type PlaybookError, validatePlaybook } from '../../src/playbooks/validate-playbook';
 
 const highTouch = () => structuredClone(DEFAULT_PLAYBOOKS['high-touch']);
 const techTouch = () => structuredClone(DEFAULT_PLAYBOOKS['tech-touch']);
@@ -22,14 +22,19 @@ const at = (list: Array<{ key: string }>, key: string) => {
   return i;
 };
 
-it.each(Object.values(DEFAULT_PLAYBOOKS).map((p) => [p.tier, p] as const))('accepts the default %s playbook as it is', (_tier, playbook) => {
-  const result = validatePlaybook(structuredClone(playbook));
-  expect(result).toEqual({ ok: true, playbook });
-});
+it.each(Object.values(DEFAULT_PLAYBOOKS).map((p) => [p.tier, p] as const))(
+  'accepts the default %s playbook as it is',
+  (_tier, playbook) => {
+    const result = validatePlaybook(structuredClone(playbook));
+    expect(result).toEqual({ ok: true, playbook });
+  },
+);
 
 it('accepts templates for the no-csm-capacity and side-effect-failed events and a csm-capacity ladder', () => {
   const playbook = highTouch();
-  expect(playbook.messages.map((m) => m.event)).toEqual(expect.arrayContaining(['no-csm-capacity', 'side-effect-failed']));
+  expect(playbook.messages.map((m) => m.event)).toEqual(
+    expect.arrayContaining(['no-csm-capacity', 'side-effect-failed']),
+  );
   playbook.escalationLadders.push({ key: 'csm-capacity', levels: [{ notify: 'cs-lead', afterHours: 4 }] });
   expect(validatePlaybook(structuredClone(playbook))).toEqual({ ok: true, playbook });
 });
@@ -86,7 +91,9 @@ describe('the shape', () => {
       { path: 'tasks[0].remindBeforeHours', message: 'must be at least 0, got -1' },
       { path: 'escalationLadders[0].levels[0].afterHours', message: 'must be at least 0, got -2' },
     ]);
-    expect(errorsOf({ ...highTouch(), version: 1.5 })).toEqual([{ path: 'version', message: 'expected an integer, got number 1.5' }]);
+    expect(errorsOf({ ...highTouch(), version: 1.5 })).toEqual([
+      { path: 'version', message: 'expected an integer, got number 1.5' },
+    ]);
   });
 
   it('needs at least one stage', () => {
@@ -101,7 +108,10 @@ describe('the shape', () => {
     p.contacts['cs-ops'] = 'not an address';
     expect(errorsOf(p)).toEqual([
       { path: 'contacts["cs-ops"]', message: 'must be an e-mail address, got "not an address"' },
-      { path: 'contacts.ceo', message: expect.stringMatching(/^contacts keys must be roles: "ceo" is not one of csm, customer, /) },
+      {
+        path: 'contacts.ceo',
+        message: expect.stringMatching(/^contacts keys must be roles: "ceo" is not one of csm, customer, /),
+      },
     ]);
   });
 });
@@ -156,7 +166,9 @@ describe('the rules', () => {
     const p = techTouch();
     const invite = at(p.tasks, 'invite-team');
     p.tasks[invite].dependsOn = ['invite-team'];
-    expect(errorsOf(p)).toEqual([{ path: `tasks[${invite}].dependsOn[0]`, message: 'dependency cycle: invite-team -> invite-team' }]);
+    expect(errorsOf(p)).toEqual([
+      { path: `tasks[${invite}].dependsOn[0]`, message: 'dependency cycle: invite-team -> invite-team' },
+    ]);
   });
 
   it("reports a stage's unknown exit milestone or exit gate", () => {
@@ -165,8 +177,14 @@ describe('the rules', () => {
     p.stages[integration].exitMilestones.push('integration-live');
     p.stages[integration].exitGates = ['go-live-approval'];
     const errors = errorsOf(p);
-    expect(errors).toContainEqual({ path: `stages[${integration}].exitMilestones[1]`, message: 'unknown milestone "integration-live"' });
-    expect(errors).toContainEqual({ path: `stages[${integration}].exitGates[0]`, message: 'unknown gate "go-live-approval"' });
+    expect(errors).toContainEqual({
+      path: `stages[${integration}].exitMilestones[1]`,
+      message: 'unknown milestone "integration-live"',
+    });
+    expect(errors).toContainEqual({
+      path: `stages[${integration}].exitGates[0]`,
+      message: 'unknown gate "go-live-approval"',
+    });
   });
 
   it('reports a milestone without a positive target day', () => {
@@ -196,7 +214,10 @@ describe('the rules', () => {
     const p = highTouch();
     p.escalationLadders[0].levels[2].afterHours = 24; // after 48 at the CS lead
     expect(errorsOf(p)).toEqual([
-      { path: 'escalationLadders[0].levels[2].afterHours', message: 'afterHours decreases: 24 after 48 at the level before' },
+      {
+        path: 'escalationLadders[0].levels[2].afterHours',
+        message: 'afterHours decreases: 24 after 48 at the level before',
+      },
     ]);
   });
 
@@ -220,9 +241,18 @@ describe('the rules', () => {
 
   it('reports a milestone that no stage exits on', () => {
     const p = techTouch();
-    p.milestones.push({ key: 'api-key-created', name: 'API key created', targetDay: 5, escalation: 'standard', executiveTouchpoint: false });
+    p.milestones.push({
+      key: 'api-key-created',
+      name: 'API key created',
+      targetDay: 5,
+      escalation: 'standard',
+      executiveTouchpoint: false,
+    });
     expect(errorsOf(p)).toEqual([
-      { path: `milestones[${p.milestones.length - 1}]`, message: 'milestone "api-key-created" is not an exit milestone of any stage' },
+      {
+        path: `milestones[${p.milestones.length - 1}]`,
+        message: 'milestone "api-key-created" is not an exit milestone of any stage',
+      },
     ]);
   });
 });
@@ -239,7 +269,10 @@ describe('the cutover plan', () => {
     p.cutoverPlan.reconciliationThreshold = 99.5;
     p.cutoverPlan.hypercare.dayz = 28;
     expect(errorsOf(p)).toEqual([
-      { path: 'cutoverPlan.steps[0].action', message: expect.stringMatching(/^must be one of legacy.freeze, .*, got "legacy.delete"$/) },
+      {
+        path: 'cutoverPlan.steps[0].action',
+        message: expect.stringMatching(/^must be one of legacy.freeze, .*, got "legacy.delete"$/),
+      },
       { path: 'cutoverPlan.reconciliationThreshold', message: 'must be a share between 0 and 1' },
       { path: 'cutoverPlan.hypercare.dayz', message: 'unknown key "dayz"' },
     ]);
@@ -251,7 +284,10 @@ describe('the cutover plan', () => {
     delete plan.steps[at(plan.steps, 'switch-sso')].compensation;
     plan.steps.push({ ...plan.steps[0] });
     expect(errorsOf(p)).toEqual([
-      { path: `cutoverPlan.steps[${plan.steps.length - 1}].key`, message: 'duplicate cutover step key "freeze-legacy-writes" (first at cutoverPlan.steps[0])' },
+      {
+        path: `cutoverPlan.steps[${plan.steps.length - 1}].key`,
+        message: 'duplicate cutover step key "freeze-legacy-writes" (first at cutoverPlan.steps[0])',
+      },
       {
         path: `cutoverPlan.steps[${at(plan.steps, 'switch-sso')}].compensation`,
         message: 'step "switch-sso" changes something (sso.switch-to-target) and has no compensation to undo it',
@@ -292,7 +328,13 @@ it('reports every problem of a playbook together, shape and rules alike', () => 
   p.escalationLadders[1].levels = [];
   const paths = errorsOf(p).map((e) => e.path);
   expect(paths).toEqual(
-    expect.arrayContaining(['stages[0].colour', 'tasks[0].stage', 'milestones[2].targetDay', 'firstValueMilestone', 'escalationLadders[1].levels']),
+    expect.arrayContaining([
+      'stages[0].colour',
+      'tasks[0].stage',
+      'milestones[2].targetDay',
+      'firstValueMilestone',
+      'escalationLadders[1].levels',
+    ]),
   );
   expect(paths).toHaveLength(5);
 });

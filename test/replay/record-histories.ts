@@ -25,7 +25,7 @@ import type { OnboardingInput } from '../../src/domain/onboarding';
 import { devServerSearchAttributeArgs } from '../../src/infra/search-attribute-registry';
 import { createCutoverActivities } from '../../activities/cutover.activities';
 import { CUTOVER_WORKFLOW_TYPE, getCutoverStateQuery, signOffStageUpdate } from '../../src/contracts/cutover.contract';
-import { CutoverInput, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
+import { type CutoverInput, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
 import { resolveTemporalBinary, testingExecutable } from '../../src/infra/temporal-binaries';
 import { startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 import { workflowsPath } from '../../worker/create-worker';
@@ -53,59 +53,118 @@ async function main(): Promise<void> {
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: workflowsPath(),
-      activities: { ...nulRefusingOnboardingActivities({ noSeatFor }), ...createCutoverActivities({ baseUrl: sandbox.url }) },
+      activities: {
+        ...nulRefusingOnboardingActivities({ noSeatFor }),
+        ...createCutoverActivities({ baseUrl: sandbox.url }),
+      },
     });
     await worker.runUntil(async () => {
       const scenarios: Array<[string, OnboardingInput, (h: any) => Promise<void>]> = [
-        ['high-touch-handoff-risk', { ...onboardingInput('history-high-touch', 'enterprise'), handoff: { goals: ['Replace the card platform'] } }, async (h) => {
-          await until(h, (s) => s.status === 'handoff-incomplete');
-          await h.executeUpdate(completeHandoffUpdate, { args: [{ actor: 'sales:sam', handoff: COMPLETE_HANDOFF }] });
-          await until(h, (s) => !!s.csm);
-          const risk = { category: 'cutover', description: 'Ledger mismatch', blocker: true, owner: 'impl:lee', decisionDueDate: '2027-02-01', fallback: 'Delay one week', actor: 'csm:ana' };
-          await h.executeUpdate(recordRiskUpdate, { args: [risk] });
-          await h.executeUpdate(resolveRiskUpdate, { args: [{ riskId: 'risk-1', resolution: 'Reconciled', actor: 'impl:lee' }] });
-        }],
+        [
+          'high-touch-handoff-risk',
+          { ...onboardingInput('history-high-touch', 'enterprise'), handoff: { goals: ['Replace the card platform'] } },
+          async (h) => {
+            await until(h, (s) => s.status === 'handoff-incomplete');
+            await h.executeUpdate(completeHandoffUpdate, { args: [{ actor: 'sales:sam', handoff: COMPLETE_HANDOFF }] });
+            await until(h, (s) => !!s.csm);
+            const risk = {
+              category: 'cutover',
+              description: 'Ledger mismatch',
+              blocker: true,
+              owner: 'impl:lee',
+              decisionDueDate: '2027-02-01',
+              fallback: 'Delay one week',
+              actor: 'csm:ana',
+            };
+            await h.executeUpdate(recordRiskUpdate, { args: [risk] });
+            await h.executeUpdate(resolveRiskUpdate, {
+              args: [{ riskId: 'risk-1', resolution: 'Reconciled', actor: 'impl:lee' }],
+            });
+          },
+        ],
         ['tech-touch', onboardingInput('history-tech-touch', 'mid-market'), async () => {}],
-        ['self-service-continued', { ...onboardingInput('history-self-service', 'smb'), historyEventLimit: 40 }, async () => {}],
+        [
+          'self-service-continued',
+          { ...onboardingInput('history-self-service', 'smb'), historyEventLimit: 40 },
+          async () => {},
+        ],
         // A rehearsal, a cutover signed off by the CS lead, hypercare with a breach that clears, BAU.
-        ['high-touch-cutover-hypercare', { ...onboardingInput('history-hypercare', 'enterprise'), playbook: fastCutoverPlaybook(6) }, async (h) => {
-          sandbox.reset();
-          sandbox.seed(Array.from({ length: 60 }, (_, i) => ({ id: `rec-${String(i).padStart(4, '0')}`, kind: 'account' as const, data: { n: i } })));
-          await until(h, (s) => !!s.csm);
-          for (const milestone of ['success-criteria-agreed', 'first-login', 'initial-setup-complete', 'first-value-achieved']) {
-            await h.executeUpdate(recordMilestoneUpdate, { args: [{ milestone, actor: 'csm:ana' }] });
-          }
-          const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map((criterion) => ({ criterion, met: true }));
-          await h.executeUpdate(approveGateUpdate, { args: [{ gate: 'go-live-readiness', actor: 'lead:kim', role: 'cs-lead', criteria }] });
-          await h.executeUpdate(requestCutoverUpdate, { args: [{ mode: 'rehearsal', actor: 'impl:lee' }] });
-          await until(h, (s) => s.cutovers?.[0]?.status === 'succeeded');
-          await h.executeUpdate(requestCutoverUpdate, { args: [{ mode: 'cutover', actor: 'impl:lee' }] });
-          const cutover = env.client.workflow.getHandle('onboarding-history-hypercare:cutover:2');
-          await untilCutover(cutover, 'awaiting-sign-off');
-          sandbox.faults.set({ metrics: { errorRate: 0.2 } });
-          await cutover.executeUpdate(signOffStageUpdate, { args: [{ step: 'open-to-everyone', actor: 'lead:kim', role: 'cs-lead', approve: true }] });
-          await until(h, (s) => s.escalations.some((e) => e.subject.kind === 'hypercare' && e.level === 2));
-          sandbox.faults.set({ metrics: null });
-          await until(h, (s) => s.hypercare?.status === 'watch-ended' && s.hypercare.breaches.every((b) => b.clearedAt));
-        }],
+        [
+          'high-touch-cutover-hypercare',
+          { ...onboardingInput('history-hypercare', 'enterprise'), playbook: fastCutoverPlaybook(6) },
+          async (h) => {
+            sandbox.reset();
+            sandbox.seed(
+              Array.from({ length: 60 }, (_, i) => ({
+                id: `rec-${String(i).padStart(4, '0')}`,
+                kind: 'account' as const,
+                data: { n: i },
+              })),
+            );
+            await until(h, (s) => !!s.csm);
+            for (const milestone of [
+              'success-criteria-agreed',
+              'first-login',
+              'initial-setup-complete',
+              'first-value-achieved',
+            ]) {
+              await h.executeUpdate(recordMilestoneUpdate, { args: [{ milestone, actor: 'csm:ana' }] });
+            }
+            const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map(
+              (criterion) => ({ criterion, met: true }),
+            );
+            await h.executeUpdate(approveGateUpdate, {
+              args: [{ gate: 'go-live-readiness', actor: 'lead:kim', role: 'cs-lead', criteria }],
+            });
+            await h.executeUpdate(requestCutoverUpdate, { args: [{ mode: 'rehearsal', actor: 'impl:lee' }] });
+            await until(h, (s) => s.cutovers?.[0]?.status === 'succeeded');
+            await h.executeUpdate(requestCutoverUpdate, { args: [{ mode: 'cutover', actor: 'impl:lee' }] });
+            const cutover = env.client.workflow.getHandle('onboarding-history-hypercare:cutover:2');
+            await untilCutover(cutover, 'awaiting-sign-off');
+            sandbox.faults.set({ metrics: { errorRate: 0.2 } });
+            await cutover.executeUpdate(signOffStageUpdate, {
+              args: [{ step: 'open-to-everyone', actor: 'lead:kim', role: 'cs-lead', approve: true }],
+            });
+            await until(h, (s) => s.escalations.some((e) => e.subject.kind === 'hypercare' && e.level === 2));
+            sandbox.faults.set({ metrics: null });
+            await until(
+              h,
+              (s) => s.hypercare?.status === 'watch-ended' && s.hypercare.breaches.every((b) => b.clearedAt),
+            );
+          },
+        ],
         // An account name PostgreSQL refuses (a NUL): each kind of refusal recorded and alerted once,
         // projections written sanitised, the journey completed (patch side-effect-failures-recorded).
-        ['poisoned-account-name', { ...onboardingInput('history-poison', 'smb'), account: { id: 'history-poison', name: 'Acme\u0000Bank' } }, async (h) => {
-          await until(h, (s) => (s.sideEffectFailures ?? []).some((f: { effect: string }) => f.effect === 'projection'));
-        }],
+        [
+          'poisoned-account-name',
+          { ...onboardingInput('history-poison', 'smb'), account: { id: 'history-poison', name: 'Acme\u0000Bank' } },
+          async (h) => {
+            await until(h, (s) =>
+              (s.sideEffectFailures ?? []).some((f: { effect: string }) => f.effect === 'projection'),
+            );
+          },
+        ],
         // No CSM with a free seat: waiting is a state (projected, CS lead mailed), then a seat frees
         // and the roster-changed signal assigns at once (patch csm-capacity-wait).
-        ['waiting-for-csm-capacity', onboardingInput('history-no-seat', 'enterprise'), async (h) => {
-          noSeatFor.add('onboarding-history-no-seat');
-          await until(h, (s) => s.waitingOn.kind === 'csm-assignment' && !!s.csmWait);
-          noSeatFor.delete('onboarding-history-no-seat');
-          await h.signal(rosterChangedSignal);
-          await until(h, (s) => !!s.csm);
-        }],
+        [
+          'waiting-for-csm-capacity',
+          onboardingInput('history-no-seat', 'enterprise'),
+          async (h) => {
+            noSeatFor.add('onboarding-history-no-seat');
+            await until(h, (s) => s.waitingOn.kind === 'csm-assignment' && !!s.csmWait);
+            noSeatFor.delete('onboarding-history-no-seat');
+            await h.signal(rosterChangedSignal);
+            await until(h, (s) => !!s.csm);
+          },
+        ],
       ];
       for (const [name, input, prelude] of scenarios) {
         if (!wanted(name)) continue;
-        const handle = await env.client.workflow.start(ONBOARDING_WORKFLOW_TYPE, { taskQueue, workflowId: input.onboardingId, args: [input] });
+        const handle = await env.client.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
+          taskQueue,
+          workflowId: input.onboardingId,
+          args: [input],
+        });
         await prelude(handle);
         // A short pause per step lets the workflow settle between bursts of updates, as in real life.
         await walkJourney(handle, input, () => new Promise((r) => setTimeout(r, 200)));
@@ -119,11 +178,31 @@ async function main(): Promise<void> {
       if (!wanted('cutover-failed-at-switch-sso')) return;
       // A failed cutover: SSO switch refused, the completed steps compensated in reverse order.
       sandbox.reset();
-      sandbox.seed(Array.from({ length: 120 }, (_, i) => ({ id: `rec-${String(i).padStart(4, '0')}`, kind: 'account' as const, data: { n: i } })));
-      const plan = { ...DEFAULT_CUTOVER_PLAN, batchSize: 50, retry: { initialIntervalMs: 100, stepAttempts: 2, compensationAttempts: 3 } };
+      sandbox.seed(
+        Array.from({ length: 120 }, (_, i) => ({
+          id: `rec-${String(i).padStart(4, '0')}`,
+          kind: 'account' as const,
+          data: { n: i },
+        })),
+      );
+      const plan = {
+        ...DEFAULT_CUTOVER_PLAN,
+        batchSize: 50,
+        retry: { initialIntervalMs: 100, stepAttempts: 2, compensationAttempts: 3 },
+      };
       sandbox.faults.set({ failStep: { path: '/sso/switch', times: plan.retry.stepAttempts, status: 503 } });
-      const cutover: CutoverInput = { cutoverId: 'history-cutover:cutover:1', onboardingId: 'history-cutover', attempt: 1, mode: 'cutover', plan };
-      const handle = await env.client.workflow.start(CUTOVER_WORKFLOW_TYPE, { taskQueue, workflowId: cutover.cutoverId, args: [cutover] });
+      const cutover: CutoverInput = {
+        cutoverId: 'history-cutover:cutover:1',
+        onboardingId: 'history-cutover',
+        attempt: 1,
+        mode: 'cutover',
+        plan,
+      };
+      const handle = await env.client.workflow.start(CUTOVER_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: cutover.cutoverId,
+        args: [cutover],
+      });
       const result = await handle.result();
       if (result.status !== 'rolled-back') throw new Error(`expected a rolled-back cutover, got ${result.status}`);
       exportHistory(cutover.cutoverId, handle.firstExecutionRunId, 'cutover-failed-at-switch-sso');
@@ -143,7 +222,15 @@ async function main(): Promise<void> {
 
   function exportHistory(workflowId: string, runId: string | undefined, name: string): void {
     const json = execFileSync(resolveTemporalBinary('temporal')!, [
-      'workflow', 'show', '--address', env.address, '--workflow-id', workflowId, ...(runId ? ['--run-id', runId] : []), '--output', 'json',
+      'workflow',
+      'show',
+      '--address',
+      env.address,
+      '--workflow-id',
+      workflowId,
+      ...(runId ? ['--run-id', runId] : []),
+      '--output',
+      'json',
     ]);
     fs.writeFileSync(path.join(OUT, `${name}.json`), json);
     console.log(`recorded ${name}: ${JSON.parse(json.toString()).events.length} events`);

@@ -25,7 +25,9 @@ beforeAll(() => {
 
 it('says a recorded history replays cleanly against the current code (exit 0)', () => {
   const result = replay('--file', 'test/histories/high-touch-handoff-risk.json');
-  expect(result.stdout).toMatch(/^replays cleanly: test\/histories\/high-touch-handoff-risk\.json, \d+ events, against dist\/workflows/);
+  expect(result.stdout).toMatch(
+    /^replays cleanly: test\/histories\/high-touch-handoff-risk\.json, \d+ events, against dist\/workflows/,
+  );
   expect(result.status).toBe(0);
 });
 
@@ -33,13 +35,23 @@ it('replays a real failed cutover history cleanly', () => {
   const result = replay('--file', 'test/histories/cutover-failed-at-switch-sso.json');
   expect(result.stdout).toMatch(/^replays cleanly: test\/histories\/cutover-failed-at-switch-sso\.json, \d+ events/);
   expect(result.status).toBe(0);
-  const diverged = replay('--file', 'test/histories/cutover-failed-at-switch-sso.json', '--workflows', 'test/replay/fixtures/changed-workflow.ts');
+  const diverged = replay(
+    '--file',
+    'test/histories/cutover-failed-at-switch-sso.json',
+    '--workflows',
+    'test/replay/fixtures/changed-workflow.ts',
+  );
   expect(diverged.stdout).toMatch(/first divergence at event \d+/);
   expect(diverged.status).toBe(1);
 });
 
 it('says where the history diverges from non-deterministically changed code (exit 1)', () => {
-  const result = replay('--file', 'test/histories/tech-touch.json', '--workflows', 'test/replay/fixtures/changed-workflow.ts');
+  const result = replay(
+    '--file',
+    'test/histories/tech-touch.json',
+    '--workflows',
+    'test/replay/fixtures/changed-workflow.ts',
+  );
   expect(result.stdout).toContain('DIVERGES: test/histories/tech-touch.json');
   expect(result.stdout).toMatch(/first divergence at event \d+ \(\w+\)/);
   expect(result.stdout).toContain('Nondeterminism');
@@ -52,10 +64,19 @@ it('fetches a workflow history from the Temporal server by workflow id', async (
   const { connection } = await connectWorker(address, 'default');
   const { client, connection: clientConnection } = await connectClient(address, 'default');
   try {
-    const worker = await Worker.create({ connection, taskQueue, workflowBundle: workflowBundle(), activities: silentOnboardingActivities() });
+    const worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowBundle: workflowBundle(),
+      activities: silentOnboardingActivities(),
+    });
     const input = onboardingInput(`replay-cli-${Math.random().toString(36).slice(2, 8)}`, 'smb');
     await worker.runUntil(async () => {
-      const handle = await client.workflow.start(ONBOARDING_WORKFLOW_TYPE, { taskQueue, workflowId: input.onboardingId, args: [input] });
+      const handle = await client.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: input.onboardingId,
+        args: [input],
+      });
       await walkJourney(handle, input, () => new Promise((r) => setTimeout(r, 100)));
       await handle.result();
     });

@@ -11,7 +11,10 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { workflowBundle } from '../support/test-env';
 
 const dir = path.resolve(__dirname, '../histories');
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 
 it('has histories of each tier, of an incomplete handoff, of a continued-as-new onboarding, of cutovers before and with hypercare, of refused side effects, of a wait for a CSM seat', () => {
@@ -41,7 +44,7 @@ it('reports a divergence when the workflow code changes non-deterministically', 
     workflowsPath: require.resolve('./fixtures/changed-workflow'),
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
-  await expect(Worker.runReplayHistory({ workflowBundle: { code } }, load('tech-touch.json'), 'tech-touch')).rejects.toBeInstanceOf(
-    DeterminismViolationError,
-  );
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: { code } }, load('tech-touch.json'), 'tech-touch'),
+  ).rejects.toBeInstanceOf(DeterminismViolationError);
 });

@@ -6,7 +6,7 @@
  * process manager, a container runtime), or a SIGKILL, after which the next start takes over.
  * Each test starts the stack in a process group of its own, as a terminal would.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -141,7 +141,11 @@ it('starts with the URL block last, logs JSON lines without personal data, and s
   expect(started).toContain(`Temporal UI  ${ui}`);
   expect(started).not.toContain('Mapped {');
   const block = started.slice(started.indexOf('\nOnboarding Orchestrator is running:'));
-  for (const line of started.slice(0, started.length - block.length).split('\n').filter(Boolean)) expect(() => JSON.parse(line)).not.toThrow();
+  for (const line of started
+    .slice(0, started.length - block.length)
+    .split('\n')
+    .filter(Boolean))
+    expect(() => JSON.parse(line)).not.toThrow();
   expect(started).toContain('migrations applied: CreateOnboardings1764150000000');
 
   await createOnboarding('stack-1');
@@ -150,7 +154,10 @@ it('starts with the URL block last, logs JSON lines without personal data, and s
   expect(live.body.csm).toMatchObject({ id: expect.stringMatching(/^csm-/) });
   // Without SMTP_URL the welcome mail is built and logged by ids, not sent.
   const mailLine = await eventually(async () =>
-    stack.output().split('\n').find((l) => l.includes('"msg":"mail not sent (SMTP_URL is not set)"') && l.includes('"event":"welcome"')),
+    stack
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"msg":"mail not sent (SMTP_URL is not set)"') && l.includes('"event":"welcome"')),
   );
   expect(JSON.parse(mailLine)).toMatchObject({ workflowId: 'onboarding-stack-1', recipients: expect.any(Number) });
   await request(ui).get('/').expect(200);
@@ -162,9 +169,21 @@ it('starts with the URL block last, logs JSON lines without personal data, and s
     .send({ ...closedWonBody('stack-bad'), segment: 'nonsense' })
     .expect(400);
   expect(failed.headers['x-request-id']).toBe('stack-test-failed-1');
-  const requestLine = await eventually(async () => stack.output().split('\n').find((l) => l.includes('stack-test-failed-1')));
-  expect(JSON.parse(requestLine)).toMatchObject({ req: { id: 'stack-test-failed-1', method: 'POST', path: '/onboardings' }, res: { statusCode: 400 } });
-  await request(api).post('/onboardings').set('content-type', 'application/json').send('{"email": "broken.json@customer.example"').expect(400);
+  const requestLine = await eventually(async () =>
+    stack
+      .output()
+      .split('\n')
+      .find((l) => l.includes('stack-test-failed-1')),
+  );
+  expect(JSON.parse(requestLine)).toMatchObject({
+    req: { id: 'stack-test-failed-1', method: 'POST', path: '/onboardings' },
+    res: { statusCode: 400 },
+  });
+  await request(api)
+    .post('/onboardings')
+    .set('content-type', 'application/json')
+    .send('{"email": "broken.json@customer.example"')
+    .expect(400);
 
   // Activities are running (CSM assignment, projection, welcome) when Ctrl-C arrives.
   await request(api).post('/onboardings').send(closedWonBody('stack-2', 'smb')).expect(201);
@@ -174,13 +193,22 @@ it('starts with the URL block last, logs JSON lines without personal data, and s
   expectStoppedInOrder(output);
   // PostgreSQL was not stopped under the worker (the terminal's SIGINT did not reach it): it got
   // its shutdown request only after the stack had stopped the worker and Temporal.
-  const stoppedTemporalAt = JSON.parse(output.split('\n').find((l) => l.includes('"msg":"stopped Temporal dev server"'))!).time;
-  const shutdownRequest = /^(\S+ \S+) UTC \[\d+\] LOG:  received fast shutdown request$/m.exec(fs.readFileSync(path.join(dataDir, 'postgres.log'), 'utf8'));
+  const stoppedTemporalAt = JSON.parse(
+    output.split('\n').find((l) => l.includes('"msg":"stopped Temporal dev server"'))!,
+  ).time;
+  const shutdownRequest = /^(\S+ \S+) UTC \[\d+\] LOG: {2}received fast shutdown request$/m.exec(
+    fs.readFileSync(path.join(dataDir, 'postgres.log'), 'utf8'),
+  );
   expect(Date.parse(`${shutdownRequest![1].replace(' ', 'T')}Z`)).toBeGreaterThanOrEqual(stoppedTemporalAt);
   expect(output).not.toMatch(/terminating connection due to administrator command|Activity failed/);
   expect(output).not.toMatch(/"level":[56]0/);
 
-  const personal = [COMPLETE_HANDOFF.stakeholders![0].name, SALES_OWNER.name, 'Ana Lopez', 'Get started with your account'];
+  const personal = [
+    COMPLETE_HANDOFF.stakeholders![0].name,
+    SALES_OWNER.name,
+    'Ana Lopez',
+    'Get started with your account',
+  ];
   expect(output).not.toMatch(/[\w.+-]+@[\w-]+(\.[\w-]+)+/);
   for (const text of personal) expect(output).not.toContain(text);
 });
@@ -213,11 +241,17 @@ it('after a SIGKILL of the whole stack, the next start stops the servers it left
   expect(isRunning(left.postgres!) && isRunning(left.temporal!)).toBe(true);
 
   const next = await startStack();
-  expect(next.output()).toContain(`PostgreSQL (pid ${left.postgres}) on ${path.join(dataDir, 'postgres')} was left running by an earlier start: stopping it`);
-  expect(next.output()).toContain(`Temporal dev server (pid ${left.temporal}) on ${path.join(dataDir, 'temporal.sqlite')} was left running by an earlier start: stopping it`);
+  expect(next.output()).toContain(
+    `PostgreSQL (pid ${left.postgres}) on ${path.join(dataDir, 'postgres')} was left running by an earlier start: stopping it`,
+  );
+  expect(next.output()).toContain(
+    `Temporal dev server (pid ${left.temporal}) on ${path.join(dataDir, 'temporal.sqlite')} was left running by an earlier start: stopping it`,
+  );
   expect(isRunning(left.postgres!) || isRunning(left.temporal!)).toBe(false);
   const list = await request(api).get('/onboardings').expect(200);
-  expect(list.body.items.map((r: any) => r.id)).toEqual(expect.arrayContaining(['onboarding-stack-1', 'onboarding-stack-3']));
+  expect(list.body.items.map((r: any) => r.id)).toEqual(
+    expect.arrayContaining(['onboarding-stack-1', 'onboarding-stack-3']),
+  );
   await request(api).get('/onboardings/onboarding-stack-3').expect(200);
 
   signalGroup(next, 'SIGINT');
@@ -232,7 +266,9 @@ it('names the port and the process in the way, and what to do, instead of starti
     const stack = launch(process.execPath, [entry]);
     expect(await stack.exited).toEqual({ code: 1, signal: null });
     expect(stack.output().trimEnd().split('\n').at(-1)).toMatch(
-      new RegExp(`^start failed: port ${env.PORT} \\(API\\) is already in use by process ${process.pid} \\(.*node.*\\): stop it, or set PORT to a free port$`),
+      new RegExp(
+        `^start failed: port ${env.PORT} \\(API\\) is already in use by process ${process.pid} \\(.*node.*\\): stop it, or set PORT to a free port$`,
+      ),
     );
     expect(serverPids()).toEqual({ postgres: undefined, temporal: undefined });
   } finally {

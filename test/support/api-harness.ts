@@ -12,8 +12,8 @@ import { connectClient, connectWorker } from '../../src/infra/temporal-connectio
 import { upsertCsms } from '../../src/persistence/csm-roster';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { TEST_CSMS } from '../fixtures/onboarding-input';
-import { SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
-import { SmtpInbox, startSmtpInbox } from './smtp-inbox';
+import { type SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
+import { type SmtpInbox, startSmtpInbox } from './smtp-inbox';
 import { createOnboardingWorker } from '../../worker/create-worker';
 import { testEnv, workflowBundle } from './test-env';
 
@@ -94,6 +94,11 @@ export async function approveGoLive(http: ApiHarness['http'], onboardingPath: st
   for (const m of ['success-criteria-agreed', 'first-login', 'initial-setup-complete', 'first-value-achieved']) {
     await request(http).post(`${onboardingPath}/milestones/${m}`).send({ actor: 'csm:ana' }).expect(200);
   }
-  const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map((criterion) => ({ criterion, met: true }));
-  await request(http).post(`${onboardingPath}/gates/go-live-readiness/approve`).send({ actor: 'lead:kim', role: 'cs-lead', criteria }).expect(200);
+  const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map(
+    (criterion) => ({ criterion, met: true }),
+  );
+  await request(http)
+    .post(`${onboardingPath}/gates/go-live-readiness/approve`)
+    .send({ actor: 'lead:kim', role: 'cs-lead', criteria })
+    .expect(200);
 }

@@ -16,7 +16,7 @@ import { testingExecutable } from '../../src/infra/temporal-binaries';
 import { migrate } from '../../src/persistence/data-source';
 import { workflowsPath } from '../../worker/create-worker';
 import { freePort } from './free-port';
-import { TEST_ENV, TestGlobals } from './test-env';
+import { TEST_ENV, type TestGlobals } from './test-env';
 
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
@@ -44,11 +44,17 @@ export default async function globalSetup(): Promise<void> {
     require.resolve('./drop-search-attribute-upserts'),
   ]);
 
-  console.log(`\nglobal setup: PostgreSQL, Temporal dev server and workflow bundle ready in ${Date.now() - started} ms`);
+  console.log(
+    `\nglobal setup: PostgreSQL, Temporal dev server and workflow bundle ready in ${Date.now() - started} ms`,
+  );
 }
 
 async function bundle(workDir: string, file: string, workflowInterceptorModules: string[]): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: workflowsPath(),
+    workflowInterceptorModules,
+    logger: quietLogger,
+  });
   const bundlePath = path.join(workDir, file);
   fs.writeFileSync(bundlePath, code);
   return bundlePath;
@@ -58,7 +64,11 @@ async function bundle(workDir: string, file: string, workflowInterceptorModules:
 async function provideDatabase(globals: TestGlobals, workDir: string): Promise<string> {
   const external = process.env.TEST_DATABASE_URL;
   if (!external) {
-    const pg = await startEmbeddedPostgres({ dataDir: path.join(workDir, 'postgres'), port: await freePort(), database: 'onboarding_test' });
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(workDir, 'postgres'),
+      port: await freePort(),
+      database: 'onboarding_test',
+    });
     globals.postgres = pg;
     return pg.url;
   }

@@ -12,7 +12,11 @@ export interface PostgresProcess {
   stop(): Promise<void>;
 }
 
-export async function startPostgresProcess(opts: { dataDir: string; port: number; database: string }): Promise<PostgresProcess> {
+export async function startPostgresProcess(opts: {
+  dataDir: string;
+  port: number;
+  database: string;
+}): Promise<PostgresProcess> {
   const module = path.resolve(__dirname, '../../dist/src/infra/embedded-postgres.js');
   const script = `
     const { startEmbeddedPostgres } = require(${JSON.stringify(module)});

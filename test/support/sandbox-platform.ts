@@ -4,7 +4,7 @@
  * none), so a test only names keys when it is testing them.
  */
 import { randomUUID } from 'node:crypto';
-import { SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
+import { type SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 
 export interface SandboxAnswer<T = any> {
   status: number;
@@ -21,13 +21,27 @@ export interface SandboxClient {
 }
 
 export function sandboxClient(baseUrl: string): SandboxClient {
-  const call = async (method: string, path: string, body: unknown, key: string | null | undefined): Promise<SandboxAnswer> => {
+  const call = async (
+    method: string,
+    path: string,
+    body: unknown,
+    key: string | null | undefined,
+  ): Promise<SandboxAnswer> => {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET' && key !== null) headers['idempotency-key'] = key ?? randomUUID();
     const started = Date.now();
-    const res = await fetch(baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: await res.json(), replayed: res.headers.get('idempotent-replayed') === 'true', ms: Date.now() - started };
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      body: await res.json(),
+      replayed: res.headers.get('idempotent-replayed') === 'true',
+      ms: Date.now() - started,
+    };
   };
   return {
     get: (path) => call('GET', path, undefined, null),

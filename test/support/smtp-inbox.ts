@@ -3,7 +3,7 @@
  * it with mailparser and keeps it, with the envelope the client sent.
  */
 import { EventEmitter } from 'node:events';
-import { ParsedMail, simpleParser } from 'mailparser';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from './free-port';
 
@@ -49,7 +49,10 @@ export async function startSmtpInbox(options: SmtpInboxOptions = {}): Promise<Sm
       simpleParser(stream)
         .then((mail) => {
           const { mailFrom, rcptTo } = session.envelope;
-          messages.push({ mail, envelope: { from: mailFrom ? mailFrom.address : undefined, to: rcptTo.map((r) => r.address) } });
+          messages.push({
+            mail,
+            envelope: { from: mailFrom ? mailFrom.address : undefined, to: rcptTo.map((r) => r.address) },
+          });
           arrivals.emit('mail');
           callback();
         })

@@ -4,16 +4,16 @@
  * resumes the migration from the last checkpoint the server holds, and the target holds each
  * legacy record exactly once. Real dev server and database, the bundled sandbox platform.
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { type Client, type Connection, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { CUTOVER_WORKFLOW_TYPE, CutoverOperationRequest } from '../../src/contracts/cutover.contract';
-import { CutoverInput, CutoverPlan, CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
-import { SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
+import { CUTOVER_WORKFLOW_TYPE, type CutoverOperationRequest } from '../../src/contracts/cutover.contract';
+import { type CutoverInput, type CutoverPlan, type CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
+import { type SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 import { connectClient } from '../../src/infra/temporal-connection';
 import { testEnv } from '../support/test-env';
 
@@ -33,7 +33,9 @@ const RECORDS = Array.from({ length: 250 }, (_, i) => ({
 // per rollout stage (each wait between readings is a timer of about a second on the dev server).
 const PLAN: CutoverPlan = {
   ...DEFAULT_CUTOVER_PLAN,
-  steps: DEFAULT_CUTOVER_PLAN.steps.map((s) => (s.healthCheck ? { ...s, healthCheck: { ...s.healthCheck, checks: 1 } } : s)),
+  steps: DEFAULT_CUTOVER_PLAN.steps.map((s) =>
+    s.healthCheck ? { ...s, healthCheck: { ...s.healthCheck, checks: 1 } } : s,
+  ),
   batchSize: 25,
   retry: { initialIntervalMs: 50, stepAttempts: 3, compensationAttempts: 3, heartbeatTimeoutMs: 2_000 },
 };
@@ -110,7 +112,11 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -122,7 +128,10 @@ async function until<T>(what: string, check: () => T | undefined | Promise<T | u
 
 /** Batches the target has answered (written, or replayed for a key it had seen); a call still held back by latency is not one. */
 function batchesAnswered(): number {
-  return sandbox.counters.get('executed', 'POST /target/records/batch') + sandbox.counters.get('replayed', 'POST /target/records/batch');
+  return (
+    sandbox.counters.get('executed', 'POST /target/records/batch') +
+    sandbox.counters.get('replayed', 'POST /target/records/batch')
+  );
 }
 
 /** The running migration as the server sees it: its attempt, worker, and last checkpoint received. */
@@ -130,7 +139,9 @@ async function pendingMigration(handle: WorkflowHandle) {
   const { raw } = await handle.describe();
   const activity = raw.pendingActivities?.find((a) => a.heartbeatDetails?.payloads?.length);
   if (!activity) return undefined;
-  const checkpoint = defaultPayloadConverter.fromPayload<{ after: string; migrated: number }>(activity.heartbeatDetails!.payloads![0]);
+  const checkpoint = defaultPayloadConverter.fromPayload<{ after: string; migrated: number }>(
+    activity.heartbeatDetails!.payloads![0],
+  );
   return { attempt: activity.attempt!, identity: activity.lastWorkerIdentity!, ...checkpoint };
 }
 
@@ -138,8 +149,18 @@ it('resumes a migration whose worker process was killed half-way from its checkp
   const first = await startWorker();
   // Slow enough that the test sees the migration's progress batch by batch.
   sandbox.faults.set({ latencyMs: 50 });
-  const input: CutoverInput = { cutoverId: 'onboarding-acme:cutover:1', onboardingId: 'onboarding-acme', attempt: 1, mode: 'cutover', plan: PLAN };
-  const handle = await client.workflow.start(CUTOVER_WORKFLOW_TYPE, { taskQueue, workflowId: input.cutoverId, args: [input] });
+  const input: CutoverInput = {
+    cutoverId: 'onboarding-acme:cutover:1',
+    onboardingId: 'onboarding-acme',
+    attempt: 1,
+    mode: 'cutover',
+    plan: PLAN,
+  };
+  const handle = await client.workflow.start(CUTOVER_WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: input.cutoverId,
+    args: [input],
+  });
 
   await until('two batches on the target', () => (sandbox.target.size >= 2 * PLAN.batchSize ? true : undefined));
   // The platform stops answering (for longer than the test): the worker waits in a call, where a
@@ -149,7 +170,8 @@ it('resumes a migration whose worker process was killed half-way from its checkp
   sandbox.faults.set({ latencyMs: 60_000 });
   const atKill = await until('the server holding the checkpoint of every record on the target', async () => {
     const migration = await pendingMigration(handle);
-    if (migration && migration.attempt !== 1) throw new Error(`migration retried before the kill: ${JSON.stringify(migration)}`);
+    if (migration && migration.attempt !== 1)
+      throw new Error(`migration retried before the kill: ${JSON.stringify(migration)}`);
     // Read and kill in one go: no sandbox write can come in between.
     const held = sandbox.target.size;
     if (migration?.migrated !== held) return undefined;
@@ -187,13 +209,21 @@ it('resumes a migration whose worker process was killed half-way from its checkp
   const { events } = await handle.fetchHistory();
   const scheduled = events!.find((e) => {
     const payload = e.activityTaskScheduledEventAttributes?.input?.payloads?.[0];
-    return payload && defaultPayloadConverter.fromPayload<CutoverOperationRequest>(payload).operation === 'records.migrate';
+    return (
+      payload && defaultPayloadConverter.fromPayload<CutoverOperationRequest>(payload).operation === 'records.migrate'
+    );
   })!;
-  const started = events!.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled.eventId))!;
-  expect(Number(scheduled.activityTaskScheduledEventAttributes!.heartbeatTimeout!.seconds)).toBe(PLAN.retry.heartbeatTimeoutMs! / 1000);
+  const started = events!.find(
+    (e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled.eventId),
+  )!;
+  expect(Number(scheduled.activityTaskScheduledEventAttributes!.heartbeatTimeout!.seconds)).toBe(
+    PLAN.retry.heartbeatTimeoutMs! / 1000,
+  );
   const { attempt, identity, lastFailure } = started.activityTaskStartedEventAttributes!;
   expect(attempt).toBe(2);
   expect(lastFailure?.timeoutFailureInfo?.timeoutType).toBe(temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
   expect(identity).toBe(second.identity);
-  expect(events!.some((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(scheduled.eventId))).toBe(true);
+  expect(
+    events!.some((e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(scheduled.eventId)),
+  ).toBe(true);
 });

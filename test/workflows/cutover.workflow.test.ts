@@ -2,8 +2,8 @@
  * The cutover saga on the real dev server, with the real HTTP adapter against the bundled
  * sandbox platform: what the legacy and target platforms hold is read back from the sandbox.
  */
-import { Client, Connection, WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { type Client, type Connection, type WorkflowHandle } from '@temporalio/client';
+import { type NativeConnection, Worker } from '@temporalio/worker';
 import { createCutoverActivities } from '../../activities/cutover.activities';
 import {
   CUTOVER_WORKFLOW_TYPE,
@@ -12,8 +12,8 @@ import {
   signOffStageUpdate,
 } from '../../src/contracts/cutover.contract';
 import { CUTOVER_STATUS } from '../../src/contracts/search-attributes';
-import { CutoverInput, CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
-import { SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
+import { type CutoverInput, type CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
+import { type SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
 import { freePort } from '../support/free-port';
 import { testEnv, workflowBundle } from '../support/test-env';
@@ -36,7 +36,9 @@ const RECORDS = Array.from({ length: 250 }, (_, i) => ({
 // Fast retries so failure paths take seconds; production plans keep the defaults.
 const PLAN = {
   ...DEFAULT_CUTOVER_PLAN,
-  steps: DEFAULT_CUTOVER_PLAN.steps.map((s) => (s.healthCheck ? { ...s, healthCheck: { ...s.healthCheck, intervalMs: 10 } } : s)),
+  steps: DEFAULT_CUTOVER_PLAN.steps.map((s) =>
+    s.healthCheck ? { ...s, healthCheck: { ...s.healthCheck, intervalMs: 10 } } : s,
+  ),
   retry: { initialIntervalMs: 50, stepAttempts: 3, compensationAttempts: 3 },
 };
 
@@ -69,7 +71,13 @@ beforeEach(() => {
 let attempt = 0;
 async function startCutover(mode: CutoverInput['mode'] = 'cutover', plan = PLAN): Promise<WorkflowHandle> {
   attempt += 1;
-  const input: CutoverInput = { cutoverId: `onboarding-acme:${mode}:${attempt}`, onboardingId: 'onboarding-acme', attempt, mode, plan };
+  const input: CutoverInput = {
+    cutoverId: `onboarding-acme:${mode}:${attempt}`,
+    onboardingId: 'onboarding-acme',
+    attempt,
+    mode,
+    plan,
+  };
   return client.workflow.start(CUTOVER_WORKFLOW_TYPE, { taskQueue, workflowId: input.cutoverId, args: [input] });
 }
 
@@ -98,14 +106,20 @@ it('cuts over cleanly: every step done, every record on the target once, reconci
   expect(s.flags).toEqual({ 'new-ledger': true, 'card-issuing': true });
   expect(s.cohorts).toEqual({ pilot: true, everyone: true });
   // Each rollout stage was watched before the next opened.
-  expect(result.healthChecks!.map((c) => c.step)).toEqual([...Array(3).fill('open-pilot-cohort'), ...Array(3).fill('open-to-everyone')]);
+  expect(result.healthChecks!.map((c) => c.step)).toEqual([
+    ...Array(3).fill('open-pilot-cohort'),
+    ...Array(3).fill('open-to-everyone'),
+  ]);
 });
 
 it('rolls back when the pilot cohort breaches the error threshold (blast-radius limit)', async () => {
   sandbox.faults.set({ metrics: { errorRate: 0.2 } });
   const result: CutoverState = await (await startCutover()).result();
   expect(result.status).toBe('rolled-back');
-  expect(result.failure).toEqual({ step: 'open-pilot-cohort', error: 'Open to the pilot cohort: error rate 20.0% above the 2.0% threshold' });
+  expect(result.failure).toEqual({
+    step: 'open-pilot-cohort',
+    error: 'Open to the pilot cohort: error rate 20.0% above the 2.0% threshold',
+  });
   expect(result.steps.find((s) => s.key === 'open-to-everyone')!.status).toBe('pending');
   expect(result.compensationOrder[0]).toBe('open-pilot-cohort');
   expectLegacyAsItWas();
@@ -138,8 +152,11 @@ it.each(PLAN.steps.map((s, i) => [s.key, i] as const))(
   },
 );
 
-describe('a rollout stage that needs its owner\'s sign-off', () => {
-  const SIGNED = { ...PLAN, steps: PLAN.steps.map((s) => (s.key === 'open-to-everyone' ? { ...s, signOff: { role: 'cs-lead' as const } } : s)) };
+describe("a rollout stage that needs its owner's sign-off", () => {
+  const SIGNED = {
+    ...PLAN,
+    steps: PLAN.steps.map((s) => (s.key === 'open-to-everyone' ? { ...s, signOff: { role: 'cs-lead' as const } } : s)),
+  };
 
   it('waits for the named role, refuses anyone else, and goes on once signed off', async () => {
     const handle = await startCutover('cutover', SIGNED);
@@ -147,9 +164,13 @@ describe('a rollout stage that needs its owner\'s sign-off', () => {
     expect(waiting.awaitingSignOff).toEqual({ step: 'open-to-everyone', role: 'cs-lead' });
     expect(sandbox.state().cohorts).toEqual({ pilot: true, everyone: true });
     await expect(
-      handle.executeUpdate(signOffStageUpdate, { args: [{ step: 'open-to-everyone', actor: 'ana', role: 'csm', approve: true }] }),
+      handle.executeUpdate(signOffStageUpdate, {
+        args: [{ step: 'open-to-everyone', actor: 'ana', role: 'csm', approve: true }],
+      }),
     ).rejects.toThrow();
-    await handle.executeUpdate(signOffStageUpdate, { args: [{ step: 'open-to-everyone', actor: 'kim', role: 'cs-lead', approve: true }] });
+    await handle.executeUpdate(signOffStageUpdate, {
+      args: [{ step: 'open-to-everyone', actor: 'kim', role: 'cs-lead', approve: true }],
+    });
     const result: CutoverState = await handle.result();
     expect(result.status).toBe('succeeded');
     expect(result.signOffs).toEqual([{ step: 'open-to-everyone', actor: 'kim', role: 'cs-lead', approve: true }]);
@@ -158,10 +179,15 @@ describe('a rollout stage that needs its owner\'s sign-off', () => {
   it('rolls back when the owner refuses', async () => {
     const handle = await startCutover('cutover', SIGNED);
     await waitFor(handle, (s) => s.status === 'awaiting-sign-off');
-    await handle.executeUpdate(signOffStageUpdate, { args: [{ step: 'open-to-everyone', actor: 'kim', role: 'cs-lead', approve: false, note: 'tickets spiking' }] });
+    await handle.executeUpdate(signOffStageUpdate, {
+      args: [{ step: 'open-to-everyone', actor: 'kim', role: 'cs-lead', approve: false, note: 'tickets spiking' }],
+    });
     const result: CutoverState = await handle.result();
     expect(result.status).toBe('rolled-back');
-    expect(result.failure).toEqual({ step: 'open-to-everyone', error: 'Open to everyone: sign-off refused by kim (tickets spiking)' });
+    expect(result.failure).toEqual({
+      step: 'open-to-everyone',
+      error: 'Open to everyone: sign-off refused by kim (tickets spiking)',
+    });
     expectLegacyAsItWas();
   });
 });
@@ -179,13 +205,24 @@ it('stops in needs-operator when a compensation keeps failing, and goes on after
   expect(stuck.compensationOrder).toEqual(['open-pilot-cohort', 'enable-feature-flags']);
   expect(sandbox.state().sso).toBe('target');
 
-  await expect(handle.executeUpdate(operatorDecisionUpdate, { args: [{ decision: 'maybe' as never, actor: 'ops:kim' }] })).rejects.toThrow();
+  await expect(
+    handle.executeUpdate(operatorDecisionUpdate, { args: [{ decision: 'maybe' as never, actor: 'ops:kim' }] }),
+  ).rejects.toThrow();
   sandbox.faults.set({ failStep: null }); // the operator fixed the SSO provider
-  await handle.executeUpdate(operatorDecisionUpdate, { args: [{ decision: 'retry', actor: 'ops:kim', note: 'IdP back' }] });
+  await handle.executeUpdate(operatorDecisionUpdate, {
+    args: [{ decision: 'retry', actor: 'ops:kim', note: 'IdP back' }],
+  });
   const result: CutoverState = await handle.result();
   expect(result.status).toBe('rolled-back');
   expect((await handle.describe()).typedSearchAttributes.get(CUTOVER_STATUS)).toBe('rolled-back');
-  expect(result.compensationOrder).toEqual(['open-pilot-cohort', 'enable-feature-flags', 'switch-sso', 'reconcile', 'migrate-records', 'freeze-legacy-writes']);
+  expect(result.compensationOrder).toEqual([
+    'open-pilot-cohort',
+    'enable-feature-flags',
+    'switch-sso',
+    'reconcile',
+    'migrate-records',
+    'freeze-legacy-writes',
+  ]);
   expectLegacyAsItWas();
 });
 
@@ -201,12 +238,28 @@ it('names the unreachable platform in the error of a rehearsal run while it is d
   });
   await downWorker.runUntil(async () => {
     attempt += 1;
-    const input: CutoverInput = { cutoverId: `onboarding-acme:rehearsal:${attempt}`, onboardingId: 'onboarding-acme', attempt, mode: 'rehearsal', plan: PLAN };
-    const handle = await client.workflow.start(CUTOVER_WORKFLOW_TYPE, { taskQueue: queue, workflowId: input.cutoverId, args: [input] });
+    const input: CutoverInput = {
+      cutoverId: `onboarding-acme:rehearsal:${attempt}`,
+      onboardingId: 'onboarding-acme',
+      attempt,
+      mode: 'rehearsal',
+      plan: PLAN,
+    };
+    const handle = await client.workflow.start(CUTOVER_WORKFLOW_TYPE, {
+      taskQueue: queue,
+      workflowId: input.cutoverId,
+      args: [input],
+    });
     const stuck = await waitFor(handle, (s) => s.status === 'needs-operator');
     const refused = `failed: connect ECONNREFUSED ${down.slice('http://'.length)}`;
-    expect(stuck.failure).toEqual({ step: 'migrate-records', error: `GET ${down}/legacy/records?limit=${PLAN.batchSize} ${refused}` });
-    expect(stuck.operatorNeeded).toMatchObject({ step: 'migrate-records', error: `POST ${down}/staging/target/purge ${refused}` });
+    expect(stuck.failure).toEqual({
+      step: 'migrate-records',
+      error: `GET ${down}/legacy/records?limit=${PLAN.batchSize} ${refused}`,
+    });
+    expect(stuck.operatorNeeded).toMatchObject({
+      step: 'migrate-records',
+      error: `POST ${down}/staging/target/purge ${refused}`,
+    });
     await handle.terminate('test over');
   });
 });
@@ -230,7 +283,11 @@ it('resumes a migration that failed half-way from its checkpoint: every record o
 
 it('rehearses against the staging target: migrates, reconciles, reports, cleans up, touches nothing live', async () => {
   const result: CutoverState = await (await startCutover('rehearsal')).result();
-  expect(result).toMatchObject({ status: 'succeeded', rehearsal: { passed: true, accuracy: 1 }, rollbackInvoked: false });
+  expect(result).toMatchObject({
+    status: 'succeeded',
+    rehearsal: { passed: true, accuracy: 1 },
+    rollbackInvoked: false,
+  });
   expect(result.steps.map((s) => s.key)).toEqual(['migrate-records', 'reconcile']);
   expect(result.compensationOrder).toEqual(['reconcile', 'migrate-records']);
   const s = sandbox.state();

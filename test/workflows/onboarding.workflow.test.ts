@@ -3,7 +3,7 @@
  * run in seconds. Activities are mocked (recorded), so what the workflow decides to write and
  * send can be asserted exactly.
  */
-import { WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -16,7 +16,7 @@ import {
   completeTaskUpdate,
   getStateQuery,
   ONBOARDING_WORKFLOW_TYPE,
-  OnboardingView,
+  type OnboardingView,
   recordMilestoneUpdate,
   recordRiskUpdate,
 } from '../../src/contracts/onboarding.contract';
@@ -35,7 +35,9 @@ const DAY = 24 * 60 * 60 * 1000;
 let env: TestWorkflowEnvironment;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testingExecutable('temporal-test-server') } });
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: testingExecutable('temporal-test-server') },
+  });
 });
 
 afterAll(async () => {
@@ -52,7 +54,9 @@ interface Recorded {
   seatsFree: number;
 }
 
-function recordingActivities(recorded: Recorded): ReadModelActivities & NotificationActivities & CsmAssignmentActivities {
+function recordingActivities(
+  recorded: Recorded,
+): ReadModelActivities & NotificationActivities & CsmAssignmentActivities {
   return {
     async projectOnboarding(p) {
       recorded.projections.push(p);
@@ -108,7 +112,11 @@ async function withWorker<T>(fn: (recorded: Recorded, queue: string) => Promise<
 }
 
 async function start(queue: string, input: OnboardingInput) {
-  return env.client.workflow.start(ONBOARDING_WORKFLOW_TYPE, { taskQueue: queue, workflowId: input.onboardingId, args: [input] });
+  return env.client.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
+    taskQueue: queue,
+    workflowId: input.onboardingId,
+    args: [input],
+  });
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -136,7 +144,7 @@ describe.each<[Segment, number]>([
   ['mid-market', 9],
   ['smb', 4],
 ])('a %s onboarding', (segment, stepDays) => {
-  it('runs its whole journey to completion, with the tier\'s messages, audit trail and projections', async () => {
+  it("runs its whole journey to completion, with the tier's messages, audit trail and projections", async () => {
     await withWorker(async (recorded, queue) => {
       const input = onboardingInput(`journey-${segment}`, segment, new Date(await env.currentTimeMs()));
       const handle = await start(queue, input);
@@ -147,7 +155,9 @@ describe.each<[Segment, number]>([
       expect(result.stageHistory.map((v) => v.key)).toEqual(input.playbook.stages.map((s) => s.key));
       expect(result.milestones.every((m) => m.achievedAt && m.recordedBy === 'csm:ana')).toBe(true);
       // Tasks were done in dependency order (the last stage's may still be open at completion).
-      const doneAt = new Map(result.tasks.filter((t) => t.status === 'done').map((t) => [t.key, Date.parse(t.completedAt!)]));
+      const doneAt = new Map(
+        result.tasks.filter((t) => t.status === 'done').map((t) => [t.key, Date.parse(t.completedAt!)]),
+      );
       expect(doneAt.size).toBeGreaterThan(0);
       for (const t of result.tasks.filter((x) => x.status === 'done')) {
         for (const dep of t.dependsOn) expect(doneAt.get(dep)).toBeLessThanOrEqual(doneAt.get(t.key)!);
@@ -159,7 +169,9 @@ describe.each<[Segment, number]>([
       // Messages: the tier's own welcome, each milestone, an executive touchpoint, completion; each once.
       const welcome = input.playbook.messages.find((m) => m.event === 'welcome')!;
       const events = recorded.messages.map((m) => m.event);
-      expect(recorded.messages.find((m) => m.event === 'welcome')!.subject).toBe(welcome.subject.replace('{{account.name}}', input.account.name));
+      expect(recorded.messages.find((m) => m.event === 'welcome')!.subject).toBe(
+        welcome.subject.replace('{{account.name}}', input.account.name),
+      );
       expect(events.filter((e) => e === 'milestone-achieved')).toHaveLength(input.playbook.milestones.length);
       expect(events).toContain('executive-touchpoint');
       expect(events.at(-1)).toBe('completed');
@@ -167,7 +179,9 @@ describe.each<[Segment, number]>([
 
       // The audit log is complete and in order, and the read model ends on the final state.
       expect(recorded.audit.map((a) => a.seq)).toEqual(recorded.audit.map((_, i) => i + 1));
-      expect(recorded.audit.filter((a) => a.action === 'milestone-recorded')).toHaveLength(input.playbook.milestones.length);
+      expect(recorded.audit.filter((a) => a.action === 'milestone-recorded')).toHaveLength(
+        input.playbook.milestones.length,
+      );
       expect(recorded.projections.at(-1)!.state).toMatchObject({ status: 'completed', revision: result.revision });
     });
   });
@@ -195,7 +209,9 @@ it('detects a stalled onboarding, escalates it level by level, and recovers on p
     const escalationMails = recorded.messages.filter((m) => m.event === 'escalation' && m.key.includes(':stage:'));
     expect(escalationMails.map((m) => m.to)).toEqual([['ana@vendor.example'], ['cs-lead@onboarding.example']]);
 
-    const recovered = await handle.executeUpdate(recordMilestoneUpdate, { args: [{ milestone: 'first-login', actor: 'product' }] });
+    const recovered = await handle.executeUpdate(recordMilestoneUpdate, {
+      args: [{ milestone: 'first-login', actor: 'product' }],
+    });
     expect(recovered.stalledSince).toBeUndefined();
     expect(recovered.escalations.filter((e) => e.subject.kind === 'stage').every((e) => e.closedAt)).toBe(true);
     expect(recovered.atRiskReasons.some((r) => r.startsWith('stalled'))).toBe(false);
@@ -205,7 +221,10 @@ it('detects a stalled onboarding, escalates it level by level, and recovers on p
 
 it('waits on an incomplete handoff, reminds and escalates to Sales, and starts once the handoff is completed', async () => {
   await withWorker(async (recorded, queue) => {
-    const input = { ...onboardingInput('wf-handoff', 'enterprise', new Date(await env.currentTimeMs())), handoff: { goals: ['Replace the card platform'] } };
+    const input = {
+      ...onboardingInput('wf-handoff', 'enterprise', new Date(await env.currentTimeMs())),
+      handoff: { goals: ['Replace the card platform'] },
+    };
     const handle = await start(queue, input);
     const waiting = await until(handle, (s) => s.status === 'handoff-incomplete');
     expect(waiting.waitingOn.kind).toBe('handoff');
@@ -217,7 +236,9 @@ it('waits on an incomplete handoff, reminds and escalates to Sales, and starts o
     expect(toSales.map((m) => m.event)).toEqual(['handoff-incomplete', 'handoff-incomplete', 'escalation']);
     expect(toSales[0].body).toContain('targetGoLive');
 
-    const refused = await refusal(handle.executeUpdate(completeTaskUpdate, { args: [{ task: 'kickoff-call', actor: 'csm:ana' }] }));
+    const refused = await refusal(
+      handle.executeUpdate(completeTaskUpdate, { args: [{ task: 'kickoff-call', actor: 'csm:ana' }] }),
+    );
     expect(refused.type).toBe('HandoffIncomplete');
 
     await handle.executeUpdate(completeHandoffUpdate, { args: [{ actor: 'sales:sam', handoff: COMPLETE_HANDOFF }] });
@@ -237,7 +258,10 @@ it('waits for a CSM with a free seat as a state: projected, audited and the CS l
     recorded.seatsFree = 0;
     const input = onboardingInput('wf-no-seat', 'enterprise', new Date(await env.currentTimeMs()));
     const handle = await start(queue, input);
-    const waiting = await until(handle, (s) => s.waitingOn.kind === 'csm-assignment' && recorded.projections.length > 0);
+    const waiting = await until(
+      handle,
+      (s) => s.waitingOn.kind === 'csm-assignment' && recorded.projections.length > 0,
+    );
     expect(waiting.csmWait).toMatchObject({ attempts: 1 });
     expect(recorded.projections[0].waitingOn).toMatchObject({ kind: 'csm-assignment', since: waiting.csmWait!.since });
     await until(handle, () => recorded.messages.some((m) => m.event === 'no-csm-capacity'));
@@ -251,8 +275,15 @@ it('waits for a CSM with a free seat as a state: projected, audited and the CS l
     await env.sleep(15 * 60_000);
     const assigned = await until(handle, (s) => !!s.csm);
     expect(assigned.csmWait).toBeUndefined();
-    expect(recorded.assignmentTries).toEqual(['onboarding-wf-no-seat', 'onboarding-wf-no-seat', 'onboarding-wf-no-seat']);
-    expect(recorded.audit.find((a) => a.action === 'csm-assigned')!.details).toMatchObject({ waitedSince: waiting.csmWait!.since, attempts: 2 });
+    expect(recorded.assignmentTries).toEqual([
+      'onboarding-wf-no-seat',
+      'onboarding-wf-no-seat',
+      'onboarding-wf-no-seat',
+    ]);
+    expect(recorded.audit.find((a) => a.action === 'csm-assigned')!.details).toMatchObject({
+      waitedSince: waiting.csmWait!.since,
+      attempts: 2,
+    });
     await finish(handle, input);
   });
 });
@@ -263,22 +294,38 @@ it('refuses a task before its prerequisite, a gate approval by the wrong role, a
     const handle = await start(queue, input);
     await until(handle, (s) => !!s.csm);
 
-    const early = await refusal(handle.executeUpdate(completeTaskUpdate, { args: [{ task: 'confirm-success-criteria', actor: 'customer:dana' }] }));
+    const early = await refusal(
+      handle.executeUpdate(completeTaskUpdate, {
+        args: [{ task: 'confirm-success-criteria', actor: 'customer:dana' }],
+      }),
+    );
     expect(early).toMatchObject({ type: 'TaskLocked', message: expect.stringContaining('kickoff-call') });
 
     const gate = input.playbook.gates[0];
     const criteria = gate.acceptanceCriteria.map((criterion) => ({ criterion, met: true }));
-    const wrongRole = await refusal(handle.executeUpdate(approveGateUpdate, { args: [{ gate: gate.key, actor: 'ana', role: 'csm', criteria }] }));
+    const wrongRole = await refusal(
+      handle.executeUpdate(approveGateUpdate, { args: [{ gate: gate.key, actor: 'ana', role: 'csm', criteria }] }),
+    );
     expect(wrongRole).toMatchObject({ type: 'GateApproverNotAllowed', message: expect.stringContaining('cs-lead') });
 
-    const blocker = { category: 'data' as const, description: 'Source export incomplete', blocker: true, owner: 'impl:lee', decisionDueDate: '2027-01-10', fallback: '', actor: 'csm:ana' };
+    const blocker = {
+      category: 'data' as const,
+      description: 'Source export incomplete',
+      blocker: true,
+      owner: 'impl:lee',
+      decisionDueDate: '2027-01-10',
+      fallback: '',
+      actor: 'csm:ana',
+    };
     const noFallback = await refusal(handle.executeUpdate(recordRiskUpdate, { args: [blocker] }));
     expect(noFallback).toMatchObject({ type: 'InvalidRisk', message: expect.stringContaining('fallback') });
 
     const state = await handle.query(getStateQuery);
     expect(state.risks).toEqual([]);
     expect(state.tasks.find((t) => t.key === 'confirm-success-criteria')!.status).toBe('locked');
-    const accepted = await handle.executeUpdate(recordRiskUpdate, { args: [{ ...blocker, fallback: 'Migrate in two waves' }] });
+    const accepted = await handle.executeUpdate(recordRiskUpdate, {
+      args: [{ ...blocker, fallback: 'Migrate in two waves' }],
+    });
     expect(accepted.atRisk).toBe(true);
     await finish(handle, input);
   });
@@ -305,7 +352,9 @@ it('changes nothing when the worker restarts in the middle of a journey', async 
   try {
     const after = await handle.query(getStateQuery);
     expect(after).toEqual(before);
-    await handle.executeUpdate(acknowledgeEscalationUpdate, { args: [{ escalationId: before.escalations[0].id, actor: 'csm:ana' }] });
+    await handle.executeUpdate(acknowledgeEscalationUpdate, {
+      args: [{ escalationId: before.escalations[0].id, actor: 'csm:ana' }],
+    });
     await walkJourney(handle, input, () => env.sleep(9 * DAY));
     expect((await handle.result()).status).toBe('completed');
   } finally {
@@ -318,7 +367,10 @@ it('changes nothing when the worker restarts in the middle of a journey', async 
 
 it('continues as new when its history grows, carrying the whole state, and sends nothing twice', async () => {
   await withWorker(async (recorded, queue) => {
-    const input = { ...onboardingInput('wf-long', 'mid-market', new Date(await env.currentTimeMs())), historyEventLimit: 60 };
+    const input = {
+      ...onboardingInput('wf-long', 'mid-market', new Date(await env.currentTimeMs())),
+      historyEventLimit: 60,
+    };
     const handle = await start(queue, input);
     await walkJourney(handle, input, () => env.sleep(9 * DAY));
     const result: OnboardingView = await handle.result();

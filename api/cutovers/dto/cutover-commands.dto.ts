@@ -5,13 +5,19 @@ import { ROLES, Role } from '../../../src/domain/roles';
 import { ActorDto } from '../../onboardings/dto/journey-commands.dto';
 
 export class RequestCutoverDto extends ActorDto {
-  @ApiProperty({ enum: ['rehearsal', 'cutover'], description: 'A rehearsal (dry run on staging) or the cutover itself' })
+  @ApiProperty({
+    enum: ['rehearsal', 'cutover'],
+    description: 'A rehearsal (dry run on staging) or the cutover itself',
+  })
   @IsIn(['rehearsal', 'cutover'], { message: "mode must be 'rehearsal' or 'cutover'" })
   mode: 'rehearsal' | 'cutover';
 }
 
 export class OperatorDecisionDto extends ActorDto {
-  @ApiProperty({ enum: ['retry', 'done-by-hand'], description: 'retry the failing compensation, or say it was undone by hand' })
+  @ApiProperty({
+    enum: ['retry', 'done-by-hand'],
+    description: 'retry the failing compensation, or say it was undone by hand',
+  })
   @IsIn(['retry', 'done-by-hand'], { message: "decision must be 'retry' or 'done-by-hand'" })
   decision: 'retry' | 'done-by-hand';
 
@@ -19,7 +25,11 @@ export class OperatorDecisionDto extends ActorDto {
 }
 
 export class StageSignOffDto extends ActorDto {
-  @FreeText({ max: 200, nonEmpty: true, api: { description: 'The rollout step that waits for sign-off', example: 'open-to-everyone' } })
+  @FreeText({
+    max: 200,
+    nonEmpty: true,
+    api: { description: 'The rollout step that waits for sign-off', example: 'open-to-everyone' },
+  })
   step: string;
 
   @ApiProperty({ enum: ROLES, description: "The role the owner signs in; must be the step's named role" })

@@ -5,7 +5,11 @@ export class RecordMilestoneDto {
   @FreeText({ max: 200, nonEmpty: true, api: { example: 'csm:ana.lopez', description: 'Who reports the milestone' } })
   actor: string;
 
-  @FreeText({ max: 100, optional: true, api: { example: 'crm', description: 'Where the report comes from; defaults to api' } })
+  @FreeText({
+    max: 100,
+    optional: true,
+    api: { example: 'crm', description: 'Where the report comes from; defaults to api' },
+  })
   source?: string;
 
   @FreeText({ max: 2000, optional: true, api: { example: 'https://crm.example.com/notes/123' } })

@@ -64,7 +64,12 @@ export class HandoffDto {
   @Type(() => StakeholderDto)
   stakeholders?: StakeholderDto[];
 
-  @FreeText({ max: 2000, each: true, optional: true, api: { description: 'What Sales promised; an empty list says "nothing"' } })
+  @FreeText({
+    max: 2000,
+    each: true,
+    optional: true,
+    api: { description: 'What Sales promised; an empty list says "nothing"' },
+  })
   salesPromises?: string[];
 
   @IsoDate({ optional: true, api: { example: '2027-03-01' } }) targetGoLive?: string;
@@ -118,18 +123,26 @@ export class StartOnboardingDto {
 
   @ApiPropertyOptional({
     enum: SEGMENTS,
-    description: 'The CRM\'s segment; without it, the latest segmentation rule decides it from arr and complexity (then both are required). Not together with arr or complexity.',
+    description:
+      "The CRM's segment; without it, the latest segmentation rule decides it from arr and complexity (then both are required). Not together with arr or complexity.",
   })
   @Validate(SegmentOrMeasures)
   segment?: Segment;
 
-  @ApiPropertyOptional({ example: 300000, minimum: 0, description: 'Annual recurring revenue of the deal; with complexity, segments the account when no segment is given' })
+  @ApiPropertyOptional({
+    example: 300000,
+    minimum: 0,
+    description: 'Annual recurring revenue of the deal; with complexity, segments the account when no segment is given',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'arr must be a number (annual recurring revenue)' })
   @Min(0)
   arr?: number;
 
-  @ApiPropertyOptional({ enum: COMPLEXITIES, description: 'Complexity of the deal; with arr, segments the account when no segment is given' })
+  @ApiPropertyOptional({
+    enum: COMPLEXITIES,
+    description: 'Complexity of the deal; with arr, segments the account when no segment is given',
+  })
   @IsOptional()
   @IsIn(COMPLEXITIES, { message: `complexity must be one of: ${COMPLEXITIES.join(', ')}` })
   complexity?: Complexity;

@@ -6,11 +6,19 @@ export class PublishPlaybookDto {
   @FreeText({ max: 200, nonEmpty: true, api: { example: 'cs-ops:maria', description: 'Who publishes this version' } })
   publishedBy: string;
 
-  @FreeText({ max: 2000, optional: true, api: { example: 'Shorter kickoff target', description: 'What changed, and why' } })
+  @FreeText({
+    max: 2000,
+    optional: true,
+    api: { example: 'Shorter kickoff target', description: 'What changed, and why' },
+  })
   notes?: string;
 
   /** Checked by validatePlaybook, which names every problem with its path, not by class-validator. */
-  @ApiProperty({ type: 'object', additionalProperties: true, description: "The playbook; its version is assigned (the tier's highest + 1)" })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "The playbook; its version is assigned (the tier's highest + 1)",
+  })
   @IsObject()
   definition: Record<string, unknown>;
 }

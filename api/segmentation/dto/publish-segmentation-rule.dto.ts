@@ -6,14 +6,19 @@ export class PublishSegmentationRuleDto {
   @FreeText({ max: 200, nonEmpty: true, api: { example: 'revops:lee', description: 'Who publishes this version' } })
   publishedBy: string;
 
-  @FreeText({ max: 2000, optional: true, api: { example: 'Enterprise from 200k ARR', description: 'What changed, and why' } })
+  @FreeText({
+    max: 2000,
+    optional: true,
+    api: { example: 'Enterprise from 200k ARR', description: 'What changed, and why' },
+  })
   notes?: string;
 
   /** Checked by validateSegmentationRule, which names every problem with its path, not by class-validator. */
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
-    description: 'The rule: { segments: [{ segment, minArr, minComplexity }] (ordered, catch-all last), tiers: { enterprise, mid-market, smb } }; its version is assigned (highest + 1)',
+    description:
+      'The rule: { segments: [{ segment, minArr, minComplexity }] (ordered, catch-all last), tiers: { enterprise, mid-market, smb } }; its version is assigned (highest + 1)',
     example: {
       segments: [
         { segment: 'enterprise', minArr: 250000, minComplexity: 'high' },

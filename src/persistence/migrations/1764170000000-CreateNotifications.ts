@@ -17,7 +17,9 @@ export class CreateNotifications1764170000000 implements MigrationInterface {
         created_at      timestamptz NOT NULL DEFAULT now()
       )`);
     // An onboarding's messages, newest first (audit, support questions).
-    await queryRunner.query(`CREATE INDEX notifications_onboarding_id_idx ON notifications (onboarding_id, created_at DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX notifications_onboarding_id_idx ON notifications (onboarding_id, created_at DESC)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -50,7 +50,9 @@ export class JourneyFacts1764180000000 implements MigrationInterface {
         assigned_at   timestamptz NOT NULL DEFAULT now(),
         released_at   timestamptz
       )`);
-    await queryRunner.query(`CREATE INDEX csm_assignments_active_idx ON csm_assignments (csm_id) WHERE released_at IS NULL`);
+    await queryRunner.query(
+      `CREATE INDEX csm_assignments_active_idx ON csm_assignments (csm_id) WHERE released_at IS NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
