@@ -3,25 +3,19 @@
  * naming the field, parameter or limit (never a 500), and nothing is created or changed.
  */
 import request from 'supertest';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { type ApiHarness, startApiHarness } from '../support/api-harness';
+import { useApiHarness, workflowExists } from '../support/api-harness';
 
-let h: ApiHarness;
+const h = useApiHarness();
 const run = Math.random().toString(36).slice(2, 8);
 const existing = `onboarding-hostile-${run}`;
 const NUL = '\u0000';
 
 beforeAll(async () => {
-  h = await startApiHarness();
   await request(h.http)
     .post('/onboardings')
     .send(closedWonBody(`hostile-${run}`))
     .expect(201);
-});
-
-afterAll(async () => {
-  await h?.close();
 });
 
 /** A problem with this status and code; with a path, one of its errors is about that path and its message says it. */
@@ -52,16 +46,6 @@ function expectPlaybookProblem(res: request.Response, path: string) {
 /** A closed-won body of its own (the fixture shares its sales owner object between calls). */
 const freshBody = (accountId: string): any => structuredClone(closedWonBody(accountId));
 
-async function workflowExists(workflowId: string): Promise<boolean> {
-  try {
-    await h.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
-
 /** The onboarding's revision: an accepted command increments it, so an unchanged one proves nothing was applied. */
 async function revision(): Promise<number> {
   return (await request(h.http).get(`/onboardings/${existing}`).expect(200)).body.revision;
@@ -84,7 +68,7 @@ describe('free text', () => {
     spoil(body);
     const res = await request(h.http).post('/onboardings').send(body);
     expectProblem(res, 400, 'ValidationFailed', path);
-    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+    expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
   });
 
   it('names the item of a list and the character it refuses', async () => {
@@ -317,7 +301,7 @@ describe('dates', () => {
     if (path === 'closedWonAt') body.closedWonAt = value;
     else body.handoff.targetGoLive = value;
     expectProblem(await request(h.http).post('/onboardings').send(body), 400, 'ValidationFailed', path);
-    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+    expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
   });
 
   it.each([
@@ -370,7 +354,7 @@ describe('bodies', () => {
     const res = await request(h.http).post('/onboardings').send(body);
     expectProblem(res, 413, 'PayloadTooLarge');
     expect(res.body.detail).toBe('the body is larger than 1 MB');
-    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+    expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
   });
 
   it('refuses a form-encoded body with a 415 naming the content type', async () => {

@@ -4,7 +4,6 @@
  * again, another request under the same key a 422, a retry while the first runs a 409.
  */
 import type { INestApplication } from '@nestjs/common';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../api/create-app';
 import { IDEMPOTENCY_SCOPE, temporalUpdateId } from '../../api/common/idempotency.interceptor';
@@ -12,21 +11,13 @@ import { canonicalJson, requestFingerprint } from '../../api/common/request-fing
 import { recordMilestoneUpdate } from '../../src/contracts/onboarding.contract';
 import { IdempotencyStore } from '../../src/persistence/idempotency-store';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { type ApiHarness, eventually, startApiHarness } from '../support/api-harness';
+import { eventually, useApiHarness, workflowExists } from '../support/api-harness';
 import { testEnv } from '../support/test-env';
 
-let h: ApiHarness;
+const h = useApiHarness();
 const run = Math.random().toString(36).slice(2, 8);
 const account = (name: string) => `idem-${name}-${run}`;
 const key = (name: string) => `${name}-${run}`;
-
-beforeAll(async () => {
-  h = await startApiHarness();
-});
-
-afterAll(async () => {
-  await h?.close();
-});
 
 async function startOnboarding(name: string): Promise<string> {
   const id = account(name);
@@ -48,16 +39,6 @@ async function milestoneEntries(onboardingId: string, milestone: string): Promis
 async function achieved(onboardingId: string, milestone: string): Promise<boolean> {
   const state = await request(h.http).get(`/onboardings/${onboardingId}`).expect(200);
   return Boolean(state.body.milestones.find((m: any) => m.key === milestone)?.achievedAt);
-}
-
-async function workflowExists(workflowId: string): Promise<boolean> {
-  try {
-    await h.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
 }
 
 async function recordCount(idempotencyKey: string): Promise<number> {
@@ -217,7 +198,7 @@ describe('the same key with another request', () => {
       code: 'IdempotencyKeyReused',
       detail: expect.stringContaining('another body'),
     });
-    expect(await workflowExists(`onboarding-${account('start-b')}`)).toBe(false);
+    expect(await workflowExists(h.client, `onboarding-${account('start-b')}`)).toBe(false);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../api/create-app';
 import { loadSettings } from '../../src/config/settings';
@@ -76,6 +76,33 @@ export async function startApiHarness(opts: { databaseUrl?: string } = {}): Prom
       await sandbox.close();
     },
   };
+}
+
+/**
+ * The harness for a test file: started before its tests and closed after them. The object is
+ * filled in by that `beforeAll`, so read it in hooks and tests, not at the file's top level.
+ */
+export function useApiHarness(opts: { databaseUrl?: string } = {}): ApiHarness {
+  const harness = {} as ApiHarness;
+  beforeAll(async () => {
+    Object.assign(harness, await startApiHarness(opts));
+  });
+  afterAll(async () => {
+    // Absent when the start failed: there is nothing to close then.
+    await harness.close?.();
+  });
+  return harness;
+}
+
+/** Whether Temporal has a workflow with this id (running or closed): what a refused request must not have started. */
+export async function workflowExists(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }
 
 /** Polls until `check` returns a value (read model and visibility are eventually consistent). */
