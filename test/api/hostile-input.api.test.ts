@@ -46,6 +46,18 @@ function expectPlaybookProblem(res: request.Response, path: string) {
 /** A closed-won body of its own (the fixture shares its sales owner object between calls). */
 const freshBody = (accountId: string): any => structuredClone(closedWonBody(accountId));
 
+/** A risk the API would take, but for what `bad` changes. */
+const riskWith = (bad: Record<string, string>) => ({
+  actor: 'csm:ana',
+  category: 'cutover',
+  description: 'x',
+  blocker: false,
+  owner: 'a',
+  decisionDueDate: '2027-01-01',
+  fallback: 'b',
+  ...bad,
+});
+
 /** The onboarding's revision: an accepted command increments it, so an unchanged one proves nothing was applied. */
 async function revision(): Promise<number> {
   return (await request(h.http).get(`/onboardings/${existing}`).expect(200)).body.revision;
@@ -101,48 +113,9 @@ describe('free text', () => {
       { actor: 'lead:kim', role: 'cs-lead', criteria: [{ criterion: `UAT${NUL}`, met: true }] },
       'criteria[0].criterion',
     ],
-    [
-      'risk description',
-      '/risks',
-      {
-        actor: 'csm:ana',
-        category: 'cutover',
-        description: `x${NUL}`,
-        blocker: false,
-        owner: 'a',
-        decisionDueDate: '2027-01-01',
-        fallback: 'b',
-      },
-      'description',
-    ],
-    [
-      'risk owner',
-      '/risks',
-      {
-        actor: 'csm:ana',
-        category: 'cutover',
-        description: 'x',
-        blocker: false,
-        owner: `a\u0090`,
-        decisionDueDate: '2027-01-01',
-        fallback: 'b',
-      },
-      'owner',
-    ],
-    [
-      'risk fallback',
-      '/risks',
-      {
-        actor: 'csm:ana',
-        category: 'cutover',
-        description: 'x',
-        blocker: false,
-        owner: 'a',
-        decisionDueDate: '2027-01-01',
-        fallback: `b${NUL}`,
-      },
-      'fallback',
-    ],
+    ['risk description', '/risks', riskWith({ description: `x${NUL}` }), 'description'],
+    ['risk owner', '/risks', riskWith({ owner: `a\u0090` }), 'owner'],
+    ['risk fallback', '/risks', riskWith({ fallback: `b${NUL}` }), 'fallback'],
     ['risk resolution', '/risks/risk-1/resolve', { actor: 'csm:ana', resolution: `done${NUL}` }, 'resolution'],
     [
       'handoff string',
@@ -307,19 +280,7 @@ describe('dates', () => {
   it.each([
     ['achievedAt', '/milestones/first-login', { actor: 'csm:ana', achievedAt: '2024-W01' }],
     ['achievedAt', '/milestones/first-login', { actor: 'csm:ana', achievedAt: '2024-02-30T10:00:00Z' }],
-    [
-      'decisionDueDate',
-      '/risks',
-      {
-        actor: 'csm:ana',
-        category: 'cutover',
-        description: 'x',
-        blocker: false,
-        owner: 'a',
-        decisionDueDate: '2024-02-30',
-        fallback: 'b',
-      },
-    ],
+    ['decisionDueDate', '/risks', riskWith({ decisionDueDate: '2024-02-30' })],
   ])('refuses %s that is not a real ISO 8601 date, and changes nothing', async (path, route, body) => {
     const before = await revision();
     expectProblem(
