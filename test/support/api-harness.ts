@@ -8,7 +8,6 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../api/create-app';
 import { loadSettings } from '../../src/config/settings';
-import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
 import { upsertCsms } from '../../src/persistence/csm-roster';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { TEST_CSMS } from '../fixtures/onboarding-input';
@@ -16,6 +15,7 @@ import { type SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sa
 import { type SmtpInbox, startSmtpInbox } from './smtp-inbox';
 import { createOnboardingWorker } from '../../worker/create-worker';
 import { testEnv, workflowBundle } from './test-env';
+import { startTestWorker } from './test-worker';
 
 export interface ApiHarness {
   app: INestApplication;
@@ -32,7 +32,6 @@ export interface ApiHarness {
 
 /** `databaseUrl`: a database of the test's own (default: the run's shared one, whose read model other files fill too). */
 export async function startApiHarness(opts: { databaseUrl?: string } = {}): Promise<ApiHarness> {
-  const address = testEnv('temporalAddress');
   const databaseUrl = opts.databaseUrl ?? testEnv('databaseUrl');
   const taskQueue = `api-test-${Math.random().toString(36).slice(2)}`;
 
@@ -40,20 +39,19 @@ export async function startApiHarness(opts: { databaseUrl?: string } = {}): Prom
   await upsertCsms(dataSource, TEST_CSMS);
   const inbox = await startSmtpInbox();
   const sandbox = await startSandboxPlatform({ port: 0 });
-  const { connection: workerConnection } = await connectWorker(address, 'default');
-  const worker = await createOnboardingWorker({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue,
-    dataSource,
-    maxCachedWorkflows: 100,
-    workflowBundle: workflowBundle(),
-    notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
-    migrationPlatformUrl: sandbox.url,
-  });
-  const running = worker.run();
-
-  const { client, connection } = await connectClient(address, 'default');
+  const temporal = await startTestWorker((connection) =>
+    createOnboardingWorker({
+      connection,
+      namespace: 'default',
+      taskQueue,
+      dataSource,
+      maxCachedWorkflows: 100,
+      workflowBundle: workflowBundle(),
+      notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
+      migrationPlatformUrl: sandbox.url,
+    }),
+  );
+  const { client } = temporal;
   const app = await createApp({ databaseUrl, temporalClient: client, taskQueue, logger: false });
   await app.init();
 
@@ -67,10 +65,7 @@ export async function startApiHarness(opts: { databaseUrl?: string } = {}): Prom
     sandbox,
     async close() {
       await app.close();
-      worker.shutdown();
-      await running;
-      await workerConnection.close();
-      await connection.close();
+      await temporal.close();
       await dataSource.destroy();
       await inbox.close();
       await sandbox.close();
