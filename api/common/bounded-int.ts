@@ -1,14 +1,9 @@
-import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
+import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
+import type { ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsOptional,
-  Validate,
-  ValidationArguments,
-  ValidatorConstraint,
-  ValidatorConstraintInterface,
-} from 'class-validator';
+import { ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { invalidRequest } from './problem-details';
+import { ValidatedProperty } from './validated-property';
 
 /** PostgreSQL's `integer`: every number the API takes ends up in one (a version, an offset, an attempt). */
 export const INT32_MAX = 2_147_483_647;
@@ -71,14 +66,17 @@ class BoundedIntConstraint implements ValidatorConstraintInterface {
  */
 export function BoundedIntQuery(bounds: IntBounds & { api?: ApiPropertyOptions }): PropertyDecorator {
   const { min, max = INT32_MAX } = bounds;
-  return applyDecorators(
-    IsOptional(),
-    Validate(BoundedIntConstraint, [{ min, max }]),
-    Transform(({ value }) => {
-      if (value === undefined) return value;
-      const parsed = parseBoundedInt(value, { min, max });
-      return 'value' in parsed ? parsed.value : value;
-    }),
-    ApiProperty({ type: 'integer', required: false, minimum: min, maximum: max, ...bounds.api } as ApiPropertyOptions),
-  );
+  return ValidatedProperty({
+    constraint: BoundedIntConstraint,
+    constraints: [{ min, max }],
+    optional: true,
+    schema: { type: 'integer', minimum: min, maximum: max, ...bounds.api } as ApiPropertyOptions,
+    with: [
+      Transform(({ value }) => {
+        if (value === undefined) return value;
+        const parsed = parseBoundedInt(value, { min, max });
+        return 'value' in parsed ? parsed.value : value;
+      }),
+    ],
+  });
 }

@@ -1,13 +1,7 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
-import {
-  IsOptional,
-  Validate,
-  ValidationArguments,
-  ValidatorConstraint,
-  ValidatorConstraintInterface,
-} from 'class-validator';
+import type { ApiPropertyOptions } from '@nestjs/swagger';
+import { ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { unsafeTextProblem } from '../../src/domain/safe-text';
+import { ValidatedProperty } from './validated-property';
 
 /** The safe-text rule for the OpenAPI document (lone surrogates cannot be said in a pattern). */
 export const SAFE_TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$';
@@ -40,11 +34,12 @@ export function FreeText(options: FreeTextOptions): PropertyDecorator {
     pattern: SAFE_TEXT_PATTERN,
   } as const;
   const schema = each ? { type: 'array', items: string, maxItems } : string;
-  return applyDecorators(
-    ...(optional ? [IsOptional()] : []),
-    Validate(FreeTextConstraint, [{ max, nonEmpty, each, maxItems }]),
-    ApiProperty({ required: !optional, ...schema, ...options.api } as ApiPropertyOptions),
-  );
+  return ValidatedProperty({
+    constraint: FreeTextConstraint,
+    constraints: [{ max, nonEmpty, each, maxItems }],
+    optional,
+    schema: { ...schema, ...options.api } as ApiPropertyOptions,
+  });
 }
 
 type Checked = Required<Pick<FreeTextOptions, 'max' | 'nonEmpty' | 'each' | 'maxItems'>>;

@@ -1,12 +1,6 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
-import {
-  IsOptional,
-  Validate,
-  ValidationArguments,
-  ValidatorConstraint,
-  ValidatorConstraintInterface,
-} from 'class-validator';
+import type { ApiPropertyOptions } from '@nestjs/swagger';
+import { ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { ValidatedProperty } from './validated-property';
 
 /**
  * `2027-03-01`, or `2027-03-01T09:30[:00[.000]]` with `Z` or an offset. Only these: `new Date()`
@@ -51,14 +45,9 @@ export class IsoDateConstraint implements ValidatorConstraintInterface {
 
 /** A date field read strictly (see ISO_DATE), documented as such in the OpenAPI schema. */
 export function IsoDate(options: { optional?: boolean; api?: ApiPropertyOptions } = {}): PropertyDecorator {
-  return applyDecorators(
-    ...(options.optional ? [IsOptional()] : []),
-    Validate(IsoDateConstraint),
-    ApiProperty({
-      type: 'string',
-      required: !options.optional,
-      pattern: ISO_DATE.source,
-      ...options.api,
-    } as ApiPropertyOptions),
-  );
+  return ValidatedProperty({
+    constraint: IsoDateConstraint,
+    optional: options.optional ?? false,
+    schema: { type: 'string', pattern: ISO_DATE.source, ...options.api } as ApiPropertyOptions,
+  });
 }

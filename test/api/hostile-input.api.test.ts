@@ -3,25 +3,19 @@
  * naming the field, parameter or limit (never a 500), and nothing is created or changed.
  */
 import request from 'supertest';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { type ApiHarness, startApiHarness } from '../support/api-harness';
+import { useApiHarness, workflowExists } from '../support/api-harness';
 
-let h: ApiHarness;
+const h = useApiHarness();
 const run = Math.random().toString(36).slice(2, 8);
 const existing = `onboarding-hostile-${run}`;
 const NUL = '\u0000';
 
 beforeAll(async () => {
-  h = await startApiHarness();
   await request(h.http)
     .post('/onboardings')
     .send(closedWonBody(`hostile-${run}`))
     .expect(201);
-});
-
-afterAll(async () => {
-  await h?.close();
 });
 
 /** A problem with this status and code; with a path, one of its errors is about that path and its message says it. */
@@ -52,15 +46,17 @@ function expectPlaybookProblem(res: request.Response, path: string) {
 /** A closed-won body of its own (the fixture shares its sales owner object between calls). */
 const freshBody = (accountId: string): any => structuredClone(closedWonBody(accountId));
 
-async function workflowExists(workflowId: string): Promise<boolean> {
-  try {
-    await h.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
+/** A risk the API would take, but for what `bad` changes. */
+const riskWith = (bad: Record<string, string>) => ({
+  actor: 'csm:ana',
+  category: 'cutover',
+  description: 'x',
+  blocker: false,
+  owner: 'a',
+  decisionDueDate: '2027-01-01',
+  fallback: 'b',
+  ...bad,
+});
 
 /** The onboarding's revision: an accepted command increments it, so an unchanged one proves nothing was applied. */
 async function revision(): Promise<number> {
@@ -84,7 +80,7 @@ describe('free text', () => {
     spoil(body);
     const res = await request(h.http).post('/onboardings').send(body);
     expectProblem(res, 400, 'ValidationFailed', path);
-    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+    expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
   });
 
   it('names the item of a list and the character it refuses', async () => {
@@ -117,48 +113,9 @@ describe('free text', () => {
       { actor: 'lead:kim', role: 'cs-lead', criteria: [{ criterion: `UAT${NUL}`, met: true }] },
       'criteria[0].criterion',
     ],
-    [
-      'risk description',
-      '/risks',
-      {
-        actor: 'csm:ana',
-        category: 'cutover',
-        description: `x${NUL}`,
-        blocker: false,
-        owner: 'a',
-        decisionDueDate: '2027-01-01',
-        fallback: 'b',
-      },
-      'description',
-    ],
-    [
-      'risk owner',
-      '/risks',
-      {
-        actor: 'csm:ana',
-        category: 'cutover',
-        description: 'x',
-        blocker: false,
-        owner: `a\u0090`,
-        decisionDueDate: '2027-01-01',
-        fallback: 'b',
-      },
-      'owner',
-    ],
-    [
-      'risk fallback',
-      '/risks',
-      {
-        actor: 'csm:ana',
-        category: 'cutover',
-        description: 'x',
-        blocker: false,
-        owner: 'a',
-        decisionDueDate: '2027-01-01',
-        fallback: `b${NUL}`,
-      },
-      'fallback',
-    ],
+    ['risk description', '/risks', riskWith({ description: `x${NUL}` }), 'description'],
+    ['risk owner', '/risks', riskWith({ owner: `a\u0090` }), 'owner'],
+    ['risk fallback', '/risks', riskWith({ fallback: `b${NUL}` }), 'fallback'],
     ['risk resolution', '/risks/risk-1/resolve', { actor: 'csm:ana', resolution: `done${NUL}` }, 'resolution'],
     [
       'handoff string',
@@ -317,25 +274,13 @@ describe('dates', () => {
     if (path === 'closedWonAt') body.closedWonAt = value;
     else body.handoff.targetGoLive = value;
     expectProblem(await request(h.http).post('/onboardings').send(body), 400, 'ValidationFailed', path);
-    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+    expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
   });
 
   it.each([
     ['achievedAt', '/milestones/first-login', { actor: 'csm:ana', achievedAt: '2024-W01' }],
     ['achievedAt', '/milestones/first-login', { actor: 'csm:ana', achievedAt: '2024-02-30T10:00:00Z' }],
-    [
-      'decisionDueDate',
-      '/risks',
-      {
-        actor: 'csm:ana',
-        category: 'cutover',
-        description: 'x',
-        blocker: false,
-        owner: 'a',
-        decisionDueDate: '2024-02-30',
-        fallback: 'b',
-      },
-    ],
+    ['decisionDueDate', '/risks', riskWith({ decisionDueDate: '2024-02-30' })],
   ])('refuses %s that is not a real ISO 8601 date, and changes nothing', async (path, route, body) => {
     const before = await revision();
     expectProblem(
@@ -370,7 +315,7 @@ describe('bodies', () => {
     const res = await request(h.http).post('/onboardings').send(body);
     expectProblem(res, 413, 'PayloadTooLarge');
     expect(res.body.detail).toBe('the body is larger than 1 MB');
-    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+    expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
   });
 
   it('refuses a form-encoded body with a 415 naming the content type', async () => {

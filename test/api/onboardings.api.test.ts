@@ -1,33 +1,14 @@
 /**
  * The vertical slice through the real API, worker, Temporal dev server and PostgreSQL.
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import { ACCOUNT_ID, STAGE, STATUS, TIER } from '../../src/contracts/search-attributes';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { type ApiHarness, eventually, startApiHarness } from '../support/api-harness';
+import { eventually, useApiHarness, workflowExists } from '../support/api-harness';
 
-let h: ApiHarness;
+const h = useApiHarness();
 const run = Math.random().toString(36).slice(2, 8);
 const account = (name: string) => `${name}-${run}`;
-
-beforeAll(async () => {
-  h = await startApiHarness();
-});
-
-afterAll(async () => {
-  await h?.close();
-});
-
-async function workflowExists(workflowId: string): Promise<boolean> {
-  try {
-    await h.client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return false;
-    throw err;
-  }
-}
 
 describe('POST /onboardings (closed-won)', () => {
   it('starts one onboarding workflow per account, findable by its search attributes', async () => {
@@ -141,7 +122,7 @@ describe('POST /onboardings (closed-won)', () => {
       expect(res.body.errors).toEqual([
         { path: 'segment', message: `give segment, or arr and complexity, not both: segment and ${named} were given` },
       ]);
-      expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+      expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
     },
   );
 
@@ -157,7 +138,7 @@ describe('POST /onboardings (closed-won)', () => {
       .send({ ...body, ...extra })
       .expect(400);
     expect(res.body.errors).toEqual([{ path: 'segment', message: 'give segment, or arr and complexity' }]);
-    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+    expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
   });
 
   it.each([
@@ -172,7 +153,7 @@ describe('POST /onboardings (closed-won)', () => {
       .send({ ...body, ...extra })
       .expect(400);
     expect(res.body.detail).toContain(message);
-    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+    expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
   });
 
   it.each([
@@ -192,7 +173,7 @@ describe('POST /onboardings (closed-won)', () => {
     mutate(body);
     const res = await request(h.http).post('/onboardings').send(body).expect(400);
     expect(res.body.detail).toContain(field);
-    expect(await workflowExists(`onboarding-${id}`)).toBe(false);
+    expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
   });
 });
 

@@ -4,11 +4,10 @@
  */
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../api/create-app';
 import { loadSettings } from '../../src/config/settings';
-import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
 import { upsertCsms } from '../../src/persistence/csm-roster';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { TEST_CSMS } from '../fixtures/onboarding-input';
@@ -16,6 +15,7 @@ import { type SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sa
 import { type SmtpInbox, startSmtpInbox } from './smtp-inbox';
 import { createOnboardingWorker } from '../../worker/create-worker';
 import { testEnv, workflowBundle } from './test-env';
+import { startTestWorker } from './test-worker';
 
 export interface ApiHarness {
   app: INestApplication;
@@ -32,7 +32,6 @@ export interface ApiHarness {
 
 /** `databaseUrl`: a database of the test's own (default: the run's shared one, whose read model other files fill too). */
 export async function startApiHarness(opts: { databaseUrl?: string } = {}): Promise<ApiHarness> {
-  const address = testEnv('temporalAddress');
   const databaseUrl = opts.databaseUrl ?? testEnv('databaseUrl');
   const taskQueue = `api-test-${Math.random().toString(36).slice(2)}`;
 
@@ -40,20 +39,19 @@ export async function startApiHarness(opts: { databaseUrl?: string } = {}): Prom
   await upsertCsms(dataSource, TEST_CSMS);
   const inbox = await startSmtpInbox();
   const sandbox = await startSandboxPlatform({ port: 0 });
-  const { connection: workerConnection } = await connectWorker(address, 'default');
-  const worker = await createOnboardingWorker({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue,
-    dataSource,
-    maxCachedWorkflows: 100,
-    workflowBundle: workflowBundle(),
-    notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
-    migrationPlatformUrl: sandbox.url,
-  });
-  const running = worker.run();
-
-  const { client, connection } = await connectClient(address, 'default');
+  const temporal = await startTestWorker((connection) =>
+    createOnboardingWorker({
+      connection,
+      namespace: 'default',
+      taskQueue,
+      dataSource,
+      maxCachedWorkflows: 100,
+      workflowBundle: workflowBundle(),
+      notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
+      migrationPlatformUrl: sandbox.url,
+    }),
+  );
+  const { client } = temporal;
   const app = await createApp({ databaseUrl, temporalClient: client, taskQueue, logger: false });
   await app.init();
 
@@ -67,15 +65,39 @@ export async function startApiHarness(opts: { databaseUrl?: string } = {}): Prom
     sandbox,
     async close() {
       await app.close();
-      worker.shutdown();
-      await running;
-      await workerConnection.close();
-      await connection.close();
+      await temporal.close();
       await dataSource.destroy();
       await inbox.close();
       await sandbox.close();
     },
   };
+}
+
+/**
+ * The harness for a test file: started before its tests and closed after them. The object is
+ * filled in by that `beforeAll`, so read it in hooks and tests, not at the file's top level.
+ */
+export function useApiHarness(opts: { databaseUrl?: string } = {}): ApiHarness {
+  const harness = {} as ApiHarness;
+  beforeAll(async () => {
+    Object.assign(harness, await startApiHarness(opts));
+  });
+  afterAll(async () => {
+    // Absent when the start failed: there is nothing to close then.
+    await harness.close?.();
+  });
+  return harness;
+}
+
+/** Whether Temporal has a workflow with this id (running or closed): what a refused request must not have started. */
+export async function workflowExists(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }
 
 /** Polls until `check` returns a value (read model and visibility are eventually consistent). */

@@ -2,8 +2,8 @@
  * The cutover saga on the real dev server, with the real HTTP adapter against the bundled
  * sandbox platform: what the legacy and target platforms hold is read back from the sandbox.
  */
-import { type Client, type Connection, type WorkflowHandle } from '@temporalio/client';
-import { type NativeConnection, Worker } from '@temporalio/worker';
+import { type WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { createCutoverActivities } from '../../activities/cutover.activities';
 import {
   CUTOVER_WORKFLOW_TYPE,
@@ -14,18 +14,14 @@ import {
 import { CUTOVER_STATUS } from '../../src/contracts/search-attributes';
 import { type CutoverInput, type CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
 import { type SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
-import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
 import { freePort } from '../support/free-port';
-import { testEnv, workflowBundle } from '../support/test-env';
+import { workflowBundle } from '../support/test-env';
+import { startTestWorker, type TestWorker } from '../support/test-worker';
 
 jest.setTimeout(120_000);
 
 let sandbox: SandboxPlatform;
-let nativeConnection: NativeConnection;
-let connection: Connection;
-let client: Client;
-let worker: Worker;
-let running: Promise<void>;
+let temporal: TestWorker;
 const taskQueue = `cutover-test-${Math.random().toString(36).slice(2)}`;
 
 const RECORDS = Array.from({ length: 250 }, (_, i) => ({
@@ -44,22 +40,18 @@ const PLAN = {
 
 beforeAll(async () => {
   sandbox = await startSandboxPlatform({ port: 0 });
-  ({ connection: nativeConnection } = await connectWorker(testEnv('temporalAddress'), 'default'));
-  ({ client, connection } = await connectClient(testEnv('temporalAddress'), 'default'));
-  worker = await Worker.create({
-    connection: nativeConnection,
-    taskQueue,
-    workflowBundle: workflowBundle(),
-    activities: createCutoverActivities({ baseUrl: sandbox.url, timeoutMs: 5_000 }),
-  });
-  running = worker.run();
+  temporal = await startTestWorker((connection) =>
+    Worker.create({
+      connection,
+      taskQueue,
+      workflowBundle: workflowBundle(),
+      activities: createCutoverActivities({ baseUrl: sandbox.url, timeoutMs: 5_000 }),
+    }),
+  );
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await nativeConnection?.close();
-  await connection?.close();
+  await temporal?.close();
   await sandbox?.close();
 });
 
@@ -78,7 +70,11 @@ async function startCutover(mode: CutoverInput['mode'] = 'cutover', plan = PLAN)
     mode,
     plan,
   };
-  return client.workflow.start(CUTOVER_WORKFLOW_TYPE, { taskQueue, workflowId: input.cutoverId, args: [input] });
+  return temporal.client.workflow.start(CUTOVER_WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: input.cutoverId,
+    args: [input],
+  });
 }
 
 /** The legacy platform exactly as before the cutover, and nothing left on the target. */
@@ -231,7 +227,7 @@ it('names the unreachable platform in the error of a rehearsal run while it is d
   const down = `http://127.0.0.1:${await freePort()}`;
   const queue = `${taskQueue}-down`;
   const downWorker = await Worker.create({
-    connection: nativeConnection,
+    connection: temporal.workerConnection,
     taskQueue: queue,
     workflowBundle: workflowBundle(),
     activities: createCutoverActivities({ baseUrl: down, timeoutMs: 1_000 }),
@@ -245,7 +241,7 @@ it('names the unreachable platform in the error of a rehearsal run while it is d
       mode: 'rehearsal',
       plan: PLAN,
     };
-    const handle = await client.workflow.start(CUTOVER_WORKFLOW_TYPE, {
+    const handle = await temporal.client.workflow.start(CUTOVER_WORKFLOW_TYPE, {
       taskQueue: queue,
       workflowId: input.cutoverId,
       args: [input],

@@ -5,8 +5,6 @@
  * mail server rejects, is recorded once and the read model, the audit log and the mail go on.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import {
   getStateQuery,
@@ -23,49 +21,45 @@ import { eventually } from '../support/api-harness';
 import { until } from '../support/journey-driver';
 import { type SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
 import { testEnv, workflowBundle } from '../support/test-env';
+import { startTestWorker, type TestWorker } from '../support/test-worker';
 
 jest.setTimeout(60_000);
 
 let dataSource: DataSource;
 let inbox: SmtpInbox;
-let nativeConnection: NativeConnection;
-let connection: Connection;
-let client: Client;
-let worker: Worker;
-let running: Promise<void>;
+let temporal: TestWorker;
 const taskQueue = `side-effects-${randomUUID().slice(0, 8)}`;
 
 beforeAll(async () => {
   dataSource = await new DataSource(dataSourceOptions(testEnv('databaseUrl'))).initialize();
   await upsertCsms(dataSource, TEST_CSMS);
   inbox = await startSmtpInbox({ refuse: { 'gone@customer.example': 550 } });
-  nativeConnection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
-  connection = await Connection.connect({ address: testEnv('temporalAddress') });
-  client = new Client({ connection });
-  worker = await createOnboardingWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    dataSource,
-    maxCachedWorkflows: 10,
-    workflowBundle: workflowBundle(),
-    notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
-    migrationPlatformUrl: 'http://127.0.0.1:9',
-  });
-  running = worker.run();
+  temporal = await startTestWorker((connection) =>
+    createOnboardingWorker({
+      connection,
+      namespace: 'default',
+      taskQueue,
+      dataSource,
+      maxCachedWorkflows: 10,
+      workflowBundle: workflowBundle(),
+      notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
+      migrationPlatformUrl: 'http://127.0.0.1:9',
+    }),
+  );
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await nativeConnection?.close();
-  await connection?.close();
+  await temporal?.close();
   await inbox?.close();
   await dataSource?.destroy();
 });
 
 const start = (input: OnboardingInput) =>
-  client.workflow.start(ONBOARDING_WORKFLOW_TYPE, { taskQueue, workflowId: input.onboardingId, args: [input] });
+  temporal.client.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
+    taskQueue,
+    workflowId: input.onboardingId,
+    args: [input],
+  });
 const row = async (id: string) => (await dataSource.query(`SELECT * FROM onboardings WHERE id = $1`, [id]))[0];
 const auditOf = (id: string): Promise<Array<{ seq: number; actor: string; action: string; details: any }>> =>
   dataSource.query(`SELECT seq, actor, action, details FROM audit_log WHERE onboarding_id = $1 ORDER BY seq`, [id]);
