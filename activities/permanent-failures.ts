@@ -91,11 +91,27 @@ function failure(type: string, message: string, details: PermanentFailureDetails
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: [details] });
 }
 
-/** Runs `fn`; a failure retrying cannot fix is thrown as a non-retryable one, any other as it is. */
+/**
+ * An SMTP server's answer quotes the recipients ("<dana@...>: Recipient address rejected"), and
+ * a transient failure is logged on every retry: it is retried under its code alone.
+ */
+function withoutServerText(err: unknown, what: string): unknown {
+  const e = err as { responseCode?: unknown } | null;
+  if (typeof e?.responseCode !== 'number') return err;
+  return ApplicationFailure.retryable(
+    `the mail server did not take the ${what} (yet): SMTP ${e.responseCode}`,
+    'MessageDeferred',
+  );
+}
+
+/**
+ * Runs `fn`; a failure retrying cannot fix is thrown as a non-retryable one, any other as a
+ * retryable one without the server's text.
+ */
 export async function failingPermanently<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    throw permanentFailureOf(err, what) ?? err;
+    throw permanentFailureOf(err, what) ?? withoutServerText(err, what);
   }
 }

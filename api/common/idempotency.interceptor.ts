@@ -187,7 +187,8 @@ function reusedDetail(record: IdempotentRequest, claim: Extract<Claim, { outcome
     const first = JSON.parse(claim.first.params) as Record<string, string>;
     const now = JSON.parse(record.params) as Record<string, string>;
     const names = Object.keys({ ...first, ...now }).filter((name) => first[name] !== now[name]);
-    parts.push(names.map((name) => `${name} "${first[name]}"`).join(' and '));
+    // Names only: the first request's values may be another client's (keys are not yet scoped per caller).
+    parts.push(names.map((name) => `another ${name === 'id' ? 'onboarding' : name}`).join(' and '));
   }
   if (claim.differs.includes('body')) parts.push('another body');
   return `${prefix} on this route with ${parts.join(' and ')}; ${suffix}`;

@@ -6,10 +6,13 @@ import { ValidatedProperty } from './validated-property';
  * `2027-03-01`, or `2027-03-01T09:30[:00[.000]]` with `Z` or an offset. Only these: `new Date()`
  * reads many other strings (week dates, ordinal dates, `2024-02-30`, local times, years past
  * 9999) in its own way, and a date read differently from what the caller meant is worse than a 400.
+ * Years before 1900 are refused too: PostgreSQL has no year 0, and no onboarding is that old.
  */
+const MIN_YEAR = 1900;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2})))?$/;
 
-export const ISO_DATE_RULE = 'must be an ISO 8601 date (2027-03-01) or date-time with a zone (2027-03-01T09:30:00Z)';
+export const ISO_DATE_RULE =
+  'must be an ISO 8601 date (2027-03-01) or date-time with a zone (2027-03-01T09:30:00Z), years 1900-9999';
 
 /** True when the string is a calendar date (or date-time with zone) that means exactly what it says. */
 export function isStrictIsoDate(value: unknown): value is string {
@@ -17,6 +20,7 @@ export function isStrictIsoDate(value: unknown): value is string {
   const m = ISO_DATE.exec(value);
   if (!m) return false;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (year < MIN_YEAR) return false;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
   if (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59)) return false;
   if (m[8] !== undefined && (Number(m[8]) > 23 || Number(m[9]) > 59)) return false;

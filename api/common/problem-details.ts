@@ -57,5 +57,3 @@ export const invalidRequest = (errors: FieldError[]): ProblemException =>
     errors,
   });
 
-export const unavailable = (detail: string, retryAfter = 5): ProblemException =>
-  new ProblemException({ status: 503, code: 'DependencyUnavailable', detail, retryAfter });

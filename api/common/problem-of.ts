@@ -172,12 +172,16 @@ function httpLayerProblem(err: unknown): ProblemOptions | undefined {
   return undefined;
 }
 
+/**
+ * The framework's own refusals (no route, a param it cannot decode, a body it cannot parse)
+ * quote the URL or the input in their message; a client gets a fixed text instead, since a
+ * query string or a body may hold personal data.
+ */
 function detailOf(err: HttpException): string {
-  const response = err.getResponse();
-  if (typeof response === 'string') return response;
-  const message = (response as { message?: unknown }).message;
-  if (Array.isArray(message)) return message.join('; ');
-  return typeof message === 'string' ? message : err.message;
+  const noRoute = /^Cannot (\w+) ([^?\s]*)/.exec(err.message);
+  if (noRoute) return `no route for ${noRoute[1]} ${noRoute[2].slice(0, 200)}`;
+  if (/JSON/.test(err.message)) return 'the body is not valid JSON';
+  return `the request was refused (${err.getStatus()})`;
 }
 
 function codeOfStatus(status: number): string {

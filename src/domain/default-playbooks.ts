@@ -10,6 +10,7 @@ import type {
 import type { Role } from './roles';
 import type { Tier } from './segment';
 import { type CutoverPlan, DEFAULT_CUTOVER_PLAN } from './cutover';
+import { OPERATIONAL_MESSAGES } from './messages';
 
 /**
  * Version 1 of each tier's playbook, from the seeds: high-touch (enterprise, fintech) follows the
@@ -111,19 +112,7 @@ const commonMessages: MessageTemplate[] = [
     subject: '[Escalation L{{escalation.level}}] {{escalation.subject}} for {{account.name}}',
     body: '{{escalation.reason}}. Breached at {{escalation.breachedAt}}. Acknowledge the escalation once someone owns it.',
   },
-  {
-    // Codes and keys only: the refused text itself must not travel in the alert.
-    event: 'side-effect-failed',
-    to: ['cs-ops'],
-    subject: '[Ops] {{failure.effect}} of {{failure.onboardingId}} refused: {{failure.type}} {{failure.code}}',
-    body: 'The {{failure.effect}} {{failure.item}} of onboarding {{failure.onboardingId}} was refused for good at {{failure.at}} ({{failure.type}} {{failure.code}}; fallback: {{failure.fallback}}). The onboarding goes on; later refusals of the same kind are counted in its state, not mailed.',
-  },
-  {
-    event: 'no-csm-capacity',
-    to: ['cs-lead'],
-    subject: 'No CSM with capacity for {{account.name}} ({{tier}})',
-    body: 'The onboarding of {{account.name}} ({{tier}}) has been waiting for a CSM since {{waiting.since}}: no active CSM covering {{tier}} has a free seat. Add a CSM or raise a capacity (PUT /csms/:id); it is assigned as soon as a seat frees up.',
-  },
+  ...OPERATIONAL_MESSAGES,
   {
     event: 'stalled',
     to: ['csm'],

@@ -87,7 +87,27 @@ function recipients(roles: Role[], directory: Partial<Record<Role, string[]>>): 
   return out;
 }
 
-/** The playbook's template for an event, if it has one. */
+/**
+ * Messages about the service's own operation, not the journey: the default playbooks carry them,
+ * and a playbook published before these events existed (or without them) still sends them.
+ */
+export const OPERATIONAL_MESSAGES: MessageTemplate[] = [
+  {
+    // Codes and keys only: the refused text itself must not travel in the alert.
+    event: 'side-effect-failed',
+    to: ['cs-ops'],
+    subject: '[Ops] {{failure.effect}} of {{failure.onboardingId}} refused: {{failure.type}} {{failure.code}}',
+    body: 'The {{failure.effect}} {{failure.item}} of onboarding {{failure.onboardingId}} was refused for good at {{failure.at}} ({{failure.type}} {{failure.code}}; fallback: {{failure.fallback}}). The onboarding goes on; later refusals of the same kind are counted in its state, not mailed.',
+  },
+  {
+    event: 'no-csm-capacity',
+    to: ['cs-lead'],
+    subject: 'No CSM with capacity for {{account.name}} ({{tier}})',
+    body: 'The onboarding of {{account.name}} ({{tier}}) has been waiting for a CSM since {{waiting.since}}: no active CSM covering {{tier}} has a free seat. Add a CSM or raise a capacity (PUT /csms/:id); it is assigned as soon as a seat frees up.',
+  },
+];
+
+/** The playbook's template for an event, else the operational default; undefined: not mailed. */
 export function messageFor(templates: MessageTemplate[], event: MessageEvent): MessageTemplate | undefined {
-  return templates.find((t) => t.event === event);
+  return templates.find((t) => t.event === event) ?? OPERATIONAL_MESSAGES.find((t) => t.event === event);
 }

@@ -67,12 +67,15 @@ export function projectionNeedsSanitising(state: RefusalLog): boolean {
 }
 
 /**
- * A copy without the characters PostgreSQL refuses in text and jsonb (NUL, U+0000), for the
- * fallback write only: the first write always tries the data as it is.
+ * A copy without the characters PostgreSQL refuses in text and jsonb (NUL, U+0000, dropped; an
+ * unpaired surrogate, which jsonb refuses, replaced by U+FFFD), for the fallback write only: the
+ * first write always tries the data as it is.
  */
 export function withoutUnstorableCharacters<T>(value: T): T {
-  // eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL cannot store
-  if (typeof value === 'string') return value.replace(/\u0000/g, '') as T;
+  if (typeof value === 'string') {
+    // eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL cannot store
+    return value.replace(/\u0000/g, '').replace(/[\uD800-\uDFFF]/gu, '\uFFFD') as T;
+  }
   if (Array.isArray(value)) return value.map((v) => withoutUnstorableCharacters(v)) as T;
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(

@@ -155,4 +155,31 @@ describe('SMTP', () => {
     });
     expect(partly).toEqual({ delivered: true });
   });
+
+  it('retries a deferred message under its SMTP code, without the server text that quotes the address', async () => {
+    const deliver = createNotificationActivities({
+      dataSource,
+      mailer: createMailer({ smtpUrl: inbox.url }),
+      from: 'onboarding@vendor.example',
+    }).deliverMessage;
+    const id = randomUUID();
+    const err = await errorOf(
+      deliver({
+        key: `onboarding-${id}:welcome`,
+        onboardingId: `onboarding-${id}`,
+        event: 'welcome',
+        subject: 'Welcome',
+        body: 'Hi',
+        to: ['busy@customer.example'],
+      }),
+    );
+    expect(err).toMatchObject({
+      type: 'MessageDeferred',
+      nonRetryable: false,
+      message: expect.stringContaining('SMTP 451'),
+    });
+    expect(JSON.stringify({ message: (err as Error).message, stack: (err as Error).stack })).not.toContain(
+      'busy@customer.example',
+    );
+  });
 });

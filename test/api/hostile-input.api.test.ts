@@ -193,6 +193,13 @@ describe('free text', () => {
     expectPlaybookProblem(published, 'name');
   });
 
+  it('refuses a CSM name the roster, its mails and the read model cannot carry, and stores nothing', async () => {
+    const id = `csm-hostile-${Math.random().toString(36).slice(2, 8)}`;
+    const body = { name: `Ana${NUL}Lopez`, email: 'ana@example.com', tiers: ['high-touch'], capacity: 1 };
+    expectProblem(await request(h.http).put(`/csms/${id}`).send(body), 400, 'ValidationFailed', 'name');
+    await request(h.http).get(`/csms/${id}`).expect(404);
+  });
+
   it.each([
     ['stage', `kickoff${NUL}`],
     ['csm', '\u0085'],
@@ -265,6 +272,7 @@ describe('dates', () => {
     ['closedWonAt', '2024-13-01'],
     ['closedWonAt', '2024-060'], // an ordinal date
     ['closedWonAt', '+275760-09-13T00:00:00Z'],
+    ['closedWonAt', '0000-01-01'], // a year PostgreSQL cannot store
     ['closedWonAt', '2027-03-01T09:30'], // a local time: read in the server's zone
     ['handoff.targetGoLive', '2024-02-30'],
     ['handoff.targetGoLive', '2024-W01'],

@@ -10,7 +10,11 @@ it.each([
   ['2027-03-01', true],
   ['2024-02-29', true], // leap year
   ['2000-02-29', true], // divisible by 400
-  ['1900-02-29', false], // divisible by 100 only
+  ['2100-02-29', false], // divisible by 100 only
+  ['0000-01-01', false], // no year 0 in PostgreSQL
+  ['1899-12-31', false],
+  ['1900-01-01', true],
+  ['9999-12-31', true],
   ['2023-02-29', false],
   ['2024-04-31', false],
   ['2024-00-10', false],

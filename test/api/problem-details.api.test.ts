@@ -34,7 +34,9 @@ function expectProblem(res: request.Response, status: number, code: string) {
 it('answers a route that does not exist with a 404 problem', async () => {
   const res = await request(h.http).get('/nowhere?email=dana@customer.example');
   expectProblem(res, 404, 'NotFound');
-  expect(res.body.instance).toBe('/nowhere'); // the query (which may hold personal data) is not echoed
+  // The query (which may hold personal data) is echoed neither in the instance nor the detail.
+  expect(res.body.instance).toBe('/nowhere');
+  expect(res.body.detail).toBe('no route for GET /nowhere');
 });
 
 it('answers a body that is not JSON with a 400 problem', async () => {

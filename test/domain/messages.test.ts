@@ -168,3 +168,15 @@ it('is pure: no package at all, and at run time only src/domain (types may come 
   }
   expect(problems).toEqual([]);
 });
+
+describe('operational messages', () => {
+  it('mails the CS lead about a full roster and cs-ops about a refused side effect even when the playbook predates those events', () => {
+    const olderPlaybook = DEFAULT_PLAYBOOKS['high-touch'].messages.filter(
+      (t) => t.event !== 'no-csm-capacity' && t.event !== 'side-effect-failed',
+    );
+    expect(messageFor(olderPlaybook, 'no-csm-capacity')?.to).toEqual(['cs-lead']);
+    expect(messageFor(olderPlaybook, 'side-effect-failed')?.to).toEqual(['cs-ops']);
+    // Journey messages stay the playbook's own: none in the playbook, none sent.
+    expect(messageFor([], 'welcome')).toBeUndefined();
+  });
+});

@@ -90,6 +90,15 @@ describe('the handoff gate', () => {
     ];
     expect(refusals.map((r) => r.code)).toEqual(['HandoffIncomplete', 'HandoffIncomplete', 'HandoffIncomplete']);
     for (const r of refusals) expect(r.message).toContain(`missing: ${missing}`);
+    // Replay runs handlers, never validators: a milestone that an older version accepted during
+    // the handoff is applied again as history says, not refused.
+    const replayed = recordMilestone.apply(
+      state,
+      playbook,
+      { milestone: 'success-criteria-agreed', actor: 'csm:ana' },
+      at(1),
+    );
+    expect(replayed.milestones.find((m) => m.key === 'success-criteria-agreed')?.achievedAt).toBe(at(1).toISOString());
     // An unknown item is still a 404, whatever the handoff.
     expect(
       violation(() => recordMilestone.check(state, { milestone: 'nope', actor: 'csm:ana' }, at(1), playbook)).code,

@@ -109,3 +109,11 @@ it('strips NUL characters from every string of a copy, keys included, and leaves
   });
   expect(value.name).toBe('Acme\u0000Bank');
 });
+
+it('replaces unpaired surrogates (which jsonb refuses) and keeps paired ones (emoji)', () => {
+  expect(withoutUnstorableCharacters({ a: 'x\uD800y', b: 'z\uDFFF', c: 'ok \uD83D\uDE00' })).toEqual({
+    a: 'x\uFFFDy',
+    b: 'z\uFFFD',
+    c: 'ok \uD83D\uDE00',
+  });
+});

@@ -8,21 +8,18 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
-  IsString,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
 import { TIERS, Tier } from '../../../src/domain/segment';
+import { FreeText } from '../../common/free-text';
 
 /** A CSM as the roster keeps it: PUT creates or replaces the whole entry. */
 export class PutCsmDto {
-  @ApiProperty({ example: 'Ana Lopez' })
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
+  // Goes into mails and the read model: the same safe characters as every free text.
+  @FreeText({ max: 200, nonEmpty: true, api: { example: 'Ana Lopez' } })
   name: string;
 
   @ApiProperty({ example: 'ana.lopez@example.com' })
