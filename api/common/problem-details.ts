@@ -56,4 +56,3 @@ export const invalidRequest = (errors: FieldError[]): ProblemException =>
     detail: errors.map((e) => (e.message.startsWith(e.path) ? e.message : `${e.path}: ${e.message}`)).join('; '),
     errors,
   });
-
