@@ -13,7 +13,26 @@ import { signalOnboardingsWaitingForCsm } from '../src/infra/roster-changes';
  * have room, the one with the lowest load (active onboardings / capacity) wins; ties go by id.
  * One advisory lock serialises assignments so two at once cannot overfill a CSM.
  */
-export function createCsmAssignmentActivities(dataSource: DataSource): CsmAssignmentActivities {
+/**
+ * A freed seat is taken by one onboarding: the release tells the few waiting longest, not every
+ * waiting one (a backlog would outlast the activity's timeout). The rest retry every 15 minutes.
+ */
+export const RELEASE_SIGNAL_LIMIT = 5;
+/** What the release gives its signals, well inside its 30 s start-to-close timeout. */
+export const RELEASE_SIGNAL_BUDGET_MS = 10_000;
+
+export interface CsmAssignmentOptions {
+  releaseSignalLimit?: number;
+  releaseSignalBudgetMs?: number;
+}
+
+export function createCsmAssignmentActivities(
+  dataSource: DataSource,
+  {
+    releaseSignalLimit = RELEASE_SIGNAL_LIMIT,
+    releaseSignalBudgetMs = RELEASE_SIGNAL_BUDGET_MS,
+  }: CsmAssignmentOptions = {},
+): CsmAssignmentActivities {
   /** The onboarding's CSM: the one already assigned, or a new one with a free seat, or none. */
   function assign({ onboardingId, tier }: { onboardingId: string; tier: Tier }): Promise<AssignedCsm | undefined> {
     return dataSource.transaction(async (tx) => {
@@ -66,10 +85,32 @@ export function createCsmAssignmentActivities(dataSource: DataSource): CsmAssign
         `UPDATE csm_assignments SET released_at = now() WHERE onboarding_id = $1 AND released_at IS NULL RETURNING csm_id`,
         [onboardingId],
       );
-      // A seat is free: the onboardings waiting for one try now. A retry after a failed signal
-      // finds the seat released already and signals again.
-      if (released.length || Context.current().info.attempt > 1)
-        await signalOnboardingsWaitingForCsm(Context.current().client);
+      // A seat is free: the onboardings waiting longest for one try now. A retry (the release timed
+      // out after the update, say) finds the seat released already and tells them again.
+      const ctx = Context.current();
+      if (!released.length && ctx.info.attempt === 1) return;
+      // The seat is released: telling the waiters is best effort, bounded in number and time, and
+      // never fails the release (the completing onboarding would wait on it); their retry covers it.
+      try {
+        const { found, told, failed } = await signalOnboardingsWaitingForCsm(ctx.client, {
+          limit: releaseSignalLimit,
+          deadline: Date.now() + releaseSignalBudgetMs,
+          progress: () => ctx.heartbeat(),
+          onSignalFailed: (workflowId, err) =>
+            ctx.log.warn('CSM released, but a waiting onboarding could not be told (it retries on its own)', {
+              workflowId,
+              error: String(err),
+            }),
+        });
+        if (found) ctx.log.info('CSM released: onboardings waiting for a seat told', { found, told, failed });
+      } catch (err) {
+        ctx.log.warn(
+          'CSM released, but the onboardings waiting for a seat could not be found (they retry on their own)',
+          {
+            error: String(err),
+          },
+        );
+      }
     },
   };
 }

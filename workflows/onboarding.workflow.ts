@@ -47,7 +47,7 @@ import {
   requestCutover,
   resolveRisk,
 } from '../src/domain/commands';
-import { csmAssignmentDue, noCsmCapacity, rosterChanged } from '../src/domain/csm-wait';
+import { csmAssignmentDue, noCsmCapacity, rosterChangeBeforeWait, rosterChanged } from '../src/domain/csm-wait';
 import { DEFAULT_CUTOVER_PLAN } from '../src/domain/cutover';
 import { hypercareReadingDue, recordHypercareReading, recordMissedHypercareReading } from '../src/domain/hypercare';
 import { cutoverWorkflow } from './cutover.workflow';
@@ -111,6 +111,14 @@ const PLAN_FROM_PLAYBOOK_PATCH = 'cutover-plan-from-playbook';
  * path replay through it. Recorded: test/histories/waiting-for-csm-capacity.
  */
 const CSM_CAPACITY_WAIT_PATCH = 'csm-capacity-wait';
+
+/**
+ * Added while onboardings ran without it: a rosterChanged signal that arrives while the first
+ * tryAssignCsm is on its way (before the wait began) is recorded, so a "no capacity" answered
+ * from before the change is tried again at once; before, it was ignored until the 15-minute
+ * retry. Asked only when such a signal arrives, so other histories carry no marker.
+ */
+const ROSTER_CHANGE_BEFORE_WAIT_PATCH = 'roster-change-before-wait';
 
 /**
  * One customer onboarding, interpreting the playbook it was started with. Temporal holds the
@@ -178,6 +186,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     publish();
   });
   setHandler(rosterChangedSignal, () => {
+    if (rosterChangeBeforeWait(state) && !patched(ROSTER_CHANGE_BEFORE_WAIT_PATCH)) return;
     state = rosterChanged(state, new Date());
   });
   setHandler(cutoverFinishedSignal, (outcome) => {

@@ -46,8 +46,11 @@ export class RosterService {
   private async rosterChanged(): Promise<void> {
     // The change is stored: a failed signal only delays the waiting onboardings to their next retry.
     try {
-      const told = await signalOnboardingsWaitingForCsm(this.client);
-      if (told) this.log.log(`roster changed: ${told} onboarding(s) waiting for a CSM told`);
+      const { told, failed } = await signalOnboardingsWaitingForCsm(this.client, {
+        onSignalFailed: (id, err) => this.log.warn(`roster changed, but ${id} could not be told (it retries): ${err}`),
+      });
+      if (told || failed)
+        this.log.log(`roster changed: ${told} onboarding(s) waiting for a CSM told, ${failed} not (they retry)`);
     } catch (err) {
       this.log.warn(`roster changed, but the waiting onboardings could not be told (they retry on their own): ${err}`);
     }

@@ -13,7 +13,8 @@ export type CsmAssignmentResult = { outcome: 'assigned'; csm: AssignedCsm } | { 
  * Picks the CSM for an onboarding among those stored in the database who cover its tier, by
  * spare capacity (a simple capacity-aware rule). Idempotent: asked again for the same
  * onboarding it returns the same CSM. Release gives the capacity back when the onboarding
- * completes, and tells the onboardings waiting for a seat (the rosterChanged signal).
+ * completes, and tells the few onboardings waiting longest for a seat (the rosterChanged signal;
+ * best effort and bounded: a failed signal never fails the release).
  */
 export interface CsmAssignmentActivities {
   tryAssignCsm(request: { onboardingId: string; tier: Tier }): Promise<CsmAssignmentResult>;

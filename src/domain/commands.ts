@@ -520,6 +520,7 @@ export function assignCsm(
     draft.csm = { ...csm, assignedAt: at };
     const waited = draft.csmWait;
     draft.csmWait = undefined;
+    delete draft.csmRosterChangedAt;
     audit(draft, at, 'system', 'csm-assigned', {
       csm: csm.id,
       ...(waited ? { waitedSince: waited.since, attempts: waited.attempts } : {}),

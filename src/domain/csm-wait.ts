@@ -28,6 +28,11 @@ export interface OnboardingAwaitingCsm extends OutboxState {
   tier: Tier;
   csm?: { id: string };
   csmWait?: CsmWait;
+  /**
+   * A roster change signalled before the wait began (while the first try was on its way): the
+   * wait starts with it, so the next try is due at once. Gone once the wait starts or a CSM joins.
+   */
+  csmRosterChangedAt?: string;
   revision: number;
 }
 
@@ -73,25 +78,43 @@ export function nextCsmAssignmentAt(state: OnboardingAwaitingCsm): number | unde
  */
 export function noCsmCapacity<S extends OnboardingAwaitingCsm>(state: S, now: Date, askedAt: Date = now): S {
   const at = now.toISOString();
+  const changedSinceAsked = (changedAt?: string) =>
+    changedAt && Date.parse(changedAt) > askedAt.getTime() ? { rosterChangedAt: changedAt } : {};
   const w = state.csmWait;
   if (w) {
-    const changed =
-      w.rosterChangedAt && Date.parse(w.rosterChangedAt) > askedAt.getTime()
-        ? { rosterChangedAt: w.rosterChangedAt }
-        : {};
+    const changed = changedSinceAsked(w.rosterChangedAt);
     return { ...state, csmWait: { since: w.since, attempts: w.attempts + 1, lastAttemptAt: at, ...changed } };
   }
   return produce(state, (draft) => {
-    draft.csmWait = { since: at, attempts: 1, lastAttemptAt: at };
+    const changed = changedSinceAsked(draft.csmRosterChangedAt);
+    delete draft.csmRosterChangedAt;
+    draft.csmWait = { since: at, attempts: 1, lastAttemptAt: at, ...changed };
     audit(draft, at, 'system', 'csm-assignment-waiting', { tier: draft.tier });
     notify(draft, `no-csm-capacity:${at}`, 'no-csm-capacity', [], { waiting: { since: at } });
     draft.revision += 1;
   });
 }
 
-/** A CSM was added, raised a capacity or freed a seat: try again now. */
+/**
+ * A roster change before the wait began: the first try is on its way (or about to start), and
+ * its "no capacity" may come from before the change. Runs started before the workflow's
+ * `roster-change-before-wait` patch ignore the signal then.
+ */
+export function rosterChangeBeforeWait(state: OnboardingAwaitingCsm): boolean {
+  return waiting(state) && !state.csmWait;
+}
+
+/**
+ * A CSM was added, raised a capacity or freed a seat: try again now. Recorded whenever the
+ * onboarding waits for a CSM, also while its first try is on its way (before `csmWait` exists).
+ */
 export function rosterChanged<S extends OnboardingAwaitingCsm>(state: S, now: Date): S {
-  if (!waiting(state) || !state.csmWait) return state;
+  if (!waiting(state)) return state;
+  if (!state.csmWait) {
+    // The first try is on its way and the main loop awaits it: no revision needed to wake it;
+    // noCsmCapacity starts the wait with the change, so the next try is due at once.
+    return { ...state, csmRosterChangedAt: now.toISOString() };
+  }
   return produce(state, (draft) => {
     draft.csmWait!.rosterChangedAt = now.toISOString();
     // A new revision wakes the workflow's main loop.

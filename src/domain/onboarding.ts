@@ -165,6 +165,8 @@ export interface OnboardingState {
   csm?: CsmAssignment;
   /** While no CSM covering the tier has a free seat (src/domain/csm-wait.ts); gone once assigned. */
   csmWait?: CsmWait;
+  /** A roster change signalled while the first assignment try was on its way (src/domain/csm-wait.ts). */
+  csmRosterChangedAt?: string;
   stage: StageVisit;
   stageHistory: StageVisit[];
   milestones: MilestoneRecord[];

@@ -71,6 +71,34 @@ it('tries again every 15 minutes, and at once when the roster changes', () => {
   expect(nextCsmAssignmentAt(assigned)).toBeUndefined();
 });
 
+it('tries again at once after a roster change signalled while the first try was on its way', () => {
+  const started = drained(startOnboarding(input, t0));
+  // The first try asks the roster at t0; a seat frees at t0 + 1 s, before its "no capacity" arrives.
+  const changed = rosterChanged(started, at(1000));
+  expect(csmAssignmentDue(changed, at(1000))).toBe(true);
+  const waiting = noCsmCapacity(changed, at(2000), t0);
+  expect(waiting.csmWait).toEqual({
+    since: at(2000).toISOString(),
+    attempts: 1,
+    lastAttemptAt: at(2000).toISOString(),
+    rosterChangedAt: at(1000).toISOString(),
+  });
+  expect(waiting.csmRosterChangedAt).toBeUndefined();
+  // Due at once, not at the 15-minute retry; the next try, having seen the change, clears it.
+  expect(csmAssignmentDue(waiting, at(2000))).toBe(true);
+  expect(csmAssignmentDue(noCsmCapacity(drained(waiting), at(3000), at(2000)), at(4000))).toBe(false);
+
+  // A change signalled before the first try asked the roster was seen by it: the usual retry.
+  const seen = noCsmCapacity(rosterChanged(started, t0), at(2000), at(1000));
+  expect(seen.csmWait!.rosterChangedAt).toBeUndefined();
+  expect(csmAssignmentDue(seen, at(3000))).toBe(false);
+
+  // Assigned by the first try after all: the change is gone with the wait.
+  const assigned = assignCsm(changed, playbook, CSM, at(2000));
+  expect(assigned.csmRosterChangedAt).toBeUndefined();
+  expect(rosterChanged(assigned, at(3000))).toBe(assigned);
+});
+
 it('escalates a long wait to the CS lead after 24 h and VP CS after 72 h, and closes the ladder on assignment', () => {
   let state: OnboardingState = drained(noCsmCapacity(drained(startOnboarding(input, t0)), t0));
   state = fireDueTimers(state, playbook, at(24 * HOUR));
