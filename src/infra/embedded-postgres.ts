@@ -50,7 +50,8 @@ async function postgresBinary(): Promise<string> {
 
 /** PostgreSQL's fast shutdown: open transactions roll back, then a clean checkpoint. */
 const STOP_SIGNAL = 'SIGINT';
-const STOP_GRACE_MS = 30_000;
+/** After its stop signal, the time it gets before SIGKILL. */
+export const STOP_GRACE_MS = 30_000;
 
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;

@@ -20,7 +20,8 @@ export interface TemporalDevServerHandle {
 }
 
 const STOP_SIGNAL = 'SIGTERM';
-const STOP_GRACE_MS = 10_000;
+/** After its stop signal, the time it gets before SIGKILL. */
+export const STOP_GRACE_MS = 10_000;
 
 export async function startTemporalDevServer(opts: {
   dataDir: string;

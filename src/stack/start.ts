@@ -5,8 +5,9 @@
 //
 // This process owns the signals. npm's start script ends in `exec node ...`, so what npm
 // receives (and forwards to its child) reaches this process; the servers run in process groups
-// of their own, so a Ctrl-C in the terminal reaches only this process, which stops everything
-// in order: API, worker (drained), Temporal, PostgreSQL. Servers left running by a stack that
+// of their own, so a Ctrl-C in the terminal reaches only npm and this process (twice: npm
+// forwards it), which stops everything in order: API, worker (drained), Temporal, PostgreSQL,
+// each in a bounded time (see Shutdown). Servers left running by a stack that
 // was killed are recognised by their data folder and stopped at the next start.
 import 'reflect-metadata';
 import * as path from 'node:path';
@@ -15,15 +16,18 @@ import { DataSource } from 'typeorm';
 import { createApp, OPENAPI_PATH } from '../../api/create-app';
 import { createOnboardingWorker } from '../../worker/create-worker';
 import { loadSettings, type Settings } from '../config/settings';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { STOP_GRACE_MS as POSTGRES_STOP_GRACE_MS, startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { createLogger, describeError, type Logger, temporalLogger } from '../infra/logger';
 import { assertPortFree } from '../infra/port-in-use';
 import { ensureSearchAttributes } from '../infra/search-attribute-registry';
-import { startTemporalDevServer } from '../infra/temporal-dev-server';
+import { STOP_GRACE_MS as TEMPORAL_STOP_GRACE_MS, startTemporalDevServer } from '../infra/temporal-dev-server';
 import { connectClient, connectWorker } from '../infra/temporal-connection';
 import { seedDemoCsmRoster } from '../persistence/csm-roster';
 import { dataSourceOptions, migrate } from '../persistence/data-source';
 import { Shutdown } from './shutdown';
+
+/** A part's time to stop beyond its own grace period. */
+const STOP_MARGIN_MS = 10_000;
 
 async function main(): Promise<void> {
   const settings = loadSettings();
@@ -34,7 +38,9 @@ async function main(): Promise<void> {
     shutdownSignals: [],
     telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
   });
-  const shutdown = new Shutdown(logger);
+  // Each part has its own time to stop (the default: 10 s); the whole stop is given up after the
+  // worker's grace plus a minute, and the process then exits 1 (see Shutdown).
+  const shutdown = new Shutdown(logger, { totalMs: settings.workerShutdownGraceMs + 60_000 });
   shutdown.stopOnSignals();
   const fail = (what: string) => (err: unknown) => {
     if (shutdown.started) return;
@@ -75,7 +81,8 @@ async function start(
       ownProcessGroup: true,
       log,
     });
-    shutdown.add('PostgreSQL', pg.stop);
+    // Its fast shutdown, then SIGKILL after its grace; the margin covers the SIGKILL taking effect.
+    shutdown.add('PostgreSQL', pg.stop, POSTGRES_STOP_GRACE_MS + STOP_MARGIN_MS);
     databaseUrl = pg.url;
     logger.info(
       { port: settings.embeddedPostgresPort, dataDir },
@@ -94,7 +101,7 @@ async function start(
       ownProcessGroup: true,
       log,
     });
-    shutdown.add('Temporal dev server', temporal.stop);
+    shutdown.add('Temporal dev server', temporal.stop, TEMPORAL_STOP_GRACE_MS + STOP_MARGIN_MS);
     temporalAddress = temporal.address;
     temporalUi = temporal.uiUrl;
     logger.info({ address: temporalAddress }, `Temporal dev server on ${temporalAddress}`);
@@ -129,10 +136,16 @@ async function start(
   });
   if (!settings.databaseUrl) await seedDemoCsmRoster(dataSource);
   const running = worker.run();
-  shutdown.add('worker', async () => {
-    worker.shutdown();
-    await running;
-  });
+  // Running activities get the grace, then are cancelled; one that ignores its cancellation
+  // would keep the worker running forever, so the worker is given up after a margin.
+  shutdown.add(
+    'worker',
+    async () => {
+      worker.shutdown();
+      await running;
+    },
+    settings.workerShutdownGraceMs + STOP_MARGIN_MS,
+  );
   running.catch(fail('worker failure'));
 
   const app = await createApp({

@@ -4,7 +4,9 @@
  * worker and the API, and stops them in order however it is told to stop: Ctrl-C in a
  * terminal (SIGINT to the whole foreground process group), a signal to the npm process alone (a
  * process manager, a container runtime), or a SIGKILL, after which the next start takes over.
- * Each test starts the stack in a process group of its own, as a terminal would.
+ * Each test starts the stack in a process group of its own, as a terminal would. The Ctrl-C and
+ * SIGTERM tests run the real `npm start` (setup, build, then `exec node`), so npm is in the
+ * process group the terminal signals, and forwards the signal to the stack as well.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -22,6 +24,7 @@ jest.setTimeout(180_000);
 
 const root = path.resolve(__dirname, '../..');
 const entry = path.join(root, 'dist/src/stack/start.js');
+const scripts: Record<string, string> = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts;
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
 let api: string;
@@ -112,6 +115,25 @@ function serverPids(): { postgres?: number; temporal?: number } {
   return { postgres: firstLine('postgres/postmaster.pid'), temporal: firstLine('temporal.pid') };
 }
 
+/**
+ * What the stack's own process wrote under `npm start`: npm's script banners and the setup's
+ * line come first, the last of them the build's (`> tsc -p tsconfig.build.json`).
+ */
+function stackOutput(output: string): string {
+  const buildBanner = `> ${scripts.build}\n\n`;
+  const at = output.indexOf(buildBanner);
+  if (at < 0) throw new Error(`npm's banner for the build is not in the output:\n${output}`);
+  return output.slice(at + buildBanner.length);
+}
+
+/** Nothing of the process group is left (npm, node), nor the servers in their own groups. */
+async function expectNothingLeft(stack: Stack, servers: { postgres?: number; temporal?: number }): Promise<void> {
+  expect(() => process.kill(-stack.child.pid!, 0)).toThrow(/ESRCH/);
+  expect(isRunning(servers.postgres!) || isRunning(servers.temporal!)).toBe(false);
+  expect(serverPids()).toEqual({ postgres: undefined, temporal: undefined });
+  for (const port of ports) expect(await isListening(port)).toBe(false);
+}
+
 /** The stop lines, in the order they were logged. */
 function stopOrder(output: string): string[] {
   return [...output.matchAll(/"msg":"stopped ([^"]+)"/g)].map((m) => m[1]);
@@ -132,9 +154,10 @@ async function createOnboarding(accountId: string): Promise<void> {
   });
 }
 
-it('starts with the URL block last, logs JSON lines without personal data, and stops in order on Ctrl-C', async () => {
-  const stack = await startStack();
-  const started = stack.output();
+it('npm start: the URL block last, JSON lines without personal data, and on Ctrl-C it stops in order', async () => {
+  // As typed in a terminal: the foreground process group is npm and, after its `exec`, the stack.
+  const stack = await untilRunning(launch('npm', ['start']));
+  const started = stackOutput(stack.output());
   // What a person needs is the last thing on the screen; Nest's route lines are at debug.
   expect(started.trimEnd().split('\n').at(-1)).toBe('Press Ctrl-C to stop.');
   expect(started).toContain(`API          ${api}`);
@@ -187,10 +210,17 @@ it('starts with the URL block last, logs JSON lines without personal data, and s
 
   // Activities are running (CSM assignment, projection, welcome) when Ctrl-C arrives.
   await request(api).post('/onboardings').send(closedWonBody('stack-2', 'smb')).expect(201);
+  const servers = serverPids();
+  expect(isRunning(servers.postgres!) && isRunning(servers.temporal!)).toBe(true);
   signalGroup(stack, 'SIGINT');
+  // npm's exit status is the stack's.
   expect(await stack.exited).toEqual({ code: 0, signal: null });
-  const output = stack.output();
+  const output = stackOutput(stack.output());
   expectStoppedInOrder(output);
+  expect(output).toMatch(/"msg":"SIGINT: stopping"/);
+  // The terminal's SIGINT and npm's forwarded one both reached the stack, which stopped once.
+  expect(output.match(/"msg":"SIGINT while stopping: already stopping"/g)).toHaveLength(1);
+  await expectNothingLeft(stack, servers);
   // PostgreSQL was not stopped under the worker (the terminal's SIGINT did not reach it): it got
   // its shutdown request only after the stack had stopped the worker and Temporal.
   const stoppedTemporalAt = JSON.parse(
@@ -224,11 +254,7 @@ it('stops in order when only the npm process gets SIGTERM, and leaves no server 
   expect(await npm.exited).toEqual({ code: 0, signal: null });
   expectStoppedInOrder(npm.output());
   expect(npm.output()).toMatch(/"msg":"SIGTERM: stopping"/);
-  // Nothing of the group is left (npm, node), nor the servers in their own groups.
-  expect(() => process.kill(-npm.child.pid!, 0)).toThrow(/ESRCH/);
-  expect(isRunning(servers.postgres!) || isRunning(servers.temporal!)).toBe(false);
-  expect(serverPids()).toEqual({ postgres: undefined, temporal: undefined });
-  for (const port of ports) expect(await isListening(port)).toBe(false);
+  await expectNothingLeft(npm, servers);
 });
 
 it('after a SIGKILL of the whole stack, the next start stops the servers it left and serves the onboardings again', async () => {
@@ -240,7 +266,8 @@ it('after a SIGKILL of the whole stack, the next start stops the servers it left
   // In their own process groups, the servers outlived the stack.
   expect(isRunning(left.postgres!) && isRunning(left.temporal!)).toBe(true);
 
-  const next = await startStack();
+  // As the README says: run `npm start` again.
+  const next = await untilRunning(launch('npm', ['start']));
   expect(next.output()).toContain(
     `PostgreSQL (pid ${left.postgres}) on ${path.join(dataDir, 'postgres')} was left running by an earlier start: stopping it`,
   );
