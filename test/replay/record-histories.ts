@@ -49,15 +49,29 @@ async function main(): Promise<void> {
     const taskQueue = 'record-histories';
     // Onboardings no CSM has a seat for, until their scenario frees one.
     const noSeatFor = new Set<string>();
+    const holdAnswer = new Map<string, () => Promise<void>>();
+    /** The onboarding gets no seat, and its first try's answer waits until `answer()`. */
+    const holdFirstAnswer = (id: string) => {
+      noSeatFor.add(id);
+      let asked!: () => void;
+      const race = { id, answer: () => {}, askedRoster: new Promise<void>((r) => (asked = r)) };
+      holdAnswer.set(id, () => {
+        asked();
+        return new Promise<void>((r) => (race.answer = r));
+      });
+      return race;
+    };
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: workflowsPath(),
       activities: {
-        ...nulRefusingOnboardingActivities({ noSeatFor }),
+        ...nulRefusingOnboardingActivities({ noSeatFor, holdAnswer }),
         ...createCutoverActivities({ baseUrl: sandbox.url }),
       },
     });
+    // Set before its onboarding starts: its first try may run before the scenario's prelude does.
+    const seatRace = holdFirstAnswer('onboarding-history-seat-race');
     await worker.runUntil(async () => {
       const scenarios: Array<[string, OnboardingInput, (h: any) => Promise<void>]> = [
         [
@@ -154,6 +168,19 @@ async function main(): Promise<void> {
             await until(h, (s) => s.waitingOn.kind === 'csm-assignment' && !!s.csmWait);
             noSeatFor.delete('onboarding-history-no-seat');
             await h.signal(rosterChangedSignal);
+            await until(h, (s) => !!s.csm);
+          },
+        ],
+        // A seat frees while the first try is on its way back with "no seat": the roster-changed
+        // signal is kept, and the next try is due at once (patch roster-change-before-wait).
+        [
+          'roster-changed-during-first-try',
+          onboardingInput('history-seat-race', 'enterprise'),
+          async (h) => {
+            await seatRace.askedRoster;
+            noSeatFor.delete(seatRace.id);
+            await h.signal(rosterChangedSignal);
+            seatRace.answer();
             await until(h, (s) => !!s.csm);
           },
         ],

@@ -17,7 +17,7 @@ const files = fs
   .sort();
 const load = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 
-it('has histories of each tier, of an incomplete handoff, of a continued-as-new onboarding, of cutovers before and with hypercare, of refused side effects, of a wait for a CSM seat', () => {
+it('has histories of each tier, of an incomplete handoff, of a continued-as-new onboarding, of cutovers before and with hypercare, of refused side effects, of a wait for a CSM seat and a roster change during its first try', () => {
   expect(files).toEqual([
     'cutover-failed-at-switch-sso.json',
     // Recorded before cutover plans moved into playbooks and hypercare existed (patched since).
@@ -26,6 +26,8 @@ it('has histories of each tier, of an incomplete handoff, of a continued-as-new 
     'high-touch-handoff-risk.json',
     // An account name PostgreSQL refuses: recorded, alerted once, the journey goes on (patch side-effect-failures-recorded).
     'poisoned-account-name.json',
+    // A seat freed while the first try was on its way back: assigned at once (patch roster-change-before-wait).
+    'roster-changed-during-first-try.json',
     'self-service-continued-last-run.json',
     'self-service-continued.json',
     'tech-touch.json',

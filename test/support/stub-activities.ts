@@ -8,14 +8,28 @@ import { PERMANENT_WRITE_FAILURE } from '../../src/contracts/side-effect-failure
  * The onboarding workflow's activities doing nothing, for tests about the workflow's own
  * history (replays, recordings): the read model, mail and the CSM roster are not their subject.
  */
+export interface StubOptions {
+  noSeatFor?: Set<string>;
+  /** Once per onboarding: the assignment's answer (already decided) waits for this to resolve. */
+  holdAnswer?: Map<string, () => Promise<void>>;
+}
+
 export function silentOnboardingActivities(
-  options: { noSeatFor?: Set<string> } = {},
+  options: StubOptions = {},
 ): ReadModelActivities & NotificationActivities & CsmAssignmentActivities {
   const ana = { id: 'csm-ana', name: 'Ana Lopez', email: 'ana@vendor.example' };
   return {
-    // No seat for the onboardings in `noSeatFor` (while they are in it).
+    // No seat for the onboardings in `noSeatFor` (while they are in it when asked).
     async tryAssignCsm({ onboardingId }) {
-      return options.noSeatFor?.has(onboardingId) ? { outcome: 'no-capacity' } : { outcome: 'assigned', csm: ana };
+      const answer = options.noSeatFor?.has(onboardingId)
+        ? ({ outcome: 'no-capacity' } as const)
+        : ({ outcome: 'assigned', csm: ana } as const);
+      const hold = options.holdAnswer?.get(onboardingId);
+      if (hold) {
+        options.holdAnswer!.delete(onboardingId);
+        await hold();
+      }
+      return answer;
     },
     async projectOnboarding() {},
     async appendAudit() {},
@@ -34,7 +48,7 @@ export function silentOnboardingActivities(
  * for good (a non-retryable PermanentWriteFailure, SQLSTATE 22021), everything else succeeds.
  */
 export function nulRefusingOnboardingActivities(
-  options: { noSeatFor?: Set<string> } = {},
+  options: StubOptions = {},
 ): ReadModelActivities & NotificationActivities & CsmAssignmentActivities {
   const silent = silentOnboardingActivities(options);
   const refuseNul = (value: unknown) => {
