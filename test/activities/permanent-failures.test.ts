@@ -132,20 +132,21 @@ describe('SMTP', () => {
     expect(permanentFailureOf(down, 'message')).toBeUndefined();
   });
 
-  it('makes deliverMessage fail without retry when the only recipient is refused, and deliver when one is accepted', async () => {
-    const deliver = createNotificationActivities({
+  const deliverThroughInbox = () =>
+    createNotificationActivities({
       dataSource,
       mailer: createMailer({ smtpUrl: inbox.url }),
       from: 'onboarding@vendor.example',
     }).deliverMessage;
+  const welcomeMessage = () => {
     const id = randomUUID();
-    const message = {
-      key: `onboarding-${id}:welcome`,
-      onboardingId: `onboarding-${id}`,
-      event: 'welcome' as const,
-      subject: 'Welcome',
-      body: 'Hi',
-    };
+    const key = `onboarding-${id}:welcome`;
+    return { key, onboardingId: `onboarding-${id}`, event: 'welcome' as const, subject: 'Welcome', body: 'Hi' };
+  };
+
+  it('makes deliverMessage fail without retry when the only recipient is refused, and deliver when one is accepted', async () => {
+    const deliver = deliverThroughInbox();
+    const message = welcomeMessage();
     const err = await errorOf(deliver({ ...message, to: ['gone@customer.example'] }));
     expect(err).toMatchObject({ type: 'MessageRefused', nonRetryable: true });
     const partly = await deliver({
@@ -157,22 +158,7 @@ describe('SMTP', () => {
   });
 
   it('retries a deferred message under its SMTP code, without the server text that quotes the address', async () => {
-    const deliver = createNotificationActivities({
-      dataSource,
-      mailer: createMailer({ smtpUrl: inbox.url }),
-      from: 'onboarding@vendor.example',
-    }).deliverMessage;
-    const id = randomUUID();
-    const err = await errorOf(
-      deliver({
-        key: `onboarding-${id}:welcome`,
-        onboardingId: `onboarding-${id}`,
-        event: 'welcome',
-        subject: 'Welcome',
-        body: 'Hi',
-        to: ['busy@customer.example'],
-      }),
-    );
+    const err = await errorOf(deliverThroughInbox()({ ...welcomeMessage(), to: ['busy@customer.example'] }));
     expect(err).toMatchObject({
       type: 'MessageDeferred',
       nonRetryable: false,

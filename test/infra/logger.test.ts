@@ -1,23 +1,5 @@
-import { Writable } from 'node:stream';
-import { createLogger, describeError, safeError, temporalLogger } from '../../src/infra/logger';
-
-/** A logger whose JSON lines are kept, parsed. */
-function capture(level: 'info' | 'debug' = 'info') {
-  const records: any[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      records.push(
-        ...chunk
-          .toString()
-          .trim()
-          .split('\n')
-          .map((line: string) => JSON.parse(line)),
-      );
-      done();
-    },
-  });
-  return { logger: createLogger({ level, destination }), records };
-}
+import { describeError, safeError, temporalLogger } from '../../src/infra/logger';
+import { captureLogs } from '../support/captured-logs';
 
 it('says something for whatever was thrown, so a start never fails with "undefined"', () => {
   expect(describeError(undefined)).toBe('no reason given (undefined was thrown)');
@@ -30,7 +12,7 @@ it('says something for whatever was thrown, so a start never fails with "undefin
 });
 
 it('logs an error by type, message, code and stack, without the data its other properties carry', () => {
-  const { logger, records } = capture();
+  const { logger, records } = captureLogs();
   const failed = Object.assign(new Error('duplicate key value violates unique constraint "csms_pkey"'), {
     code: '23505',
     detail: 'Key (email)=(ana.lopez@onboarding.example) already exists.',
@@ -50,7 +32,7 @@ it('logs an error by type, message, code and stack, without the data its other p
 });
 
 it("routes Temporal's log records to pino at their level, the worker's own INFO chatter at debug", () => {
-  const { logger, records } = capture('debug');
+  const { logger, records } = captureLogs('debug');
   const temporal = temporalLogger(logger);
   temporal.info('Worker state changed', { sdkComponent: 'worker', state: 'RUNNING' });
   temporal.info('welcome mail not sent', { sdkComponent: 'activity', workflowId: 'onboarding-1' });

@@ -3,32 +3,14 @@
  * (an activity that ignores its cancellation, a server that does not exit) from keeping the
  * stack running forever.
  */
-import { Writable } from 'node:stream';
-import { createLogger } from '../../src/infra/logger';
 import { Shutdown } from '../../src/stack/shutdown';
-
-function capture() {
-  const records: any[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      records.push(
-        ...chunk
-          .toString()
-          .trim()
-          .split('\n')
-          .map((line: string) => JSON.parse(line)),
-      );
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'info', destination }), records, msgs: () => records.map((r) => r.msg) };
-}
+import { captureLogs } from '../support/captured-logs';
 
 const never = () => new Promise<void>(() => undefined);
 const after = (ms: number) => () => new Promise<void>((r) => setTimeout(r, ms));
 
 it('stops the parts in reverse order and reports a complete stop', async () => {
-  const { logger, msgs } = capture();
+  const { logger, msgs } = captureLogs();
   const shutdown = new Shutdown(logger);
   const stopped: string[] = [];
   for (const name of ['PostgreSQL', 'Temporal dev server', 'worker', 'API'])
@@ -45,7 +27,7 @@ it('stops the parts in reverse order and reports a complete stop', async () => {
 });
 
 it('gives up on a part that hangs after its time, logs it, and still stops the parts after it', async () => {
-  const { logger, records, msgs } = capture();
+  const { logger, records, msgs } = captureLogs();
   const shutdown = new Shutdown(logger, { partMs: 5_000, totalMs: 10_000 });
   shutdown.add('PostgreSQL', after(10));
   shutdown.add('worker', never, 300);
@@ -66,7 +48,7 @@ it('gives up on a part that hangs after its time, logs it, and still stops the p
 });
 
 it('a part that fails is logged and given up; the rest still stop', async () => {
-  const { logger, msgs } = capture();
+  const { logger, msgs } = captureLogs();
   const shutdown = new Shutdown(logger);
   shutdown.add('PostgreSQL', after(1));
   shutdown.add('API', () => Promise.reject(new Error('close failed')));
@@ -76,7 +58,7 @@ it('a part that fails is logged and given up; the rest still stop', async () => 
 });
 
 it('past the overall limit, logs the part it was stopping and the ones not reached, and gives up on them', async () => {
-  const { logger, records } = capture();
+  const { logger, records } = captureLogs();
   const shutdown = new Shutdown(logger, { partMs: 60_000, totalMs: 400 });
   const called: string[] = [];
   shutdown.add('PostgreSQL', async () => void called.push('PostgreSQL'));
@@ -101,7 +83,7 @@ it('past the overall limit, logs the part it was stopping and the ones not reach
 });
 
 it('on a signal stops once, ignores the repeats (one Ctrl-C under npm arrives twice), and exits 1 when a part was given up', async () => {
-  const { logger, msgs } = capture();
+  const { logger, msgs } = captureLogs();
   const shutdown = new Shutdown(logger, { partMs: 200 });
   let stops = 0;
   shutdown.add('worker', () => (stops++, never()));
@@ -128,7 +110,7 @@ it('on a signal stops once, ignores the repeats (one Ctrl-C under npm arrives tw
 });
 
 it('on a signal exits 0 when everything stopped', async () => {
-  const { logger } = capture();
+  const { logger } = captureLogs();
   const shutdown = new Shutdown(logger);
   shutdown.add('API', after(1));
   const code = await new Promise<number>((resolve) => {
