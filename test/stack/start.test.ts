@@ -218,8 +218,9 @@ it('npm start: the URL block last, JSON lines without personal data, and on Ctrl
   const output = stackOutput(stack.output());
   expectStoppedInOrder(output);
   expect(output).toMatch(/"msg":"SIGINT: stopping"/);
-  // The terminal's SIGINT and npm's forwarded one both reached the stack, which stopped once.
-  expect(output.match(/"msg":"SIGINT while stopping: already stopping"/g)).toHaveLength(1);
+  // The terminal's SIGINT and, when npm forwards it in time, npm's copy reach the stack: it stops once.
+  expect(output.match(/"msg":"SIGINT: stopping"/g)).toHaveLength(1);
+  expect((output.match(/"msg":"SIGINT while stopping: already stopping"/g) ?? []).length).toBeLessThanOrEqual(1);
   await expectNothingLeft(stack, servers);
   // PostgreSQL was not stopped under the worker (the terminal's SIGINT did not reach it): it got
   // its shutdown request only after the stack had stopped the worker and Temporal.
