@@ -56,10 +56,14 @@ export function problemOf(err: unknown): ProblemOptions | undefined {
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return OUTCOME_UNKNOWN;
   if (err instanceof Error && /workflow execution already completed/i.test(err.message)) {
-    return { status: 409, code: 'OnboardingEnded', detail: 'it has already ended; it takes no more changes' };
+    return {
+      status: 409,
+      code: 'OnboardingEnded',
+      detail: 'the onboarding (or attempt) has ended; it takes no more changes',
+    };
   }
   const grpc = grpcCodeOf(err);
-  if (grpc !== undefined) return grpcProblem(grpc, (err as Error).message ?? '');
+  if (grpc !== undefined) return grpcProblem(grpc, grpcTextOf(err));
   if (isPostgresUnavailable(err)) {
     return {
       status: 503,
@@ -82,6 +86,12 @@ function subjectOf(workflowId: string): string {
 function grpcCodeOf(err: unknown): number | undefined {
   const candidate = err instanceof ServiceError ? err.cause : err;
   return isGrpcServiceError(candidate) ? candidate.code : undefined;
+}
+
+/** The wrapper's message and the server's own details: either may say why. */
+function grpcTextOf(err: unknown): string {
+  const cause = err instanceof ServiceError ? (err.cause as { details?: unknown } | undefined) : undefined;
+  return `${(err as Error).message ?? ''} ${typeof cause?.details === 'string' ? cause.details : ''}`;
 }
 
 /** True when a call to Temporal ran out of time (the API's deadline) or was cancelled. */

@@ -7,9 +7,10 @@ import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { problemOf } from '../../api/common/problem-of';
 
-function grpcError(code: number, details: string): ServiceError {
+/** As the client throws them: the server's details on the gRPC cause, its own words on the wrapper. */
+function grpcError(code: number, details: string, message = details): ServiceError {
   const cause = Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
-  return new ServiceError(details, { cause });
+  return new ServiceError(message, { cause });
 }
 
 it.each([
@@ -52,7 +53,7 @@ it.each([
   ['a deadline passed', grpcError(4, 'deadline exceeded'), { status: 503, retryAfter: expect.any(Number) }],
   [
     'no worker polling (a query)',
-    grpcError(9, 'no poller seen for task queue recently, worker may be down'),
+    grpcError(9, 'no poller seen for task queue recently, worker may be down', 'Failed to query workflow'),
     { status: 503, code: 'WorkerUnavailable', retryAfter: expect.any(Number) },
   ],
   ['an argument Temporal refuses', grpcError(3, 'update id too long'), { status: 400, code: 'InvalidArgument' }],
