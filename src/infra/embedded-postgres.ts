@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
+import { EMBEDDED_POSTGRES_PASSWORD, EMBEDDED_POSTGRES_USER, embeddedDatabaseUrl } from './embedded-database';
 import { assertPortFree } from './port-in-use';
 import { commandLine, logTail, spawnServer, stopLeftover } from './server-process';
 
@@ -62,8 +63,8 @@ export async function startEmbeddedPostgres(opts: {
   log?: (line: string) => void;
 }): Promise<EmbeddedPostgresHandle> {
   const EmbeddedPostgres = await importEmbeddedPostgres();
-  const user = 'onboarding';
-  const password = 'onboarding';
+  const user = EMBEDDED_POSTGRES_USER;
+  const password = EMBEDDED_POSTGRES_PASSWORD;
   // initialise() fails on a folder that already holds a cluster.
   if (!fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'))) {
     fs.mkdirSync(path.dirname(opts.dataDir), { recursive: true });
@@ -104,7 +105,7 @@ export async function startEmbeddedPostgres(opts: {
     throw err;
   }
   return {
-    url: `postgres://${user}:${password}@127.0.0.1:${opts.port}/${opts.database}`,
+    url: embeddedDatabaseUrl(opts.port, opts.database),
     stop: () => server.stop(STOP_SIGNAL, STOP_GRACE_MS),
   };
 }

@@ -11,6 +11,7 @@ import { CutoverFacts1764200000000 } from './migrations/1764200000000-CutoverFac
 import { HypercareFacts1764210000000 } from './migrations/1764210000000-HypercareFacts';
 import { CreateSegmentationRules1764190000000 } from './migrations/1764190000000-CreateSegmentationRules';
 import { CreateIdempotencyRecords1764226000000 } from './migrations/1764226000000-CreateIdempotencyRecords';
+import { CreateApiKeys1764230000000 } from './migrations/1764230000000-CreateApiKeys';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
 // In timestamp order: TypeORM runs them in this order.
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   CutoverFacts1764200000000,
   HypercareFacts1764210000000,
   CreateIdempotencyRecords1764226000000,
+  CreateApiKeys1764230000000,
 ];
 
 /**

@@ -16,6 +16,7 @@ import { DataSource } from 'typeorm';
 import { createApp, OPENAPI_PATH } from '../../api/create-app';
 import { createOnboardingWorker } from '../../worker/create-worker';
 import { loadSettings, type Settings } from '../config/settings';
+import { EMBEDDED_DATABASE } from '../infra/embedded-database';
 import { STOP_GRACE_MS as POSTGRES_STOP_GRACE_MS, startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { createLogger, describeError, type Logger, temporalLogger } from '../infra/logger';
 import { assertPortFree } from '../infra/port-in-use';
@@ -77,7 +78,7 @@ async function start(
     const pg = await startEmbeddedPostgres({
       dataDir,
       port: settings.embeddedPostgresPort,
-      database: 'onboarding',
+      database: EMBEDDED_DATABASE,
       ownProcessGroup: true,
       log,
     });
