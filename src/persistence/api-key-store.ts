@@ -21,7 +21,8 @@ export const API_KEY_MARK = 'oo_';
 const PREFIX_BYTES = 6; // 8 base64url characters
 const SECRET_BYTES = 32; // 43 base64url characters
 const KEY_PATTERN = /^oo_([A-Za-z0-9_-]{8})_([A-Za-z0-9_-]{43})$/;
-const PREFIX_PATTERN = /^(?:oo_)?([A-Za-z0-9_-]{8})$/;
+/** A prefix as `list` shows it and `revoke` takes it. Always with `oo_`: 8 bare characters could start with `oo_` too. */
+const PREFIX_PATTERN = /^oo_([A-Za-z0-9_-]{8})$/;
 const MAX_NAME_LENGTH = 200;
 const MAX_CSM_ID_LENGTH = 100;
 /** last_used_at is written at most this often per key: a busy client does not write on every request. */
@@ -106,7 +107,7 @@ export class ApiKeyStore {
   }
 
   /**
-   * Revokes the key with this prefix (`oo_abcdefgh` or `abcdefgh`). Revoking a revoked key
+   * Revokes the key with this prefix (`oo_` and 8 characters, as `list` shows it). Revoking a revoked key
    * changes nothing (its first revocation time stays); an unknown prefix is an ApiKeyInputError.
    */
   async revoke(prefix: string): Promise<{ summary: ApiKeySummary; alreadyRevoked: boolean }> {
