@@ -51,8 +51,9 @@ export function parseCommand(argv: string[]): Command {
       },
     });
   } catch (err) {
-    // parseArgs names the option: "Unknown option '--rol'", "Option '--name <value>' argument missing".
-    throw new UsageError((err as Error).message);
+    // parseArgs names the option: "Unknown option '--rol'", "Option '--name <value>' argument missing";
+    // its hint about positionals that start with '-' is noise here.
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
