@@ -9,8 +9,10 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { PRINCIPAL_ROLES } from '../../src/domain/principal-roles';
+import { EMBEDDED_DATABASE, embeddedDatabaseUrl } from '../../src/infra/embedded-database';
 import { ApiKeyStore } from '../../src/persistence/api-key-store';
-import { dataSourceOptions } from '../../src/persistence/data-source';
+import { dataSourceOptions, migrate } from '../../src/persistence/data-source';
+import { freePort } from '../support/free-port';
 import { testEnv } from '../support/test-env';
 
 jest.setTimeout(120_000);
@@ -145,4 +147,41 @@ it('says to run npm start or npm run migrate when the database has no api_keys t
   const result = await run(process.execPath, [cli, 'list'], { DATABASE_URL: url.toString() });
   expect(result.code).toBe(1);
   expect(result.stderr).toMatch(/has no api_keys table yet: run npm start \(it migrates\), or npm run migrate/);
+});
+
+describe('without DATABASE_URL, the embedded PostgreSQL of npm start', () => {
+  it("is where the key goes: EMBEDDED_POSTGRES_PORT on 127.0.0.1, with the stack's user, password and database", async () => {
+    const testUrl = new URL(testEnv('databaseUrl'));
+    // Only when the test database is itself an embedded PostgreSQL (not TEST_DATABASE_URL's server).
+    if (embeddedDatabaseUrl(Number(testUrl.port), testUrl.pathname.slice(1)) !== testEnv('databaseUrl')) return;
+    const stackUrl = embeddedDatabaseUrl(Number(testUrl.port));
+    const [{ exists }] = await dataSource.query(`SELECT count(*) > 0 AS exists FROM pg_database WHERE datname = $1`, [
+      EMBEDDED_DATABASE,
+    ]);
+    if (!exists) await dataSource.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
+    await migrate(stackUrl);
+
+    const created = await run(process.execPath, [cli, 'create', '--role', 'operator', '--name', 'cli test: embedded'], {
+      DATABASE_URL: '',
+      EMBEDDED_POSTGRES_PORT: testUrl.port,
+    });
+    expect(created.code).toBe(0);
+    const stackDb = await new DataSource(dataSourceOptions(stackUrl)).initialize();
+    try {
+      expect(await new ApiKeyStore(stackDb).verify(lastLine(created.stdout))).toMatchObject({ roles: ['operator'] });
+    } finally {
+      await stackDb.destroy();
+    }
+  });
+
+  it('that is not running: says so, and what to check', async () => {
+    const port = await freePort();
+    const result = await run(process.execPath, [cli, 'list'], {
+      DATABASE_URL: '',
+      EMBEDDED_POSTGRES_PORT: String(port),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot connect to the embedded PostgreSQL on 127.0.0.1:${port}`);
+    expect(result.stderr).toContain('Is npm start running with the same DATA_DIR and EMBEDDED_POSTGRES_PORT?');
+  });
 });
