@@ -174,6 +174,8 @@ function validate(input: NewApiKey): { name: string; roles: PrincipalRole[]; csm
     throw new ApiKeyInputError(`the name is ${name.length} characters long; at most ${MAX_NAME_LENGTH}`);
   const nameProblem = unsafeTextProblem(name);
   if (nameProblem) throw new ApiKeyInputError(`the name ${nameProblem}`);
+  // One line: `list` prints it in a table.
+  if (/[\t\n]/.test(name)) throw new ApiKeyInputError('the name must be one line, without tabs');
 
   if (!input.roles?.length)
     throw new ApiKeyInputError(`a key needs at least one role, one of: ${PRINCIPAL_ROLES.join(', ')}`);

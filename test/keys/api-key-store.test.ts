@@ -125,6 +125,7 @@ it('refuses a key without a name or role, with an unknown role (naming the allow
     new ApiKeyInputError(`unknown role 'root': a role is one of ${PRINCIPAL_ROLES.join(', ')}`),
   );
   await expect(store.create({ name: 'store test: x\u0000', roles: ['admin'] })).rejects.toThrow(/control characters/);
+  await expect(store.create({ name: 'store test: two\nlines', roles: ['admin'] })).rejects.toThrow(/one line/);
   await expect(store.create({ name: 'store test: x', roles: ['csm'], csmId: 'a b' })).rejects.toThrow(
     /'a b' is not a CSM id/,
   );
