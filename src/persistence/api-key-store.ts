@@ -116,14 +116,14 @@ export class ApiKeyStore {
       throw new ApiKeyInputError(
         `'${printable(prefix)}' is not a key prefix: a prefix is ${API_KEY_MARK} and 8 characters, as \`list\` shows it`,
       );
+    // One statement, so concurrent revokes agree: the first sets the time, a later one (or one
+    // that waited on the first's row lock) keeps it and sees a time that is not its own now().
     const [row]: Array<KeyRow & { already: boolean }> = await this.db.query(
-      `WITH before AS (SELECT id, revoked_at IS NOT NULL AS already FROM api_keys WHERE prefix = $1),
-            revoked AS (
-              UPDATE api_keys SET revoked_at = now() WHERE prefix = $1 AND revoked_at IS NULL
-              RETURNING id, prefix, name, roles, csm_id, created_at, revoked_at, last_used_at)
-       SELECT k.id, k.prefix, k.name, k.roles, k.csm_id, k.created_at,
-              coalesce(r.revoked_at, k.revoked_at) AS revoked_at, k.last_used_at, b.already
-         FROM before b JOIN api_keys k ON k.id = b.id LEFT JOIN revoked r ON r.id = b.id`,
+      // In a CTE: TypeORM answers a bare UPDATE with [rows, count], a SELECT with its rows.
+      `WITH revoked AS (
+         UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE prefix = $1
+         RETURNING id, prefix, name, roles, csm_id, created_at, revoked_at, last_used_at, revoked_at <> now() AS already)
+       SELECT * FROM revoked`,
       [bare],
     );
     if (!row) throw new ApiKeyInputError(`no API key has the prefix ${API_KEY_MARK}${bare}`);

@@ -91,6 +91,13 @@ it('revokes by prefix: the key stops verifying, and revoking again changes nothi
   expect(await store.verify(key)).toBeUndefined();
 });
 
+it('agrees on one revocation when revokes race', async () => {
+  const { summary } = await store.create({ name: 'store test: raced', roles: ['csm'] });
+  const results = await Promise.all([1, 2, 3].map(() => store.revoke(summary.prefix)));
+  expect(results.filter((r) => !r.alreadyRevoked)).toHaveLength(1);
+  expect(new Set(results.map((r) => r.summary.revokedAt!.getTime())).size).toBe(1);
+});
+
 it('refuses to revoke an unknown or malformed prefix, naming it', async () => {
   await expect(store.revoke('oo_zzzzzzzz')).rejects.toThrow(
     new ApiKeyInputError('no API key has the prefix oo_zzzzzzzz'),
