@@ -42,7 +42,7 @@ export interface Settings {
   payloadEncryption: PayloadEncryptionSetting;
   /** CODEC_ENDPOINT=on|off; unset: on only in the embedded default, which listens on this machine. */
   codecEndpoint?: boolean;
-  /** The Temporal Web UI origins the codec endpoint answers (CORS). */
+  /** The Temporal Web UI origins the codec endpoint answers (CORS): TEMPORAL_UI_ORIGIN, comma-separated; default the embedded UI's. */
   temporalUiOrigins: string[];
 }
 
@@ -53,12 +53,17 @@ export type PayloadEncryptionSetting =
   /** Nothing configured: the embedded default creates a key file, anything else refuses to start. */
   | { mode: 'unset' };
 
-export const DEFAULT_TEMPORAL_UI_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233'];
+/** The embedded UI's origins: the default of TEMPORAL_UI_ORIGIN. */
+export function embeddedUiOrigins(uiPort: number): string[] {
+  return [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`];
+}
+export const DEFAULT_TEMPORAL_UI_ORIGINS = embeddedUiOrigins(8233);
 
 export const DEFAULT_API_DEPENDENCY_TIMEOUT_MS = 10_000;
 export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 24;
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const embeddedTemporalUiPort = port(env, 'EMBEDDED_TEMPORAL_UI_PORT', 8233);
   return {
     apiPort: port(env, 'PORT', 3000),
     host: env.HOST || '127.0.0.1',
@@ -70,7 +75,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 5433),
     embeddedTemporalPort: port(env, 'EMBEDDED_TEMPORAL_PORT', 7233),
-    embeddedTemporalUiPort: port(env, 'EMBEDDED_TEMPORAL_UI_PORT', 8233),
+    embeddedTemporalUiPort,
     maxCachedWorkflows: integer(env, 'WORKER_MAX_CACHED_WORKFLOWS', 500),
     // Below the 10 s a container runtime waits between SIGTERM and SIGKILL, so the rest can stop too.
     workerShutdownGraceMs: integer(env, 'WORKER_SHUTDOWN_GRACE_MS', 5_000),
@@ -83,7 +88,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       ? env.TEMPORAL_UI_ORIGIN.split(',')
           .map((o) => o.trim())
           .filter(Boolean)
-      : DEFAULT_TEMPORAL_UI_ORIGINS,
+      : embeddedUiOrigins(embeddedTemporalUiPort),
     ...notificationSettings(env),
   };
 }

@@ -23,11 +23,11 @@ const workflowId = `onboarding-${accountId}`;
 const ACCOUNT_NAME = `Zephyrine Holdings ${run}`;
 const UI_ORIGIN = 'http://localhost:8233';
 /** Everything personal the closed-won call carries, and the assigned CSM's name. */
-const PERSONAL = [
+const PERSONAL: string[] = [
   ACCOUNT_NAME,
   SALES_OWNER.name,
   SALES_OWNER.email,
-  ...COMPLETE_HANDOFF.stakeholders.flatMap((s) => [s.name, s.email]),
+  ...COMPLETE_HANDOFF.stakeholders!.flatMap((s) => [s.name!, s.email!]),
   'Ana Lopez',
 ];
 
