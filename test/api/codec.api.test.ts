@@ -72,6 +72,8 @@ describe('what Temporal stores', () => {
     const [input] = started.input!.payloads!;
     expect(text(input.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
     expect(text(input.metadata![KEY_ID_METADATA])).toBe(testEnv('payloadKeyId'));
+    // The UI's summary of the run is a payload too.
+    expect(text(history.events![0].userMetadata!.summary!.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
   });
 
   it('keeps the memo encrypted (its keys stay readable) and the API answers the state decoded', async () => {
