@@ -106,6 +106,22 @@ describe('payload encryption settings', () => {
     expect(() => loadSettings({ PAYLOAD_ENCRYPTION_KEYS: 'k:c2hvcnQ=' })).toThrow(/key 'k' must be 32 bytes/);
   });
 
+  it('reads the codec endpoint switch and the UI origins (default: the embedded UI on its port)', () => {
+    expect(loadSettings({})).toMatchObject({
+      codecEndpoint: undefined,
+      temporalUiOrigins: ['http://127.0.0.1:8233', 'http://localhost:8233'],
+    });
+    expect(loadSettings({ EMBEDDED_TEMPORAL_UI_PORT: '9000' }).temporalUiOrigins).toEqual([
+      'http://127.0.0.1:9000',
+      'http://localhost:9000',
+    ]);
+    expect(
+      loadSettings({ CODEC_ENDPOINT: 'on', TEMPORAL_UI_ORIGIN: 'https://temporal.example, https://ui.example' }),
+    ).toMatchObject({ codecEndpoint: true, temporalUiOrigins: ['https://temporal.example', 'https://ui.example'] });
+    expect(loadSettings({ CODEC_ENDPOINT: 'off' }).codecEndpoint).toBe(false);
+    expect(() => loadSettings({ CODEC_ENDPOINT: 'yes' })).toThrow(/CODEC_ENDPOINT must be on or off/);
+  });
+
   it('outside the embedded default, refuses to start without keys unless PAYLOAD_ENCRYPTION=off', () => {
     const settings = { ...loadSettings({}), dataDir: '/nonexistent' };
     expect(() => payloadCodecFor(settings, { embedded: false })).toThrow(
