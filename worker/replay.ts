@@ -88,7 +88,12 @@ function replayCodec() {
 main().then(
   (code) => process.exit(code),
   (err) => {
-    console.error(`could not replay: ${err instanceof Error ? err.message : err}`);
+    const message = err instanceof Error ? err.message : String(err);
+    // The workflow could not read its input: the history is encrypted and no key decrypted it.
+    const hint = message.includes('binary/encrypted')
+      ? ' (an encrypted history: set PAYLOAD_ENCRYPTION_KEYS and PAYLOAD_ENCRYPTION_KEY_ID, or PAYLOAD_ENCRYPTION_KEY_FILE)'
+      : '';
+    console.error(`could not replay: ${message}${hint}`);
     process.exit(2);
   },
 );
