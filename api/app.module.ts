@@ -3,6 +3,8 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from '@temporalio/client';
 import { loadSettings } from '../src/config/settings';
+import { CodecModule } from './codec/codec.module';
+import type { CodecOptions } from './codec/codec.options';
 import { dataSourceOptions } from '../src/persistence/data-source';
 import { PathParamPipe } from './common/path-param';
 import { DependencyDeadlineInterceptor } from './common/dependency-deadline.interceptor';
@@ -26,6 +28,8 @@ export interface AppModuleOptions {
   dependencyTimeoutMs?: number;
   /** Idempotency records: default TTL IDEMPOTENCY_TTL_HOURS (24 h); tests shorten it. */
   idempotency?: Partial<IdempotencyOptions>;
+  /** The Web UI's codec endpoint; default: disabled (its routes answer 404). */
+  codec?: CodecOptions;
 }
 
 /** Enough for a request's few sequential calls, each within the deadline, to finish first. */
@@ -34,7 +38,7 @@ const CLEANUP_EVERY_MS = 15 * 60_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health) over two shared
+ * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health, codec) over two shared
  * ones: the database and Temporal. Cross-cutting concerns live in api/common and are applied
  * here to every route: the problem-details filter, the path-parameter pipe, the validation pipe
  * and the dependency deadline; routes opt into idempotency keys with `@Idempotent()`.
@@ -63,6 +67,7 @@ export class AppModule {
         SegmentationModule,
         RosterModule,
         HealthModule,
+        CodecModule.forRoot(opts.codec ?? { enabled: false, payloadCodec: undefined, uiOrigins: [] }),
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { loadSettings } from '../src/config/settings';
 import { createLogger, describeError } from '../src/infra/logger';
+import { payloadCodecFor } from '../src/infra/payload-encryption';
 import { connectClient } from '../src/infra/temporal-connection';
 import { createApp } from './create-app';
 
@@ -9,7 +10,13 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   const logger = createLogger({ level: settings.logLevel });
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
-  const { client, connection } = await connectClient(settings.temporalAddress, settings.temporalNamespace);
+  // Its own process against a cluster: keys are required (or PAYLOAD_ENCRYPTION=off), never made up here.
+  const payloadCodec = payloadCodecFor(settings, { embedded: false, log: (line) => logger.warn(line) });
+  const { client, connection } = await connectClient(
+    settings.temporalAddress,
+    settings.temporalNamespace,
+    payloadCodec,
+  );
   const app = await createApp({
     databaseUrl: settings.databaseUrl,
     temporalClient: client,
@@ -17,6 +24,8 @@ async function main(): Promise<void> {
     logger,
     dependencyTimeoutMs: settings.apiDependencyTimeoutMs,
     idempotency: { ttlMs: settings.idempotencyTtlHours * 3_600_000 },
+    // Off unless CODEC_ENDPOINT=on: this process may listen beyond this machine, and roles come later.
+    codec: { enabled: settings.codecEndpoint ?? false, payloadCodec, uiOrigins: settings.temporalUiOrigins },
   });
   app.enableShutdownHooks();
   app.getHttpServer().on('close', () => void connection.close());

@@ -1,8 +1,10 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
 import type { Settings } from '../src/config/settings';
 import { createMailer } from '../src/infra/mailer';
+import { dataConverter } from '../src/infra/temporal-connection';
 
 export interface OnboardingWorkerOptions {
   connection: NativeConnection;
@@ -16,6 +18,8 @@ export interface OnboardingWorkerOptions {
   migrationPlatformUrl: string;
   /** A pre-built bundle (tests bundle once per run); otherwise workflows/ is bundled at start. */
   workflowBundle?: WorkflowBundleOption;
+  /** The payload encryption, the same as the clients' (required: undefined only when it is off). */
+  payloadCodec: PayloadCodec | undefined;
 }
 
 export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<Worker> {
@@ -23,6 +27,7 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
+    dataConverter: dataConverter(opts.payloadCodec),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
     activities: createActivities({
       dataSource: opts.dataSource,

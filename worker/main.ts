@@ -7,6 +7,7 @@ import { loadSettings } from '../src/config/settings';
 import { createLogger, describeError, type Logger, temporalLogger } from '../src/infra/logger';
 import { dataSourceOptions } from '../src/persistence/data-source';
 import { connectClient, connectWorker } from '../src/infra/temporal-connection';
+import { payloadCodecFor } from '../src/infra/payload-encryption';
 import { ensureSearchAttributes } from '../src/infra/search-attribute-registry';
 import { createOnboardingWorker } from './create-worker';
 
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
     telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
   });
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
+  // Its own process against a cluster: keys are required (or PAYLOAD_ENCRYPTION=off), never made up here.
+  const payloadCodec = payloadCodecFor(settings, { embedded: false, log: (line) => logger.warn(line) });
   const dataSource = await new DataSource(dataSourceOptions(settings.databaseUrl)).initialize();
   await registerSearchAttributes(settings.temporalAddress, settings.temporalNamespace, logger);
   const { connection, namespace } = await connectWorker(settings.temporalAddress, settings.temporalNamespace);
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
       connection,
       namespace,
       dataSource,
+      payloadCodec,
     });
     logger.info(
       { taskQueue: settings.taskQueue, namespace },

@@ -1,4 +1,6 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
+import { dataConverter } from '../src/infra/temporal-connection';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { workflowsPath as builtWorkflowsPath } from './create-worker';
 
@@ -13,12 +15,13 @@ export type ReplayOutcome =
  */
 export async function replayHistory(
   history: unknown,
-  opts: { workflowId: string; workflowsPath?: string },
+  opts: { workflowId: string; workflowsPath?: string; payloadCodec?: PayloadCodec },
 ): Promise<ReplayOutcome> {
   const events = countEvents(history);
   try {
     await Worker.runReplayHistory(
-      { workflowsPath: opts.workflowsPath ?? builtWorkflowsPath() },
+      // The codec decrypts the history's payloads for the workflow code; plain ones pass through.
+      { workflowsPath: opts.workflowsPath ?? builtWorkflowsPath(), dataConverter: dataConverter(opts.payloadCodec) },
       history,
       opts.workflowId,
     );

@@ -6,6 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadSettings } from '../src/config/settings';
+import { AesGcmPayloadCodec, readKeyFile } from '../src/infra/payload-codec';
+import { KEY_FILE_NAME, payloadCodecFor } from '../src/infra/payload-encryption';
 import { connectClient } from '../src/infra/temporal-connection';
 import { workflowsPath as builtWorkflowsPath } from './create-worker';
 import { replayHistory } from './replay-history';
@@ -15,7 +18,10 @@ const USAGE = `usage: npm run replay -- <workflow id> [--run-id ID] [--address H
 
   <workflow id>   fetch the history from the Temporal server (TEMPORAL_ADDRESS, or --address; default 127.0.0.1:7233)
   --file          a history JSON, as exported from the Temporal UI or by \`temporal workflow show --output json\`
-  --workflows     replay against this workflows module instead of the built workflows/ (e.g. a fix under test)`;
+  --workflows     replay against this workflows module instead of the built workflows/ (e.g. a fix under test)
+
+  Encrypted histories are decrypted with PAYLOAD_ENCRYPTION_KEYS / PAYLOAD_ENCRYPTION_KEY_FILE, or with
+  the key file npm start created in DATA_DIR; histories in plain JSON need no key.`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -44,6 +50,7 @@ async function main(): Promise<number> {
   } else {
     const [workflowId] = positionals;
     const address = values.address ?? process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+    // Fetching needs no codec: the history is replayed as the server stores it, decrypted below.
     const { client, connection } = await connectClient(address, values.namespace ?? process.env.TEMPORAL_NAMESPACE);
     try {
       history = await client.workflow.getHandle(workflowId, values['run-id']).fetchHistory();
@@ -56,6 +63,7 @@ async function main(): Promise<number> {
   const outcome = await replayHistory(history, {
     workflowId: positionals[0] ?? path.basename(label, '.json'),
     workflowsPath,
+    payloadCodec: replayCodec(),
   });
   if (outcome.ok) {
     console.log(
@@ -69,10 +77,23 @@ async function main(): Promise<number> {
   return 1;
 }
 
+/** The configured keys, else npm start's key file if there is one; else none (plain histories replay without). */
+function replayCodec() {
+  const settings = loadSettings();
+  if (settings.payloadEncryption.mode !== 'unset') return payloadCodecFor(settings, { embedded: false });
+  const file = path.join(settings.dataDir, KEY_FILE_NAME);
+  return fs.existsSync(file) ? new AesGcmPayloadCodec(readKeyFile(file)) : undefined;
+}
+
 main().then(
   (code) => process.exit(code),
   (err) => {
-    console.error(`could not replay: ${err instanceof Error ? err.message : err}`);
+    const message = err instanceof Error ? err.message : String(err);
+    // The workflow could not read its input: the history is encrypted and no key decrypted it.
+    const hint = message.includes('binary/encrypted')
+      ? ' (an encrypted history: set PAYLOAD_ENCRYPTION_KEYS and PAYLOAD_ENCRYPTION_KEY_ID, or PAYLOAD_ENCRYPTION_KEY_FILE)'
+      : '';
+    console.error(`could not replay: ${message}${hint}`);
     process.exit(2);
   },
 );

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../contracts/onboarding.contract';
+import { parseKeyList, type PayloadKeySet } from '../infra/payload-codec';
 
 /**
  * Runtime settings from the environment. When DATABASE_URL or TEMPORAL_ADDRESS is set, the
@@ -37,12 +38,32 @@ export interface Settings {
   apiDependencyTimeoutMs: number;
   /** How long an Idempotency-Key's first answer is kept (and replayed to retries). */
   idempotencyTtlHours: number;
+  /** How payloads stored in Temporal are encrypted (see src/infra/payload-encryption.ts). */
+  payloadEncryption: PayloadEncryptionSetting;
+  /** CODEC_ENDPOINT=on|off; unset: on only in the embedded default, which listens on this machine. */
+  codecEndpoint?: boolean;
+  /** The Temporal Web UI origins the codec endpoint answers (CORS): TEMPORAL_UI_ORIGIN, comma-separated; default the embedded UI's. */
+  temporalUiOrigins: string[];
 }
+
+export type PayloadEncryptionSetting =
+  | { mode: 'keys'; keySet: PayloadKeySet }
+  | { mode: 'key-file'; file: string }
+  | { mode: 'off' }
+  /** Nothing configured: the embedded default creates a key file, anything else refuses to start. */
+  | { mode: 'unset' };
+
+/** The embedded UI's origins: the default of TEMPORAL_UI_ORIGIN. */
+export function embeddedUiOrigins(uiPort: number): string[] {
+  return [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`];
+}
+export const DEFAULT_TEMPORAL_UI_ORIGINS = embeddedUiOrigins(8233);
 
 export const DEFAULT_API_DEPENDENCY_TIMEOUT_MS = 10_000;
 export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 24;
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const embeddedTemporalUiPort = port(env, 'EMBEDDED_TEMPORAL_UI_PORT', 8233);
   return {
     apiPort: port(env, 'PORT', 3000),
     host: env.HOST || '127.0.0.1',
@@ -54,15 +75,59 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dataDir: path.resolve(env.DATA_DIR || '.data'),
     embeddedPostgresPort: port(env, 'EMBEDDED_POSTGRES_PORT', 5433),
     embeddedTemporalPort: port(env, 'EMBEDDED_TEMPORAL_PORT', 7233),
-    embeddedTemporalUiPort: port(env, 'EMBEDDED_TEMPORAL_UI_PORT', 8233),
+    embeddedTemporalUiPort,
     maxCachedWorkflows: integer(env, 'WORKER_MAX_CACHED_WORKFLOWS', 500),
     // Below the 10 s a container runtime waits between SIGTERM and SIGKILL, so the rest can stop too.
     workerShutdownGraceMs: integer(env, 'WORKER_SHUTDOWN_GRACE_MS', 5_000),
     migrationPlatformUrl: env.MIGRATION_PLATFORM_URL || 'http://127.0.0.1:4010',
     apiDependencyTimeoutMs: positive(env, 'API_DEPENDENCY_TIMEOUT_MS', DEFAULT_API_DEPENDENCY_TIMEOUT_MS),
     idempotencyTtlHours: positive(env, 'IDEMPOTENCY_TTL_HOURS', DEFAULT_IDEMPOTENCY_TTL_HOURS),
+    payloadEncryption: payloadEncryption(env),
+    codecEndpoint: onOff(env, 'CODEC_ENDPOINT'),
+    temporalUiOrigins: env.TEMPORAL_UI_ORIGIN
+      ? env.TEMPORAL_UI_ORIGIN.split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : embeddedUiOrigins(embeddedTemporalUiPort),
     ...notificationSettings(env),
   };
+}
+
+/** The variables that configure payload encryption, for messages. */
+export const PAYLOAD_ENCRYPTION_VARIABLES =
+  'PAYLOAD_ENCRYPTION_KEYS and PAYLOAD_ENCRYPTION_KEY_ID, or PAYLOAD_ENCRYPTION_KEY_FILE (or PAYLOAD_ENCRYPTION=off)';
+
+function payloadEncryption(env: NodeJS.ProcessEnv): PayloadEncryptionSetting {
+  const off = onOff(env, 'PAYLOAD_ENCRYPTION') === false;
+  const keys = env.PAYLOAD_ENCRYPTION_KEYS || undefined;
+  const file = env.PAYLOAD_ENCRYPTION_KEY_FILE || undefined;
+  if (off) {
+    if (keys || file) throw new Error('PAYLOAD_ENCRYPTION=off cannot be combined with encryption keys');
+    return { mode: 'off' };
+  }
+  if (keys && file) throw new Error('set PAYLOAD_ENCRYPTION_KEYS or PAYLOAD_ENCRYPTION_KEY_FILE, not both');
+  if (file) return { mode: 'key-file', file: path.resolve(file) };
+  if (!keys) {
+    if (env.PAYLOAD_ENCRYPTION_KEY_ID)
+      throw new Error('PAYLOAD_ENCRYPTION_KEY_ID is set without PAYLOAD_ENCRYPTION_KEYS');
+    return { mode: 'unset' };
+  }
+  const parsed = parseKeyList(keys);
+  const ids = Object.keys(parsed);
+  // With one key it is the current one; with several, which one must be said.
+  const currentKeyId = env.PAYLOAD_ENCRYPTION_KEY_ID || (ids.length === 1 ? ids[0] : undefined);
+  if (!currentKeyId) throw new Error('PAYLOAD_ENCRYPTION_KEY_ID must name the current key when several are listed');
+  if (!parsed[currentKeyId])
+    throw new Error(`PAYLOAD_ENCRYPTION_KEY_ID '${currentKeyId}' is not among PAYLOAD_ENCRYPTION_KEYS' ids`);
+  return { mode: 'keys', keySet: { currentKeyId, keys: parsed } };
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = (env[name] || '').toLowerCase();
+  if (raw === '') return undefined;
+  if (raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new Error(`${name} must be on or off, got '${env[name]}'`);
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

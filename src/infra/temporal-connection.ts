@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 
@@ -24,10 +25,20 @@ export interface TemporalClientHandle {
   namespace: string;
 }
 
-export async function connectClient(address?: string, namespace?: string): Promise<TemporalClientHandle> {
+/**
+ * `payloadCodec`: the payload encryption (src/infra/payload-encryption.ts). Every client that
+ * reads or writes workflow data passes it; only a client that touches no payloads (registering
+ * search attributes, fetching a history to replay) or a test that reads what the server stores
+ * goes without.
+ */
+export async function connectClient(
+  address?: string,
+  namespace?: string,
+  payloadCodec?: PayloadCodec,
+): Promise<TemporalClientHandle> {
   const { connectionOptions, namespace: ns } = temporalConnectConfig(address, namespace);
   const connection = await Connection.connect(connectionOptions);
-  return { client: new Client(clientOptions(connection, ns)), connection, namespace: ns };
+  return { client: new Client(clientOptions(connection, ns, payloadCodec)), connection, namespace: ns };
 }
 
 export async function connectWorker(address?: string, namespace?: string) {
@@ -35,6 +46,11 @@ export async function connectWorker(address?: string, namespace?: string) {
   return { connection: await NativeConnection.connect(connectionOptions), namespace: ns };
 }
 
-function clientOptions(connection: Connection, namespace: string) {
-  return { connection, namespace };
+function clientOptions(connection: Connection, namespace: string, payloadCodec: PayloadCodec | undefined) {
+  return { connection, namespace, dataConverter: dataConverter(payloadCodec) };
+}
+
+/** The data converter of clients, workers and replays: the default converters, then the codec. */
+export function dataConverter(payloadCodec: PayloadCodec | undefined): DataConverter {
+  return payloadCodec ? { payloadCodecs: [payloadCodec] } : {};
 }

@@ -28,6 +28,8 @@ export async function startTemporalDevServer(opts: {
   port: number;
   uiPort: number;
   namespace: string;
+  /** The codec endpoint the Web UI decodes payloads with (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /** Own session, away from the terminal's Ctrl-C (`npm start`); the owner must stop it. */
   ownProcessGroup?: boolean;
   log?: (line: string) => void;
@@ -62,6 +64,7 @@ export async function startTemporalDevServer(opts: {
     '--log-level',
     'warn',
     ...devServerSearchAttributeArgs(),
+    ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
   ];
   const server = spawnServer({
     command: cli,

@@ -23,6 +23,7 @@ import { assertPortFree } from '../infra/port-in-use';
 import { ensureSearchAttributes } from '../infra/search-attribute-registry';
 import { STOP_GRACE_MS as TEMPORAL_STOP_GRACE_MS, startTemporalDevServer } from '../infra/temporal-dev-server';
 import { connectClient, connectWorker } from '../infra/temporal-connection';
+import { payloadCodecFor } from '../infra/payload-encryption';
 import { seedDemoCsmRoster } from '../persistence/csm-roster';
 import { dataSourceOptions, migrate } from '../persistence/data-source';
 import { Shutdown } from './shutdown';
@@ -71,6 +72,12 @@ async function start(
   // Before anything starts: a second stack would otherwise bring up its servers, then fail.
   await assertPortFree(settings.apiPort, { host: settings.host, what: 'API', setting: 'PORT' });
   const log = (line: string) => logger.warn(line);
+  // The embedded dev server keeps its data in DATA_DIR: with no keys configured, a key file is
+  // created there once. Against any other Temporal, keys (or PAYLOAD_ENCRYPTION=off) are required.
+  const payloadCodec = payloadCodecFor(settings, { embedded: !settings.temporalAddress, log });
+  const api = `http://${urlHost(settings.host)}:${settings.apiPort}`;
+  // On by default only in the embedded default on this machine: there is no operator role yet.
+  const codecEndpoint = settings.codecEndpoint ?? (!settings.temporalAddress && isLoopback(settings.host));
 
   let databaseUrl = settings.databaseUrl;
   if (!databaseUrl) {
@@ -99,6 +106,7 @@ async function start(
       port: settings.embeddedTemporalPort,
       uiPort: settings.embeddedTemporalUiPort,
       namespace: settings.temporalNamespace,
+      uiCodecEndpoint: codecEndpoint ? `${api}/codec` : undefined,
       ownProcessGroup: true,
       log,
     });
@@ -114,7 +122,7 @@ async function start(
     applied.length ? `migrations applied: ${applied.join(', ')}` : 'database schema is up to date',
   );
 
-  const client = await connectClient(temporalAddress, settings.temporalNamespace);
+  const client = await connectClient(temporalAddress, settings.temporalNamespace, payloadCodec);
   shutdown.add('Temporal client', () => client.connection.close());
   if (settings.temporalAddress) {
     await ensureSearchAttributes(client.connection, client.namespace).catch((err) =>
@@ -134,6 +142,7 @@ async function start(
     notifications: settings,
     ...workerConnection,
     dataSource,
+    payloadCodec,
   });
   if (!settings.databaseUrl) await seedDemoCsmRoster(dataSource);
   const running = worker.run();
@@ -154,13 +163,13 @@ async function start(
     temporalClient: client.client,
     taskQueue: settings.taskQueue,
     logger,
+    codec: { enabled: codecEndpoint, payloadCodec, uiOrigins: settings.temporalUiOrigins },
   });
   await app.listen(settings.apiPort, settings.host);
   shutdown.add('API', () => app.close());
 
   await untilPolling(worker);
   const embedded = !settings.databaseUrl || !settings.temporalAddress;
-  const api = `http://${urlHost(settings.host)}:${settings.apiPort}`;
   process.stdout.write(
     [
       '',
@@ -168,7 +177,7 @@ async function start(
       `  API          ${api}`,
       `  OpenAPI docs ${api}/${OPENAPI_PATH}`,
       `  Health       ${api}/health`,
-      `  Temporal UI  ${temporalUi}`,
+      `  Temporal UI  ${temporalUi}${codecEndpoint ? ` (decodes payloads through ${api}/codec)` : ''}`,
       `  Temporal     ${temporalAddress} (namespace ${client.namespace}, task queue ${settings.taskQueue})`,
       `  Logs         JSON lines on this output (LOG_LEVEL=${settings.logLevel})${embedded ? `; the servers' in ${settings.dataDir}` : ''}`,
       'Press Ctrl-C to stop.',
@@ -180,6 +189,10 @@ async function start(
 /** The worker logs its start; waiting for it keeps those lines above the URL block. */
 async function untilPolling(worker: Worker): Promise<void> {
   for (let i = 0; i < 50 && worker.getState() !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
 }
 
 /** A wildcard address is not a URL a browser can open; this machine can open it on 127.0.0.1. */

@@ -26,7 +26,7 @@ import { freePort } from '../support/free-port';
 import { type PostgresProcess, startPostgresProcess } from '../support/postgres-process';
 import { pidsWithCommandLine, postmasterPid, processTree, whilePaused } from '../support/process-tree';
 import { type SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
-import { workflowBundle } from '../support/test-env';
+import { workflowBundle, testPayloadCodec } from '../support/test-env';
 
 const DEADLINE_MS = 2_000;
 /** Scheduling on a loaded 2-core machine, and pg's client-side limit trailing the server's. */
@@ -82,10 +82,11 @@ beforeAll(async () => {
     workflowBundle: workflowBundle(),
     notifications: { ...loadSettings({}), smtpUrl: inbox.url },
     migrationPlatformUrl: 'http://127.0.0.1:9', // no cutover runs here
+    payloadCodec: testPayloadCodec(),
   });
   running = worker.run();
 
-  const connected = await connectClient(temporal.address, 'default');
+  const connected = await connectClient(temporal.address, 'default', testPayloadCodec());
   client = connected.client;
   clientConnection = connected.connection;
   app = await createApp({

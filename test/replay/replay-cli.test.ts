@@ -4,20 +4,23 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { ONBOARDING_WORKFLOW_TYPE } from '../../src/contracts/onboarding.contract';
 import { onboardingInput } from '../fixtures/onboarding-input';
 import { walkJourney } from '../support/journey-driver';
 import { silentOnboardingActivities } from '../support/stub-activities';
-import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
-import { testEnv, workflowBundle } from '../support/test-env';
+import { connectClient, connectWorker, dataConverter } from '../../src/infra/temporal-connection';
+import { testEnv, testPayloadCodec, workflowBundle } from '../support/test-env';
 
 jest.setTimeout(120_000);
 
 const root = path.resolve(__dirname, '../..');
 const cli = path.join(root, 'dist/worker/replay.js');
-const replay = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+const replay = (...args: string[]) => replayWith({}, ...args);
+const replayWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+  spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
 
 beforeAll(() => {
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: npm test builds it (npm run build)`);
@@ -58,15 +61,19 @@ it('says where the history diverges from non-deterministically changed code (exi
   expect(result.status).toBe(1);
 });
 
-it('fetches a workflow history from the Temporal server by workflow id', async () => {
+it('fetches a workflow history from the Temporal server by workflow id, and decrypts it with the keys', async () => {
   const address = testEnv('temporalAddress');
   const taskQueue = `replay-cli-${Math.random().toString(36).slice(2)}`;
   const { connection } = await connectWorker(address, 'default');
-  const { client, connection: clientConnection } = await connectClient(address, 'default');
+  // Encrypted as the service writes it.
+  const payloadCodec = testPayloadCodec();
+  const { client, connection: clientConnection } = await connectClient(address, 'default', payloadCodec);
+  const noKeyFile = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-no-keys-'));
   try {
     const worker = await Worker.create({
       connection,
       taskQueue,
+      dataConverter: dataConverter(payloadCodec),
       workflowBundle: workflowBundle(),
       activities: silentOnboardingActivities(),
     });
@@ -80,9 +87,17 @@ it('fetches a workflow history from the Temporal server by workflow id', async (
       await walkJourney(handle, input, () => new Promise((r) => setTimeout(r, 100)));
       await handle.result();
     });
-    const result = replay(input.onboardingId, '--address', address);
+    const keys = {
+      PAYLOAD_ENCRYPTION_KEYS: testEnv('payloadKeys'),
+      PAYLOAD_ENCRYPTION_KEY_ID: testEnv('payloadKeyId'),
+    };
+    const result = replayWith(keys, input.onboardingId, '--address', address);
     expect(result.stdout).toMatch(new RegExp(`^replays cleanly: ${input.onboardingId}, \\d+ events`));
     expect(result.status).toBe(0);
+    // Without a key (none configured, no key file in DATA_DIR) it cannot read the history, and says why.
+    const keyless = replayWith({ DATA_DIR: noKeyFile }, input.onboardingId, '--address', address);
+    expect(keyless.stderr).toMatch(/could not replay: .*encrypted.*PAYLOAD_ENCRYPTION_KEYS/);
+    expect(keyless.status).toBe(2);
 
     const unknown = replay('onboarding-nobody-here', '--address', address);
     expect(unknown.stderr).toMatch(/could not replay: .*not found/i);
@@ -90,6 +105,7 @@ it('fetches a workflow history from the Temporal server by workflow id', async (
   } finally {
     await connection.close();
     await clientConnection.close();
+    fs.rmSync(noKeyFile, { recursive: true, force: true });
   }
 });
 

@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import request from 'supertest';
 import { isListening } from '../../src/infra/port-in-use';
-import { isRunning, stopLeftover } from '../../src/infra/server-process';
+import { commandLine, isRunning, stopLeftover } from '../../src/infra/server-process';
 import { closedWonBody, COMPLETE_HANDOFF, SALES_OWNER } from '../fixtures/onboarding-input';
 import { eventually } from '../support/api-harness';
 import { freePort } from '../support/free-port';
@@ -30,6 +30,8 @@ let env: NodeJS.ProcessEnv;
 let api: string;
 let ui: string;
 let ports: number[];
+/** The payload key file the first start created; later starts must keep using it. */
+let keyFileContent: string;
 const launched: Stack[] = [];
 
 interface Stack {
@@ -184,6 +186,14 @@ it('npm start: the URL block last, JSON lines without personal data, and on Ctrl
   );
   expect(JSON.parse(mailLine)).toMatchObject({ workflowId: 'onboarding-stack-1', recipients: expect.any(Number) });
   await request(ui).get('/').expect(200);
+  // Payloads are encrypted with the key file the first start created, and the UI decodes them through the API.
+  const keyFile = path.join(dataDir, 'payload-keys.json');
+  expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+  keyFileContent = fs.readFileSync(keyFile, 'utf8');
+  const devServerArgs = commandLine(serverPids().temporal!)!;
+  expect(devServerArgs[devServerArgs.indexOf('--ui-codec-endpoint') + 1]).toBe(`${api}/codec`);
+  const encoded = await request(api).post('/codec/encode').set('Origin', ui).send({ payloads: [] }).expect(200);
+  expect(encoded.headers['access-control-allow-origin']).toBe(ui);
 
   // A failed request: its id is kept and logged; its query string and body are not.
   const failed = await request(api)
@@ -280,7 +290,10 @@ it('after a SIGKILL of the whole stack, the next start stops the servers it left
   expect(list.body.items.map((r: any) => r.id)).toEqual(
     expect.arrayContaining(['onboarding-stack-1', 'onboarding-stack-3']),
   );
+  // Decoded with the same key: the key file was read, not made again.
   await request(api).get('/onboardings/onboarding-stack-3').expect(200);
+  await request(api).get('/onboardings/onboarding-stack-1').expect(200);
+  expect(fs.readFileSync(path.join(dataDir, 'payload-keys.json'), 'utf8')).toBe(keyFileContent);
 
   signalGroup(next, 'SIGINT');
   expect(await next.exited).toEqual({ code: 0, signal: null });

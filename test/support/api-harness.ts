@@ -7,14 +7,14 @@ import type { INestApplication } from '@nestjs/common';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../api/create-app';
-import { loadSettings } from '../../src/config/settings';
+import { DEFAULT_TEMPORAL_UI_ORIGINS, loadSettings } from '../../src/config/settings';
 import { upsertCsms } from '../../src/persistence/csm-roster';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { TEST_CSMS } from '../fixtures/onboarding-input';
 import { type SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 import { type SmtpInbox, startSmtpInbox } from './smtp-inbox';
 import { createOnboardingWorker } from '../../worker/create-worker';
-import { testEnv, workflowBundle } from './test-env';
+import { testEnv, testPayloadCodec, workflowBundle } from './test-env';
 import { startTestWorker } from './test-worker';
 
 export interface ApiHarness {
@@ -31,28 +31,45 @@ export interface ApiHarness {
 }
 
 /** `databaseUrl`: a database of the test's own (default: the run's shared one, whose read model other files fill too). */
-export async function startApiHarness(opts: { databaseUrl?: string } = {}): Promise<ApiHarness> {
+export interface ApiHarnessOptions {
+  databaseUrl?: string;
+  /** The codec endpoint (/codec): on by default, as in the embedded default. */
+  codecEndpoint?: boolean;
+}
+
+/** Payloads are encrypted with the run's test keys, as in production. */
+export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<ApiHarness> {
   const databaseUrl = opts.databaseUrl ?? testEnv('databaseUrl');
+  const payloadCodec = testPayloadCodec();
   const taskQueue = `api-test-${Math.random().toString(36).slice(2)}`;
 
   const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
   await upsertCsms(dataSource, TEST_CSMS);
   const inbox = await startSmtpInbox();
   const sandbox = await startSandboxPlatform({ port: 0 });
-  const temporal = await startTestWorker((connection) =>
-    createOnboardingWorker({
-      connection,
-      namespace: 'default',
-      taskQueue,
-      dataSource,
-      maxCachedWorkflows: 100,
-      workflowBundle: workflowBundle(),
-      notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
-      migrationPlatformUrl: sandbox.url,
-    }),
+  const temporal = await startTestWorker(
+    (connection) =>
+      createOnboardingWorker({
+        connection,
+        namespace: 'default',
+        taskQueue,
+        dataSource,
+        maxCachedWorkflows: 100,
+        workflowBundle: workflowBundle(),
+        notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
+        migrationPlatformUrl: sandbox.url,
+        payloadCodec,
+      }),
+    { payloadCodec },
   );
   const { client } = temporal;
-  const app = await createApp({ databaseUrl, temporalClient: client, taskQueue, logger: false });
+  const app = await createApp({
+    databaseUrl,
+    temporalClient: client,
+    taskQueue,
+    logger: false,
+    codec: { enabled: opts.codecEndpoint ?? true, payloadCodec, uiOrigins: DEFAULT_TEMPORAL_UI_ORIGINS },
+  });
   await app.init();
 
   return {
@@ -77,7 +94,7 @@ export async function startApiHarness(opts: { databaseUrl?: string } = {}): Prom
  * The harness for a test file: started before its tests and closed after them. The object is
  * filled in by that `beforeAll`, so read it in hooks and tests, not at the file's top level.
  */
-export function useApiHarness(opts: { databaseUrl?: string } = {}): ApiHarness {
+export function useApiHarness(opts: ApiHarnessOptions = {}): ApiHarness {
   const harness = {} as ApiHarness;
   beforeAll(async () => {
     Object.assign(harness, await startApiHarness(opts));

@@ -11,6 +11,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
 import { startEmbeddedPostgres } from '../../src/infra/embedded-postgres';
+import { formatKeyList, generateKeySet } from '../../src/infra/payload-codec';
 import { devServerSearchAttributeArgs } from '../../src/infra/search-attribute-registry';
 import { testingExecutable } from '../../src/infra/temporal-binaries';
 import { migrate } from '../../src/persistence/data-source';
@@ -38,6 +39,12 @@ export default async function globalSetup(): Promise<void> {
   });
   globals.devServer = dev;
   process.env[TEST_ENV.temporalAddress] = dev.address;
+
+  // A key set of the run's own, with an older key beside the current one (as after a rotation).
+  const keySet = generateKeySet('test-current');
+  keySet.keys['test-previous'] = generateKeySet('test-previous').keys['test-previous'];
+  process.env[TEST_ENV.payloadKeys] = formatKeyList(keySet);
+  process.env[TEST_ENV.payloadKeyId] = keySet.currentKeyId;
 
   process.env[TEST_ENV.workflowBundle] = await bundle(workDir, 'workflow-bundle.js', []);
   process.env[TEST_ENV.timeSkippingWorkflowBundle] = await bundle(workDir, 'workflow-bundle-time-skipping.js', [

@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { EmbeddedPostgresHandle } from '../../src/infra/embedded-postgres';
+import { AesGcmPayloadCodec, parseKeyList } from '../../src/infra/payload-codec';
 
 /** What global setup hands to the test files (through the environment: they run in other contexts). */
 export const TEST_ENV = {
@@ -7,6 +8,9 @@ export const TEST_ENV = {
   temporalAddress: 'TEST_RUN_TEMPORAL_ADDRESS',
   workflowBundle: 'TEST_RUN_WORKFLOW_BUNDLE',
   timeSkippingWorkflowBundle: 'TEST_RUN_TIME_SKIPPING_WORKFLOW_BUNDLE',
+  /** The run's payload encryption keys, in PAYLOAD_ENCRYPTION_KEYS' form, and the current id. */
+  payloadKeys: 'TEST_RUN_PAYLOAD_ENCRYPTION_KEYS',
+  payloadKeyId: 'TEST_RUN_PAYLOAD_ENCRYPTION_KEY_ID',
 } as const;
 
 export interface TestGlobals {
@@ -29,4 +33,9 @@ export function workflowBundle() {
 /** The same workflows for the time-skipping test server (see drop-search-attribute-upserts.ts). */
 export function timeSkippingWorkflowBundle() {
   return { codePath: testEnv('timeSkippingWorkflowBundle') };
+}
+
+/** The payload codec with the run's test keys (made in global setup), as the API harness uses it. */
+export function testPayloadCodec(): AesGcmPayloadCodec {
+  return new AesGcmPayloadCodec({ currentKeyId: testEnv('payloadKeyId'), keys: parseKeyList(testEnv('payloadKeys')) });
 }

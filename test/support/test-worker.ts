@@ -3,6 +3,7 @@
  * themselves (and for the API harness, whose app uses the client).
  */
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
 import { testEnv } from './test-env';
@@ -15,13 +16,19 @@ export interface TestWorker {
   close(): Promise<void>;
 }
 
-/** `create` builds the worker (activities, task queue, bundle) on the connection it is given; it is then run. */
-export async function startTestWorker(create: (connection: NativeConnection) => Promise<Worker>): Promise<TestWorker> {
+/**
+ * `create` builds the worker (activities, task queue, bundle) on the connection it is given; it is
+ * then run. `payloadCodec`: the client's encryption, which the worker `create` builds must share.
+ */
+export async function startTestWorker(
+  create: (connection: NativeConnection) => Promise<Worker>,
+  opts: { payloadCodec?: PayloadCodec } = {},
+): Promise<TestWorker> {
   const address = testEnv('temporalAddress');
   const { connection: workerConnection } = await connectWorker(address, 'default');
   const worker = await create(workerConnection);
   const running = worker.run();
-  const { client, connection } = await connectClient(address, 'default');
+  const { client, connection } = await connectClient(address, 'default', opts.payloadCodec);
   return {
     client,
     workerConnection,

@@ -9,13 +9,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Client, type Connection, type WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { CUTOVER_WORKFLOW_TYPE, type CutoverOperationRequest } from '../../src/contracts/cutover.contract';
 import { type CutoverInput, type CutoverPlan, type CutoverState, DEFAULT_CUTOVER_PLAN } from '../../src/domain/cutover';
 import { type SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
 import { connectClient } from '../../src/infra/temporal-connection';
-import { testEnv } from '../support/test-env';
+import { testEnv, testPayloadCodec } from '../support/test-env';
 
 jest.setTimeout(120_000);
 
@@ -49,7 +49,7 @@ beforeAll(async () => {
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: npm test builds it (npm run build)`);
   sandbox = await startSandboxPlatform({ port: 0 });
   sandbox.seed(RECORDS);
-  ({ client, connection } = await connectClient(testEnv('temporalAddress'), 'default'));
+  ({ client, connection } = await connectClient(testEnv('temporalAddress'), 'default', testPayloadCodec()));
 });
 
 afterAll(async () => {
@@ -74,6 +74,9 @@ function startWorker(): Promise<WorkerProcess> {
     TEMPORAL_ADDRESS: testEnv('temporalAddress'),
     TEMPORAL_TASK_QUEUE: taskQueue,
     MIGRATION_PLATFORM_URL: sandbox.url,
+    // The real worker refuses to start against a cluster without keys: the run's, as the client's.
+    PAYLOAD_ENCRYPTION_KEYS: testEnv('payloadKeys'),
+    PAYLOAD_ENCRYPTION_KEY_ID: testEnv('payloadKeyId'),
   };
   const child = spawn(process.execPath, [entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
@@ -139,9 +142,9 @@ async function pendingMigration(handle: WorkflowHandle) {
   const { raw } = await handle.describe();
   const activity = raw.pendingActivities?.find((a) => a.heartbeatDetails?.payloads?.length);
   if (!activity) return undefined;
-  const checkpoint = defaultPayloadConverter.fromPayload<{ after: string; migrated: number }>(
-    activity.heartbeatDetails!.payloads![0],
-  );
+  // Heartbeat details are payloads: encrypted like the rest (the raw answer is not decoded).
+  const [details] = await testPayloadCodec().decode([activity.heartbeatDetails!.payloads![0] as Payload]);
+  const checkpoint = defaultPayloadConverter.fromPayload<{ after: string; migrated: number }>(details);
   return { attempt: activity.attempt!, identity: activity.lastWorkerIdentity!, ...checkpoint };
 }
 
@@ -207,12 +210,17 @@ it('resumes a migration whose worker process was killed half-way from its checkp
 
   // The history: the migration's second attempt, after the first one's heartbeat timed out, ran on the second worker.
   const { events } = await handle.fetchHistory();
-  const scheduled = events!.find((e) => {
-    const payload = e.activityTaskScheduledEventAttributes?.input?.payloads?.[0];
-    return (
-      payload && defaultPayloadConverter.fromPayload<CutoverOperationRequest>(payload).operation === 'records.migrate'
-    );
-  })!;
+  // fetchHistory() gives the payloads as stored: decrypted here.
+  const codec = testPayloadCodec();
+  const operations = await Promise.all(
+    events!.map(async (e) => {
+      const payload = e.activityTaskScheduledEventAttributes?.input?.payloads?.[0];
+      if (!payload) return undefined;
+      const [decoded] = await codec.decode([payload as Payload]);
+      return defaultPayloadConverter.fromPayload<CutoverOperationRequest>(decoded).operation;
+    }),
+  );
+  const scheduled = events![operations.indexOf('records.migrate')];
   const started = events!.find(
     (e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId) === String(scheduled.eventId),
   )!;

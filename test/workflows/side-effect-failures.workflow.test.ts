@@ -20,7 +20,7 @@ import { onboardingInput, TEST_CSMS } from '../fixtures/onboarding-input';
 import { eventually } from '../support/api-harness';
 import { until } from '../support/journey-driver';
 import { type SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
-import { testEnv, workflowBundle } from '../support/test-env';
+import { testEnv, workflowBundle, testPayloadCodec } from '../support/test-env';
 import { startTestWorker, type TestWorker } from '../support/test-worker';
 
 jest.setTimeout(60_000);
@@ -34,17 +34,20 @@ beforeAll(async () => {
   dataSource = await new DataSource(dataSourceOptions(testEnv('databaseUrl'))).initialize();
   await upsertCsms(dataSource, TEST_CSMS);
   inbox = await startSmtpInbox({ refuse: { 'gone@customer.example': 550 } });
-  temporal = await startTestWorker((connection) =>
-    createOnboardingWorker({
-      connection,
-      namespace: 'default',
-      taskQueue,
-      dataSource,
-      maxCachedWorkflows: 10,
-      workflowBundle: workflowBundle(),
-      notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
-      migrationPlatformUrl: 'http://127.0.0.1:9',
-    }),
+  temporal = await startTestWorker(
+    (connection) =>
+      createOnboardingWorker({
+        connection,
+        namespace: 'default',
+        taskQueue,
+        dataSource,
+        maxCachedWorkflows: 10,
+        workflowBundle: workflowBundle(),
+        notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
+        migrationPlatformUrl: 'http://127.0.0.1:9',
+        payloadCodec: testPayloadCodec(),
+      }),
+    { payloadCodec: testPayloadCodec() },
   );
 });
 
