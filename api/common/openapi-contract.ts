@@ -1,4 +1,4 @@
-import { ApiExtension, type OpenAPIObject } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency-key.decorator';
 import { PATH_INT_BOUNDS, PATH_PARAM_SCHEMA } from './path-param';
 import { PROBLEM_CONTENT_TYPE } from './problem-details';
@@ -13,8 +13,22 @@ const PROBLEMS_EXTENSION = 'x-problems';
  * 415, 500, 503), when no @ApiResponse already describes them: `@ApiProblems(404, 409)`.
  */
 export function ApiProblems(...statuses: number[]): MethodDecorator {
-  return ApiExtension(PROBLEMS_EXTENSION, statuses);
+  // Merged with what other decorators declared (`@Allow` adds 401, 403, 429): an extension
+  // written twice would keep only one of the lists.
+  return (target, key, descriptor) => {
+    const declared: Record<string, unknown> = Reflect.getMetadata(API_EXTENSION_METADATA, descriptor.value!) ?? {};
+    const earlier = (declared[PROBLEMS_EXTENSION] as number[] | undefined) ?? [];
+    Reflect.defineMetadata(
+      API_EXTENSION_METADATA,
+      { ...declared, [PROBLEMS_EXTENSION]: [...new Set([...earlier, ...statuses])] },
+      descriptor.value!,
+    );
+    return descriptor;
+  };
 }
+
+/** Where @nestjs/swagger keeps `@ApiExtension` values (DECORATORS.API_EXTENSION). */
+const API_EXTENSION_METADATA = 'swagger/apiExtension';
 
 export const PROBLEM_DETAILS_SCHEMA = {
   type: 'object',
