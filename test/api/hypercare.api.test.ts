@@ -92,6 +92,7 @@ it("waits for the named owner to sign off the rollout stage of the playbook's pl
     {
       ...signOff,
       actor: label(lead, 'lead:kim'),
+      actorNote: 'lead:kim',
       principal: { kind: 'api-key', id: lead.slice(0, 11), name: 'lead:kim', role: 'cs-lead' },
     },
   ]);
