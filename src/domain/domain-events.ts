@@ -70,7 +70,13 @@ export function domainEventsOf(
   const oid = state.onboardingId;
   const base = { onboardingId: oid, accountId: state.account.id };
   const add = (type: DomainEventType, item: string, occurredAt: string, data: Record<string, unknown> = {}) =>
-    events.push({ id: `${oid}:${type.slice('onboarding.'.length)}${item}`, type, onboardingId: oid, occurredAt, data: { ...base, ...data } });
+    events.push({
+      id: `${oid}:${type.slice('onboarding.'.length)}${item}`,
+      type,
+      onboardingId: oid,
+      occurredAt,
+      data: { ...base, ...data },
+    });
 
   add('onboarding.started', '', state.startedAt, {
     tier: state.tier,
@@ -84,13 +90,17 @@ export function domainEventsOf(
   const journeyStarted = state.status !== 'handoff-incomplete';
   if (journeyStarted) add('onboarding.handoff_completed', '', state.stageHistory[0].enteredAt);
 
-  if (state.csm) add('onboarding.csm_assigned', `:${state.csm.id}:${state.csm.assignedAt}`, state.csm.assignedAt, { csmId: state.csm.id });
+  if (state.csm)
+    add('onboarding.csm_assigned', `:${state.csm.id}:${state.csm.assignedAt}`, state.csm.assignedAt, {
+      csmId: state.csm.id,
+    });
 
   if (journeyStarted) {
     for (const visit of state.stageHistory) {
       const item = `:${visit.key}:${visit.enteredAt}`;
       add('onboarding.stage_entered', item, visit.enteredAt, { stage: visit.key });
-      if (visit.exitedAt) add('onboarding.stage_exited', item, visit.exitedAt, { stage: visit.key, enteredAt: visit.enteredAt });
+      if (visit.exitedAt)
+        add('onboarding.stage_exited', item, visit.exitedAt, { stage: visit.key, enteredAt: visit.enteredAt });
     }
   }
 
@@ -109,7 +119,8 @@ export function domainEventsOf(
     if (!t.dueAt) continue;
     const due = Date.parse(t.dueAt);
     const overdue = t.status === 'done' ? !!t.completedAt && Date.parse(t.completedAt) > due : due <= asOf;
-    if (overdue) add('onboarding.task_overdue', `:${t.key}:${t.dueAt}`, t.dueAt, { task: t.key, owner: t.owner, dueAt: t.dueAt });
+    if (overdue)
+      add('onboarding.task_overdue', `:${t.key}:${t.dueAt}`, t.dueAt, { task: t.key, owner: t.owner, dueAt: t.dueAt });
   }
 
   for (const e of state.escalations) {
@@ -118,11 +129,14 @@ export function domainEventsOf(
     if (e.acknowledgedAt) add('onboarding.escalation_acknowledged', `:${e.id}`, e.acknowledgedAt, escalation);
   }
 
-  if (state.stalledSince) add('onboarding.stall_started', `:${state.stalledSince}`, state.stalledSince, { stage: state.stage.key });
+  if (state.stalledSince)
+    add('onboarding.stall_started', `:${state.stalledSince}`, state.stalledSince, { stage: state.stage.key });
   const before = opts.before;
   if (before?.stalledSince && before.stalledSince !== state.stalledSince) {
     // Progress ends a stall and moves lastProgressAt to that moment (progress.ts markProgress).
-    add('onboarding.stall_ended', `:${before.stalledSince}`, state.lastProgressAt, { stalledSince: before.stalledSince });
+    add('onboarding.stall_ended', `:${before.stalledSince}`, state.lastProgressAt, {
+      stalledSince: before.stalledSince,
+    });
   }
   if (before && before.atRisk !== opts.atRisk) {
     // Being at risk is computed, not recorded: the change is observed at this projection.

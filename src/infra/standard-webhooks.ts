@@ -30,7 +30,11 @@ export function newWebhookSecret(): string {
  */
 export function webhookFor(secret: string, variable: string): Webhook {
   const base64 = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || base64.length % 4 !== 0 || !between(Buffer.from(base64, "base64").length, 24, 64)) {
+  if (
+    !/^[A-Za-z0-9+/]+={0,2}$/.test(base64) ||
+    base64.length % 4 !== 0 ||
+    !between(Buffer.from(base64, 'base64').length, 24, 64)
+  ) {
     throw new Error(
       `${variable} must be a Standard Webhooks secret: 'whsec_' followed by base64 of 24 to 64 random bytes ` +
         `(e.g. node -e "console.log('whsec_'+require('crypto').randomBytes(32).toString('base64'))")`,
