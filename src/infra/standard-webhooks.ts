@@ -25,22 +25,17 @@ export function newWebhookSecret(): string {
 }
 
 /**
- * The Webhook for a configured secret, or an error that names the variable and the expected
- * format (never the value): `new Webhook` accepts any string and decodes it as base64 silently.
+ * Why a secret is not a Standard Webhooks secret ('whsec_' + base64 of 24 to 64 bytes), or
+ * undefined when it is. Never quotes the value. `new Webhook` accepts any text and decodes it
+ * as base64 silently, so a wrong secret would sign with bytes nobody can verify.
  */
-export function webhookFor(secret: string, variable: string): Webhook {
-  const base64 = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
-  if (
-    !/^[A-Za-z0-9+/]+={0,2}$/.test(base64) ||
-    base64.length % 4 !== 0 ||
-    !between(Buffer.from(base64, 'base64').length, 24, 64)
-  ) {
-    throw new Error(
-      `${variable} must be a Standard Webhooks secret: 'whsec_' followed by base64 of 24 to 64 random bytes ` +
-        `(e.g. node -e "console.log('whsec_'+require('crypto').randomBytes(32).toString('base64'))")`,
-    );
-  }
-  return new Webhook(secret);
+export function webhookSecretProblem(secret: string): string | undefined {
+  const base64 = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : '';
+  const bytes =
+    /^[A-Za-z0-9+/]+={0,2}$/.test(base64) && base64.length % 4 === 0 ? Buffer.from(base64, 'base64') : undefined;
+  if (bytes && bytes.length >= 24 && bytes.length <= 64) return undefined;
+  return (
+    "must be a Standard Webhooks secret: 'whsec_' followed by the base64 of 24 to 64 random bytes " +
+    `(make one with: node -e "console.log('whsec_'+require('crypto').randomBytes(32).toString('base64'))")`
+  );
 }
-
-const between = (n: number, min: number, max: number) => n >= min && n <= max;
