@@ -1,4 +1,4 @@
-import { Webhook } from 'standardwebhooks';
+import type { Webhook } from 'standardwebhooks';
 
 /**
  * Signing per the Standard Webhooks specification (https://www.standardwebhooks.com), by its
