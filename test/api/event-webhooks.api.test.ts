@@ -227,6 +227,56 @@ describe('callbacks of a real journey', () => {
     expect(requestsTo('failing')).toHaveLength(3);
   });
 
+  it('gives up after the last attempt and says so in the log; the event stays redeliverable', async () => {
+    const down = await subscribe('down', { eventTypes: ['onboarding.started'] });
+    receiver.respond = (r) => (r.path.endsWith('/down') ? 503 : 200);
+    await request(h.http)
+      .post('/onboardings')
+      .send(closedWonBody(account('down')))
+      .expect(201);
+    const failed = await eventually(async () => {
+      const res = await request(h.http).get(`/webhooks/deliveries?subscriptionId=${down.id}&status=failed`).expect(200);
+      return res.body[0];
+    }, 30_000);
+    expect(failed).toMatchObject({
+      attempts: 5,
+      lastStatusCode: 503,
+      lastError: 'HTTP 503',
+      endedAt: expect.any(String),
+    });
+    expect(requestsTo('down')).toHaveLength(5);
+
+    receiver.respond = undefined; // the receiver is back
+    const again = await request(h.http).post(`/webhooks/deliveries/${failed.id}/redeliver`).expect(202);
+    await eventually(async () => {
+      const res = await request(h.http).get(`/webhooks/deliveries/${again.body.id}`).expect(200);
+      return res.body.status === 'succeeded' ? true : undefined;
+    });
+    expect(new Set(requestsTo('down').map(webhookId)).size).toBe(1);
+  });
+
+  it('stops at 410 Gone: no retry, the subscription is disabled and says why', async () => {
+    const gone = await subscribe('gone', { eventTypes: ['onboarding.started'] });
+    receiver.respond = (r) => (r.path.endsWith('/gone') ? 410 : 200);
+    await request(h.http)
+      .post('/onboardings')
+      .send(closedWonBody(account('gone')))
+      .expect(201);
+    const subscription = await eventually(async () => {
+      const res = await request(h.http).get(`/webhooks/subscriptions/${gone.id}`).expect(200);
+      return res.body.status === 'disabled' ? res.body : undefined;
+    });
+    expect(subscription.disabledReason).toMatch(/410 Gone/);
+    const log = await eventually(async () => {
+      const res = await request(h.http).get(`/webhooks/deliveries?subscriptionId=${gone.id}`).expect(200);
+      return res.body[0]?.status === 'failed' ? res.body : undefined;
+    });
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ attempts: 1, lastStatusCode: 410 });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(requestsTo('gone')).toHaveLength(1);
+  });
+
   it('redelivers an event on request, under the same webhook-id, as a new delivery in the log', async () => {
     const sub = await subscribe('redeliver', { eventTypes: ['onboarding.started'] });
     const { body } = await request(h.http)
