@@ -4,8 +4,9 @@ import type { OnboardingState } from './onboarding';
  * The domain events the CS platform can subscribe to, derived from facts the onboarding's state
  * already records (never from the commands), so the workflow's commands and its recorded
  * histories stay as they are. Each event's id is built from the fact itself (the onboarding, the
- * kind, the item and when it happened): deriving the events of the same state again, or of a
- * later state, gives the same ids, and the event store keeps each id once.
+ * kind, the item and when it happened; the time keeps a second occurrence, or a later run of the
+ * same onboarding, apart): deriving the events of the same state again, or of a later state,
+ * gives the same ids, and the event store keeps each id once.
  *
  * Payloads carry ids, keys, timestamps and outcomes, never names, e-mail addresses or free text
  * (risk descriptions, failure messages): the CS platform already knows the account by its id and
@@ -78,7 +79,7 @@ export function domainEventsOf(
       data: { ...base, ...data },
     });
 
-  add('onboarding.started', '', state.startedAt, {
+  add('onboarding.started', `:${state.startedAt}`, state.startedAt, {
     tier: state.tier,
     segment: state.segment,
     playbookVersion: state.playbookVersion,
@@ -88,7 +89,10 @@ export function domainEventsOf(
   // Until the handoff is complete the journey has not begun: completeHandoff restarts the first
   // stage's clock at that moment, which is then when the handoff completed and the stage was entered.
   const journeyStarted = state.status !== 'handoff-incomplete';
-  if (journeyStarted) add('onboarding.handoff_completed', '', state.stageHistory[0].enteredAt);
+  if (journeyStarted) {
+    const at = state.stageHistory[0].enteredAt;
+    add('onboarding.handoff_completed', `:${at}`, at);
+  }
 
   if (state.csm)
     add('onboarding.csm_assigned', `:${state.csm.id}:${state.csm.assignedAt}`, state.csm.assignedAt, {
@@ -106,7 +110,7 @@ export function domainEventsOf(
 
   for (const m of state.milestones) {
     if (!m.achievedAt) continue;
-    add('onboarding.milestone_recorded', `:${m.key}`, m.achievedAt, {
+    add('onboarding.milestone_recorded', `:${m.key}:${m.achievedAt}`, m.achievedAt, {
       milestone: m.key,
       targetDate: m.targetDate,
       withinTarget: m.withinTarget ?? Date.parse(m.achievedAt) <= Date.parse(m.targetDate),
@@ -125,8 +129,12 @@ export function domainEventsOf(
 
   for (const e of state.escalations) {
     const escalation = { escalationId: e.id, subject: e.subject, level: e.level, notifyRole: e.notify };
-    add('onboarding.escalation_raised', `:${e.id}`, e.raisedAt, { ...escalation, breachedAt: e.breachedAt });
-    if (e.acknowledgedAt) add('onboarding.escalation_acknowledged', `:${e.id}`, e.acknowledgedAt, escalation);
+    add('onboarding.escalation_raised', `:${e.id}:${e.raisedAt}`, e.raisedAt, {
+      ...escalation,
+      breachedAt: e.breachedAt,
+    });
+    if (e.acknowledgedAt)
+      add('onboarding.escalation_acknowledged', `:${e.id}:${e.raisedAt}`, e.acknowledgedAt, escalation);
   }
 
   if (state.stalledSince)
@@ -145,16 +153,21 @@ export function domainEventsOf(
 
   for (const c of state.cutovers ?? []) {
     if (c.status === 'requested' || c.status === 'running') continue;
-    add('onboarding.cutover_attempt_ended', `:${c.cutoverId}:${c.status}`, c.endedAt ?? c.requestedAt, {
-      cutoverId: c.cutoverId,
-      attempt: c.attempt,
-      mode: c.mode,
-      outcome: c.status,
-      failedStep: c.failure?.step,
-      reconciliationAccuracy: c.reconciliation?.accuracy,
-      rehearsalPassed: c.rehearsal?.passed,
-      rollbackInvoked: c.rollbackInvoked ?? false,
-    });
+    add(
+      'onboarding.cutover_attempt_ended',
+      `:${c.cutoverId}:${c.status}:${c.endedAt ?? c.requestedAt}`,
+      c.endedAt ?? c.requestedAt,
+      {
+        cutoverId: c.cutoverId,
+        attempt: c.attempt,
+        mode: c.mode,
+        outcome: c.status,
+        failedStep: c.failure?.step,
+        reconciliationAccuracy: c.reconciliation?.accuracy,
+        rehearsalPassed: c.rehearsal?.passed,
+        rollbackInvoked: c.rollbackInvoked ?? false,
+      },
+    );
   }
 
   const h = state.hypercare;
@@ -165,8 +178,10 @@ export function domainEventsOf(
       detail: b.detail,
     });
   }
-  if (h?.acceptedAt) add('onboarding.bau_accepted', `:${h.cutoverId}`, h.acceptedAt, { cutoverId: h.cutoverId });
+  if (h?.acceptedAt)
+    add('onboarding.bau_accepted', `:${h.cutoverId}:${h.acceptedAt}`, h.acceptedAt, { cutoverId: h.cutoverId });
 
-  if (state.status === 'completed' && state.completedAt) add('onboarding.completed', '', state.completedAt);
+  if (state.status === 'completed' && state.completedAt)
+    add('onboarding.completed', `:${state.completedAt}`, state.completedAt);
   return events;
 }

@@ -44,8 +44,8 @@ it('derives the start, the handoff, the CSM and the first stage, with ids built 
   ]);
   const iso = closedWon.toISOString();
   expect(events.map((e) => e.id)).toEqual([
-    'onboarding-acct-ev:started',
-    'onboarding-acct-ev:handoff_completed',
+    `onboarding-acct-ev:started:${iso}`,
+    `onboarding-acct-ev:handoff_completed:${iso}`,
     `onboarding-acct-ev:csm_assigned:csm-ana:${iso}`,
     `onboarding-acct-ev:stage_entered:kickoff:${iso}`,
   ]);
@@ -144,7 +144,7 @@ it('derives escalations raised and acknowledged, a stall started and ended, and 
   const escalationId = raised[0].data.escalationId as string;
   const acknowledged = acknowledgeEscalation.apply(stalled, playbook, { escalationId, actor: 'csm:ana' }, at(15.5));
   expect(one(eventsOf(acknowledged, at(15.5)), 'onboarding.escalation_acknowledged')).toMatchObject({
-    id: `onboarding-acct-ev:escalation_acknowledged:${escalationId}`,
+    id: `onboarding-acct-ev:escalation_acknowledged:${escalationId}:${raised[0].occurredAt}`,
     occurredAt: at(15.5).toISOString(),
   });
 
@@ -206,7 +206,7 @@ it('derives cutover outcomes, hypercare breaches, BAU acceptance and completion'
   };
   const events = eventsOf(state, at(90));
   expect(one(events, 'onboarding.cutover_attempt_ended')).toMatchObject({
-    id: 'onboarding-acct-ev:cutover_attempt_ended:cut-1:rolled-back',
+    id: `onboarding-acct-ev:cutover_attempt_ended:cut-1:rolled-back:${at(60.1).toISOString()}`,
     data: {
       cutoverId: 'cut-1',
       mode: 'rehearsal',
@@ -221,7 +221,7 @@ it('derives cutover outcomes, hypercare breaches, BAU acceptance and completion'
   });
   expect(one(events, 'onboarding.bau_accepted').occurredAt).toBe(at(90).toISOString());
   expect(one(events, 'onboarding.completed')).toMatchObject({
-    id: 'onboarding-acct-ev:completed',
+    id: `onboarding-acct-ev:completed:${at(90).toISOString()}`,
     occurredAt: at(90).toISOString(),
   });
 });
