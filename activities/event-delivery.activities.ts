@@ -1,4 +1,4 @@
-import { activityInfo } from '@temporalio/activity';
+import { activityInfo, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
@@ -18,6 +18,8 @@ interface DeliveryRow {
   id: string;
   status: string;
   event_id: string;
+  event_type: string;
+  subscription_id: string;
   body: string;
   url: string;
   secret: string;
@@ -36,7 +38,7 @@ export function createEventDeliveryActivities(dataSource: DataSource): EventDeli
   return {
     async deliverEvent(deliveryId: string): Promise<DeliveryOutcome> {
       const [row]: DeliveryRow[] = await dataSource.query(
-        `SELECT d.id, d.status, d.event_id, e.body, s.url, s.secret, s.status AS subscription_status
+        `SELECT d.id, d.status, d.event_id, d.event_type, d.subscription_id, e.body, s.url, s.secret, s.status AS subscription_status
          FROM webhook_deliveries d JOIN domain_events e ON e.id = d.event_id
            JOIN webhook_subscriptions s ON s.id = d.subscription_id
          WHERE d.id = $1`,
@@ -72,11 +74,21 @@ export function createEventDeliveryActivities(dataSource: DataSource): EventDeli
         throw ApplicationFailure.retryable(`receiver unreachable: ${errorClass}`, RECEIVER_UNREACHABLE);
       }
       await recordAttempt(dataSource, { deliveryId, attempt, at, statusCode, durationMs: Date.now() - started });
+      // Ids, type and status only: the URL may carry a token, the body is the receiver's business.
+      const logged = {
+        deliveryId,
+        subscriptionId: row.subscription_id,
+        eventType: row.event_type,
+        attempt,
+        statusCode,
+      };
       if (statusCode >= 200 && statusCode < 300) {
+        log.info('event delivered', logged);
         await end(dataSource, deliveryId, 'succeeded');
         return 'succeeded';
       }
       if (statusCode === 410) {
+        log.warn('webhook subscription disabled: the receiver answered 410 Gone', logged);
         await dataSource.query(
           `UPDATE webhook_subscriptions SET status = 'disabled', disabled_at = now(),
              disabled_reason = 'the receiver answered 410 Gone' WHERE id = (SELECT subscription_id FROM webhook_deliveries WHERE id = $1)`,
