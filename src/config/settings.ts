@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../contracts/onboarding.contract';
 import { parseKeyList, type PayloadKeySet } from '../infra/payload-codec';
+import { webhookSecretProblem } from '../infra/standard-webhooks';
 
 /**
  * Runtime settings from the environment. When DATABASE_URL or TEMPORAL_ADDRESS is set, the
@@ -190,6 +191,9 @@ function notificationSettings(
   const webhookSecret = env.WEBHOOK_SECRET || undefined;
   // An unsigned webhook would let anyone who finds the URL forge onboarding events.
   if (webhookUrl && !webhookSecret) throw new Error('WEBHOOK_SECRET must be set when WEBHOOK_URL is set');
+  // Standard Webhooks keys are base64 bytes: the package would take any text and sign with garbage.
+  const problem = webhookSecret && webhookSecretProblem(webhookSecret);
+  if (problem) throw new Error(`WEBHOOK_SECRET ${problem}`);
   return { smtpUrl, mailFrom: env.MAIL_FROM || 'Onboarding <onboarding@localhost>', webhookUrl, webhookSecret };
 }
 

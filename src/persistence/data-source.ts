@@ -13,6 +13,7 @@ import { CreateSegmentationRules1764190000000 } from './migrations/1764190000000
 import { CreateIdempotencyRecords1764226000000 } from './migrations/1764226000000-CreateIdempotencyRecords';
 import { CreateApiKeys1764230000000 } from './migrations/1764230000000-CreateApiKeys';
 import { AuditPrincipals1764235000000 } from './migrations/1764235000000-AuditPrincipals';
+import { CreateEventWebhooks1764250000000 } from './migrations/1764250000000-CreateEventWebhooks';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
 // In timestamp order: TypeORM runs them in this order.
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   CreateIdempotencyRecords1764226000000,
   CreateApiKeys1764230000000,
   AuditPrincipals1764235000000,
+  CreateEventWebhooks1764250000000,
 ];
 
 /**
