@@ -14,6 +14,7 @@ import { CreateIdempotencyRecords1764226000000 } from './migrations/176422600000
 import { CreateApiKeys1764230000000 } from './migrations/1764230000000-CreateApiKeys';
 import { AuditPrincipals1764235000000 } from './migrations/1764235000000-AuditPrincipals';
 import { CreateEventWebhooks1764250000000 } from './migrations/1764250000000-CreateEventWebhooks';
+import { CreateSatisfactionResponses1764270000000 } from './migrations/1764270000000-CreateSatisfactionResponses';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
 // In timestamp order: TypeORM runs them in this order.
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   CreateApiKeys1764230000000,
   AuditPrincipals1764235000000,
   CreateEventWebhooks1764250000000,
+  CreateSatisfactionResponses1764270000000,
 ];
 
 /**
