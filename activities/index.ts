@@ -1,6 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import type { DeliveryStarter } from '../src/infra/event-delivery-starter';
+import type { TrackerLinks } from '../src/tracker/tracker-links';
 import { createCsmAssignmentActivities } from './csm-assignment.activities';
 import { createCutoverActivities } from './cutover.activities';
 import { createEventDeliveryActivities } from './event-delivery.activities';
@@ -15,6 +16,8 @@ export interface ActivityDeps {
   migrationPlatformUrl: string;
   /** Starts the workflow of each new event delivery (the projection calls it after recording them). */
   startDelivery?: DeliveryStarter;
+  /** Issues the tracker link the welcome mail carries. */
+  trackerLinks?: TrackerLinks;
 }
 
 /** Every activity the worker registers, built with their dependencies. */
@@ -29,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
       mailer: deps.mailer,
       from: deps.mailFrom,
       webhook: deps.webhook,
+      trackerLinks: deps.trackerLinks,
     }),
   };
 }

@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { NotificationActivities, OutboundMessage } from '../src/contracts/notification.contract';
 import { failingPermanently } from './permanent-failures';
 import { standardWebhookHeaders } from '../src/infra/standard-webhooks';
+import type { TrackerLinks } from '../src/tracker/tracker-links';
 
 export interface NotificationDeps {
   dataSource: DataSource;
@@ -16,6 +17,12 @@ export interface NotificationDeps {
    * secret (`whsec_<base64>`, checked by loadSettings).
    */
   webhook?: { url: string; secret: string };
+  /**
+   * Issues the customer's tracker link, which the welcome mail carries. Added here, at delivery,
+   * because the workflow must not hold the signing secret, and its rendered message (and so its
+   * history) stays the same: recorded histories replay unchanged.
+   */
+  trackerLinks?: TrackerLinks;
 }
 
 /** Bounds one webhook attempt; Temporal retries the activity after a failure. */
@@ -41,7 +48,7 @@ interface NotificationRow {
  * retry (at least once); receivers can tell by the Message-ID and the webhook-id (the message key).
  */
 export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
-  const { dataSource, mailer, from, webhook } = deps;
+  const { dataSource, mailer, from, webhook, trackerLinks } = deps;
   const signer = webhook && { url: webhook.url, webhook: new Webhook(webhook.secret) };
 
   // A row PostgreSQL refuses or a mail the server rejects (5xx) fails without retry: the workflow
@@ -65,7 +72,7 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
         from,
         to: row.recipients,
         subject: row.subject,
-        text: row.body,
+        text: await withTrackerLink(row, trackerLinks),
         messageId: messageIdFor(row.key),
         headers: { 'X-Onboarding-Event': row.event },
       });
@@ -81,6 +88,16 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
 
     return { delivered: emailed || posted };
   }
+}
+
+/**
+ * The welcome mail's text with the tracker link appended. The link is a credential: it goes in
+ * the mail only, never in the stored row or the webhook, and a retried send issues a fresh one.
+ */
+async function withTrackerLink(row: NotificationRow, trackerLinks: TrackerLinks | undefined): Promise<string> {
+  if (row.event !== 'welcome' || !trackerLinks) return row.body;
+  const link = await trackerLinks.issue(row.onboarding_id);
+  return `${row.body}\n\nFollow your onboarding (stages, milestones, your tasks, your CSM) on your progress page:\n${link.url}\n\nThe link is personal to your team and works until ${link.expiresAt.slice(0, 10)}.`;
 }
 
 /** `<sha256(key)@onboarding-orchestrator>`: the same on every attempt, so mail clients can drop a duplicate. */

@@ -1,5 +1,6 @@
 // The API as its own process (docker-compose, or several API replicas behind a balancer).
 import 'reflect-metadata';
+import { pageOptions } from '../src/infra/page-secrets';
 import { loadSettings } from '../src/config/settings';
 import { createLogger, describeError } from '../src/infra/logger';
 import { payloadCodecFor } from '../src/infra/payload-encryption';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     // Off unless CODEC_ENDPOINT=on; then it needs the operator role (the UI forwards the operator's token).
     codec: { enabled: settings.codecEndpoint ?? false, payloadCodec, uiOrigins: settings.temporalUiOrigins },
     auth: { oidc: settings.oidc, embeddedDefault: false, rateLimitPerMinute: settings.rateLimitPerMinute },
+    pages: pageOptions(settings),
   });
   app.enableShutdownHooks();
   app.getHttpServer().on('close', () => void connection.close());

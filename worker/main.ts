@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { Runtime } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
+import { pageOptions } from '../src/infra/page-secrets';
 import { loadSettings } from '../src/config/settings';
 import { createLogger, describeError, type Logger, temporalLogger } from '../src/infra/logger';
 import { dataSourceOptions } from '../src/persistence/data-source';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     const worker = await createOnboardingWorker({
       ...settings,
       notifications: settings,
+      trackerLinks: pageOptions(settings).trackerLinks,
       connection,
       namespace,
       dataSource,

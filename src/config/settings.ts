@@ -49,6 +49,24 @@ export interface Settings {
   oidc?: OidcOptions;
   /** Requests per minute per API key or token (RATE_LIMIT_PER_MINUTE; 0: no limit). */
   rateLimitPerMinute: number;
+  /** Pages and the customer's tracker link (src/infra/page-secrets.ts). */
+  pages: PageSettings;
+}
+
+/**
+ * The API's pages: where people reach them, how long a tracker link lives, and the two secrets.
+ * A secret left unset is created once in DATA_DIR (page-secrets.json); the API and the worker
+ * must share it, so processes with different DATA_DIRs set both variables.
+ */
+export interface PageSettings {
+  /** PUBLIC_BASE_URL: the API as customers reach it, for the link in the welcome mail; default the local API. */
+  publicBaseUrl: string;
+  /** TRACKER_LINK_TTL_DAYS: how long a tracker link works (default 90). */
+  trackerLinkTtlDays: number;
+  /** TRACKER_LINK_SECRET: signs tracker links (HMAC-SHA256); at least 32 characters. */
+  trackerLinkSecret?: string;
+  /** SESSION_SECRET: encrypts the page session cookie (AES-256-GCM, key derived from it); at least 32 characters. */
+  sessionSecret?: string;
 }
 
 /** Bearer JWTs from an OIDC issuer, verified against its JWKS; roles and CSM id from claims. */
@@ -112,6 +130,27 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ...notificationSettings(env),
     oidc: oidcSettings(env),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
+    pages: pageSettings(env),
+  };
+}
+
+export const DEFAULT_TRACKER_LINK_TTL_DAYS = 90;
+const MIN_SECRET_LENGTH = 32;
+
+function pageSettings(env: NodeJS.ProcessEnv): PageSettings {
+  const secret = (name: string) => {
+    const value = env[name] || undefined;
+    if (value !== undefined && value.length < MIN_SECRET_LENGTH)
+      throw new Error(`${name} must be at least ${MIN_SECRET_LENGTH} characters (e.g. openssl rand -base64 32)`);
+    return value;
+  };
+  return {
+    publicBaseUrl: (
+      url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://127.0.0.1:${port(env, 'PORT', 3000)}`
+    ).replace(/\/+$/, ''),
+    trackerLinkTtlDays: positive(env, 'TRACKER_LINK_TTL_DAYS', DEFAULT_TRACKER_LINK_TTL_DAYS),
+    trackerLinkSecret: secret('TRACKER_LINK_SECRET'),
+    sessionSecret: secret('SESSION_SECRET'),
   };
 }
 

@@ -15,6 +15,7 @@ import { Runtime, type Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { createApp, OPENAPI_PATH } from '../../api/create-app';
 import { createOnboardingWorker } from '../../worker/create-worker';
+import { pageOptions } from '../infra/page-secrets';
 import { loadSettings, type Settings } from '../config/settings';
 import { EMBEDDED_DATABASE } from '../infra/embedded-database';
 import { STOP_GRACE_MS as POSTGRES_STOP_GRACE_MS, startEmbeddedPostgres } from '../infra/embedded-postgres';
@@ -134,6 +135,8 @@ async function start(
     );
   }
 
+  // Tracker links are signed by the worker and checked by the API: one secret, from settings or DATA_DIR.
+  const pages = pageOptions(settings);
   const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
   shutdown.add('worker database pool', () => dataSource.destroy());
   const workerConnection = await connectWorker(temporalAddress, settings.temporalNamespace);
@@ -141,6 +144,7 @@ async function start(
   const worker = await createOnboardingWorker({
     ...settings,
     notifications: settings,
+    trackerLinks: pages.trackerLinks,
     ...workerConnection,
     dataSource,
     payloadCodec,
@@ -167,6 +171,7 @@ async function start(
     taskQueue: settings.taskQueue,
     logger,
     codec: { enabled: codecEndpoint, payloadCodec, uiOrigins: settings.temporalUiOrigins },
+    pages,
     // The local UI calls the codec endpoint without a key: open only when it listens on this machine.
     auth: {
       oidc: settings.oidc,
