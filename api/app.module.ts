@@ -21,6 +21,11 @@ import { PlaybooksModule } from './playbooks/playbooks.module';
 import { RosterModule } from './roster/roster.module';
 import { SegmentationModule } from './segmentation/segmentation.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { PagesModule } from './pages/pages.module';
+import { PortfolioModule } from './portfolio/portfolio.module';
+import { TrackerModule } from './tracker/tracker.module';
+import type { PageOptions } from '../src/infra/page-secrets';
+import { randomBytes } from 'node:crypto';
 
 export interface AppModuleOptions {
   databaseUrl: string;
@@ -35,6 +40,11 @@ export interface AppModuleOptions {
   codec?: CodecOptions;
   /** OIDC tokens besides API keys, and whether this is the embedded default; default: keys only, not embedded. */
   auth?: AuthOptions;
+  /**
+   * Tracker links (signing secret, lifetime, public URL) and the page session secret; default:
+   * secrets random per process (tools and tests of other things), links to the local API.
+   */
+  pages?: PageOptions;
   /** Only to write the OpenAPI document (npm run openapi): nothing connects to the database. */
   documentOnly?: boolean;
 }
@@ -61,6 +71,15 @@ export class AppModule {
       leaseMs: opts.idempotency?.leaseMs ?? LEASE_DEADLINES * dependencyTimeoutMs,
       cleanupEveryMs: opts.idempotency?.cleanupEveryMs ?? CLEANUP_EVERY_MS,
     };
+    const pages = opts.pages ?? {
+      trackerLinks: {
+        secret: randomBytes(32).toString('base64url'),
+        ttlDays: 90,
+        publicBaseUrl: 'http://127.0.0.1:3000',
+      },
+      sessionSecret: randomBytes(32).toString('base64url'),
+    };
+    const auth = opts.auth ?? { embeddedDefault: false };
     return {
       module: AppModule,
       imports: [
@@ -69,7 +88,11 @@ export class AppModule {
           manualInitialization: opts.documentOnly ?? false,
         }),
         TemporalModule.forRoot({ client: opts.temporalClient, taskQueue: opts.taskQueue, dependencyTimeoutMs }),
-        AuthModule.forRoot(opts.auth ?? { embeddedDefault: false }),
+        AuthModule.forRoot({
+          ...auth,
+          sessionSecret: pages.sessionSecret,
+          secureCookies: pages.trackerLinks.publicBaseUrl.startsWith('https:'),
+        }),
         IdempotencyModule.forRoot(idempotency),
         OnboardingsModule,
         CutoversModule,
@@ -78,6 +101,9 @@ export class AppModule {
         RosterModule,
         HealthModule,
         WebhooksModule,
+        PortfolioModule,
+        PagesModule,
+        TrackerModule.forRoot(pages.trackerLinks),
         CodecModule.forRoot(opts.codec ?? { enabled: false, payloadCodec: undefined, uiOrigins: [] }),
       ],
       providers: [

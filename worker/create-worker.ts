@@ -8,7 +8,7 @@ import { DEFAULT_DELIVERY_RETRY, type DeliveryRetry } from '../src/contracts/eve
 import { deliveryStarter } from '../src/infra/event-delivery-starter';
 import { createMailer } from '../src/infra/mailer';
 import { dataConverter } from '../src/infra/temporal-connection';
-import { TrackerLinks } from '../src/tracker/tracker-links';
+import { type TrackerLinkOptions, TrackerLinks } from '../src/tracker/tracker-links';
 
 export interface OnboardingWorkerOptions {
   connection: NativeConnection;
@@ -26,8 +26,8 @@ export interface OnboardingWorkerOptions {
   payloadCodec: PayloadCodec | undefined;
   /** The backoff of event deliveries to webhook subscriptions (tests shorten it). */
   eventDeliveryRetry?: DeliveryRetry;
-  /** Signs the tracker link of the welcome mail (src/infra/page-secrets.ts gives the secret). */
-  trackerLinks: { secret: string; ttlDays: number; publicBaseUrl: string };
+  /** Signs the tracker link of the welcome mail (src/infra/page-secrets.ts gives the secret); unset: no link. */
+  trackerLinks?: TrackerLinkOptions;
 }
 
 export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<Worker> {
@@ -49,7 +49,7 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
       mailer: createMailer(opts.notifications),
       mailFrom: opts.notifications.mailFrom,
       migrationPlatformUrl: opts.migrationPlatformUrl,
-      trackerLinks: new TrackerLinks(opts.dataSource, opts.trackerLinks),
+      trackerLinks: opts.trackerLinks && new TrackerLinks(opts.dataSource, opts.trackerLinks),
       startDelivery: deliveryStarter(client, opts.taskQueue, opts.eventDeliveryRetry ?? DEFAULT_DELIVERY_RETRY),
       webhook:
         opts.notifications.webhookUrl && opts.notifications.webhookSecret

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { PrincipalRole } from '../../src/domain/principal-roles';
 import { ApiProblems } from '../common/openapi-contract';
 
@@ -14,10 +14,15 @@ export const ROLES_EXTENSION = 'x-roles';
  * Who may call a route. Every route declares one (a test walks them all):
  * - `roles`: a bearer key or token holding at least one of these roles;
  * - `public`: nobody is asked (health, the OpenAPI document);
- * - `signed`: the request proves itself with a signature over its body (inbound CRM webhooks).
+ * - `signed`: the request proves itself with a signature over its body (inbound CRM webhooks);
+ * - `page`: an HTML page for people: the page session cookie (api/auth/page-session.ts) instead
+ *   of a bearer header, with the same roles and key verification; form posts need its CSRF token.
  */
 export type Access =
-  { kind: 'roles'; roles: readonly PrincipalRole[] } | { kind: 'public' } | { kind: 'signed'; scheme: string };
+  | { kind: 'roles'; roles: readonly PrincipalRole[] }
+  | { kind: 'public' }
+  | { kind: 'signed'; scheme: string }
+  | { kind: 'page'; roles: readonly PrincipalRole[] };
 
 /** `@Allow('cs-platform', 'operator')`: a principal holding one of these roles. */
 export function Allow(...roles: PrincipalRole[]) {
@@ -52,4 +57,17 @@ export function SignedRequest(scheme: string) {
  */
 export function OpenInEmbeddedDefault() {
   return SetMetadata(OPEN_IN_EMBEDDED_DEFAULT, true);
+}
+
+/**
+ * An HTML page for a person signed in with the page session (not in the OpenAPI document, which
+ * describes the JSON API): the key sealed in the cookie must hold one of these roles.
+ */
+export function PageAllow(...roles: PrincipalRole[]) {
+  return applyDecorators(SetMetadata(ACCESS_METADATA, { kind: 'page', roles } satisfies Access), ApiExcludeEndpoint());
+}
+
+/** An HTML page anyone may open (the sign-in form, the customer's tracker with its own signed link). */
+export function PublicPage() {
+  return applyDecorators(SetMetadata(ACCESS_METADATA, { kind: 'public' } satisfies Access), ApiExcludeEndpoint());
 }

@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { ApiKeyStore } from '../../src/persistence/api-key-store';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import { BearerAuthGuard } from './bearer-auth.guard';
+import { PageSessions } from './page-session';
+import { randomBytes } from 'node:crypto';
 import { RateLimitGuard } from './rate-limit.guard';
 
 const RATE_WINDOW_MS = 60_000;
@@ -25,11 +27,16 @@ export class AuthModule {
         { provide: AUTH_OPTIONS, useValue: opts },
         { provide: ApiKeyStore, useFactory: (db: DataSource) => new ApiKeyStore(db), inject: [DataSource] },
         TokenVerifier,
+        // Without a configured secret (tests of other things, the OpenAPI writer) sessions last one process.
+        {
+          provide: PageSessions,
+          useValue: new PageSessions(opts.sessionSecret ?? randomBytes(32).toString('base64url')),
+        },
         // In this order: the rate limit counts per principal, which the bearer guard establishes.
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         ...(opts.rateLimitPerMinute ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
       ],
-      exports: [ApiKeyStore, AUTH_OPTIONS],
+      exports: [ApiKeyStore, AUTH_OPTIONS, PageSessions],
     };
   }
 }

@@ -15,4 +15,8 @@ export interface AuthOptions {
   keyCacheMs?: number;
   /** Requests per minute per key or token (per address where there is none); 0 or unset: no limit. */
   rateLimitPerMinute?: number;
+  /** Encrypts page session cookies (SESSION_SECRET or DATA_DIR's page-secrets.json); unset: a random one per process. */
+  sessionSecret?: string;
+  /** Mark the session cookie Secure (the pages are reached over https). */
+  secureCookies?: boolean;
 }

@@ -6,6 +6,7 @@ import { refuse } from '../common/problem-details';
 import { type Access, ACCESS_METADATA, OPEN_IN_EMBEDDED_DEFAULT } from './access.decorator';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import type { RequestWithCaller } from './caller';
+import { cookieValue, PageSessions, SESSION_COOKIE } from './page-session';
 import { TokenVerifier } from './token-verifier';
 import { KEY_CACHE_MS, VerifiedKeys } from './verified-keys';
 
@@ -23,6 +24,7 @@ export class BearerAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyStore,
     private readonly tokens: TokenVerifier,
+    private readonly sessions: PageSessions,
     @Inject(AUTH_OPTIONS) private readonly opts: AuthOptions,
   ) {
     this.verified = new VerifiedKeys(opts.keyCacheMs ?? KEY_CACHE_MS);
@@ -34,12 +36,13 @@ export class BearerAuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_METADATA, targets);
     if (!access) throw refuse(403, 'AccessNotDeclared', 'this operation declares no access, so nobody may call it');
-    if (access.kind !== 'roles') return true;
+    if (access.kind === 'public' || access.kind === 'signed') return true;
     if (this.opts.embeddedDefault && this.reflector.getAllAndOverride<boolean>(OPEN_IN_EMBEDDED_DEFAULT, targets))
       return true;
 
     const req = ctx.switchToHttp().getRequest<RequestWithCaller>();
-    const principal = await this.authenticate(req.headers.authorization);
+    const principal =
+      access.kind === 'page' ? await this.pageSession(req) : await this.authenticate(req.headers.authorization);
     const actingRoles = principal.roles.filter((r) => access.roles.includes(r));
     if (actingRoles.length === 0) {
       throw refuse(
@@ -54,6 +57,25 @@ export class BearerAuthGuard implements CanActivate {
     }
     req.caller = { principal, actingRoles };
     return true;
+  }
+
+  /**
+   * A page's caller: the key sealed in the session cookie, verified like a bearer key. A form post
+   * must also come from this origin and carry the session's CSRF token.
+   */
+  private async pageSession(req: RequestWithCaller): Promise<Principal> {
+    const cookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    const session = this.sessions.open(cookie);
+    if (!cookie || !session) throw refuse(401, 'SignInRequired', 'sign in to see this page');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== `${req.protocol}://${req.headers.host}`)
+        throw refuse(403, 'CrossSiteForm', 'this form was sent from another site');
+      if (!this.sessions.csrfValid(cookie, (req.body as Record<string, unknown> | undefined)?._csrf))
+        throw refuse(403, 'CsrfTokenInvalid', 'this form is out of date: open the page again and resend it');
+    }
+    req.csrfToken = this.sessions.csrfToken(cookie);
+    return this.authenticate(`Bearer ${session.key}`);
   }
 
   private async authenticate(header: string | undefined): Promise<Principal> {

@@ -10,7 +10,8 @@ export interface Caller {
   actingRoles: PrincipalRole[];
 }
 
-export type RequestWithCaller = Request & { caller?: Caller };
+/** `csrfToken`: on pages, the session's token for the forms the page renders. */
+export type RequestWithCaller = Request & { caller?: Caller; csrfToken?: string };
 
 /** The caller the bearer guard authenticated; only on routes declared with `@Allow(...)`. */
 export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {

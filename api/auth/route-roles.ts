@@ -28,6 +28,10 @@ export const ROUTE_ROLES = {
   manageWebhooks: ['admin'],
   /** Read the delivery log and redeliver. */
   operateWebhooks: ['operator', 'admin'],
+  /** The team's pages (portfolio, an onboarding's page): people, not integrations; CSMs see their own. */
+  teamPages: ['csm', 'cs-lead', 'cs-ops', 'vp-cs', 'admin', 'operator'],
+  /** Issue a new tracker link for the customer, or revoke every link issued so far. */
+  manageTrackerLinks: ['csm', 'cs-lead', 'cs-ops'],
   /** Decode payloads for the Temporal Web UI. */
   decodePayloads: ['operator'],
 } as const satisfies Record<string, readonly PrincipalRole[]>;

@@ -20,8 +20,23 @@ export function hardenHttp(app: INestApplication): void {
   http.disable('x-powered-by');
   // Helmet's defaults, except upgrade-insecure-requests: it would break the OpenAPI page served over plain HTTP.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(PAGE_FORM_PATHS, express.urlencoded({ extended: false, limit: MAX_FORM_BYTES, parameterLimit: 50 }));
+  app.use(PAGE_FORM_PATHS, emptyFieldsAbsent);
   app.use(jsonOnly);
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, verify: refuseDeepJson }));
+}
+
+/** The HTML pages' forms (api/pages, api/tracker) post `application/x-www-form-urlencoded`; the JSON API does not. */
+const PAGE_FORM_PATHS = ['/pages', '/tracker'];
+const MAX_FORM_BYTES = 64 * 1024;
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+/** An empty form field is an absent one, as in the JSON API's optional fields. */
+function emptyFieldsAbsent(req: Request, _res: Response, next: NextFunction): void {
+  if (req.is(FORM_TYPE) && req.body && typeof req.body === 'object') {
+    for (const [k, v] of Object.entries(req.body as Record<string, unknown>)) if (v === '') delete req.body[k];
+  }
+  next();
 }
 
 /** A request that carries a body must say it is JSON; an empty body (Content-Length: 0) carries none. */
@@ -29,6 +44,7 @@ function jsonOnly(req: Request, _res: Response, next: NextFunction): void {
   const length = req.headers['content-length'];
   const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
   if (!hasBody || req.is('application/json')) return next();
+  if (req.is(FORM_TYPE) && PAGE_FORM_PATHS.some((p) => req.path === p || req.path.startsWith(`${p}/`))) return next();
   const type = req.headers['content-type'];
   next(
     new ProblemException({

@@ -19,6 +19,11 @@ export class OnboardingAccess {
     if (csmId) this.assertAssigned(await this.onboardings.getState(onboardingId), csmId);
   }
 
+  /** Refuses (404) an onboarding that does not exist, for routes that would not otherwise ask the workflow. */
+  async assertExists(onboardingId: string): Promise<void> {
+    await this.onboardings.getState(onboardingId);
+  }
+
   /**
    * The approver role the caller acts in for a gate: the one the body asks for if the caller holds
    * it, else the first of the gate's approver roles the caller holds. 403 when it holds none.

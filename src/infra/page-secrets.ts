@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PageSettings } from '../config/settings';
+import type { TrackerLinkOptions } from '../tracker/tracker-links';
 
 export const PAGE_SECRETS_FILE = 'page-secrets.json';
 
@@ -48,7 +49,7 @@ function ensureSecretsFile(file: string): PageSecrets {
 
 /** What signs and addresses tracker links, for the worker and the API. */
 export interface PageOptions {
-  trackerLinks: { secret: string; ttlDays: number; publicBaseUrl: string };
+  trackerLinks: TrackerLinkOptions;
   sessionSecret: string;
 }
 

@@ -36,12 +36,17 @@ export function checkTrackerLink(secret: string, token: string, now: Date): Trac
   const body = parts.slice(0, 3).join('.');
   const given = Buffer.from(parts[3], 'base64url');
   const expected = Buffer.from(mac(secret, body), 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'bad-signature' };
   const expiresAt = new Date(Number(parts[2]) * 1000);
   if (expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
   return {
     ok: true,
-    claims: { onboardingId: Buffer.from(parts[0], 'base64url').toString('utf8'), generation: Number(parts[1]), expiresAt },
+    claims: {
+      onboardingId: Buffer.from(parts[0], 'base64url').toString('utf8'),
+      generation: Number(parts[1]),
+      expiresAt,
+    },
   };
 }
 

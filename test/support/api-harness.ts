@@ -5,7 +5,9 @@
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { PageOptions } from '../../src/infra/page-secrets';
 import { createApp } from '../../api/create-app';
 import type { DeliveryRetry } from '../../src/contracts/event-delivery.contract';
 import { DEFAULT_TEMPORAL_UI_ORIGINS, loadSettings } from '../../src/config/settings';
@@ -30,6 +32,8 @@ export interface ApiHarness {
   inbox: SmtpInbox;
   /** The platforms the worker's cutovers migrate between. */
   sandbox: SandboxPlatform;
+  /** The secrets of tracker links and page sessions, shared by the worker and the API (as the stack does). */
+  pages: PageOptions;
   /** HTTP calls as the run's owner key, which holds every role (what tests of other things use). */
   api: AuthenticatedAgent;
   /** The owner key itself. */
@@ -66,6 +70,15 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
   const payloadCodec = testPayloadCodec();
   const taskQueue = `api-test-${Math.random().toString(36).slice(2)}`;
 
+  const pages: PageOptions = {
+    trackerLinks: {
+      secret: randomBytes(32).toString('base64url'),
+      ttlDays: 90,
+      // The API listens on a port chosen later (h.app.listen(0)): page tests take the link's path.
+      publicBaseUrl: 'http://onboarding.test',
+    },
+    sessionSecret: randomBytes(32).toString('base64url'),
+  };
   const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
   await upsertCsms(dataSource, TEST_CSMS);
   const inbox = await startSmtpInbox();
@@ -83,6 +96,7 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
         migrationPlatformUrl: sandbox.url,
         payloadCodec,
         eventDeliveryRetry: opts.eventDeliveryRetry,
+        trackerLinks: pages.trackerLinks,
       }),
     { payloadCodec },
   );
@@ -93,6 +107,7 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
     taskQueue,
     logger: false,
     codec: { enabled: opts.codecEndpoint ?? true, payloadCodec, uiOrigins: DEFAULT_TEMPORAL_UI_ORIGINS },
+    pages,
   });
   await app.init();
   const keys = new ApiKeyStore(dataSource);
@@ -114,6 +129,7 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
     taskQueue,
     inbox,
     sandbox,
+    pages,
     async close() {
       await app.close();
       await temporal.close();

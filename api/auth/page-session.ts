@@ -1,0 +1,76 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** The page session cookie: HttpOnly, SameSite=Strict, Path=/ (Secure when the public URL is https). */
+export const SESSION_COOKIE = 'oo_session';
+/** A working day: after it the person signs in again. */
+export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+
+export interface PageSessionContent {
+  /** The API key the person signed in with; the guard verifies it on every request (revocation applies). */
+  key: string;
+  expiresAt: number;
+}
+
+/**
+ * Seals and opens page sessions. The cookie holds the API key encrypted with AES-256-GCM under a
+ * key derived (HKDF) from SESSION_SECRET: the browser's JavaScript never sees the key (HttpOnly),
+ * a tampered cookie fails authentication, and each request still verifies the key itself, so a
+ * revoked key ends its sessions (within the key cache's 30 s). The CSRF token of a session is an
+ * HMAC of its cookie, checked on every form post beside SameSite=Strict and the Origin header.
+ */
+export class PageSessions {
+  private readonly sealKey: Buffer;
+  private readonly csrfKey: Buffer;
+
+  constructor(secret: string) {
+    this.sealKey = Buffer.from(hkdfSync('sha256', secret, 'onboarding-orchestrator', 'page-session-seal', 32));
+    this.csrfKey = Buffer.from(hkdfSync('sha256', secret, 'onboarding-orchestrator', 'page-session-csrf', 32));
+  }
+
+  seal(key: string, now = Date.now()): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.sealKey, iv);
+    const content: PageSessionContent = { key, expiresAt: now + SESSION_TTL_MS };
+    const sealed = Buffer.concat([cipher.update(JSON.stringify(content), 'utf8'), cipher.final()]);
+    return [iv, sealed, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.');
+  }
+
+  /** The session's key, or undefined when the cookie is absent, tampered with or expired. */
+  open(cookie: string | undefined, now = Date.now()): PageSessionContent | undefined {
+    if (!cookie || cookie.length > 4096) return undefined;
+    const parts = cookie.split('.');
+    if (parts.length !== 3) return undefined;
+    try {
+      const [iv, sealed, tag] = parts.map((p) => Buffer.from(p, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', this.sealKey, iv);
+      decipher.setAuthTag(tag);
+      const content = JSON.parse(Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8'));
+      if (typeof content.key !== 'string' || typeof content.expiresAt !== 'number' || content.expiresAt <= now)
+        return undefined;
+      return content as PageSessionContent;
+    } catch {
+      return undefined;
+    }
+  }
+
+  csrfToken(cookie: string): string {
+    return createHmac('sha256', this.csrfKey).update(cookie, 'utf8').digest('base64url');
+  }
+
+  csrfValid(cookie: string, token: unknown): boolean {
+    if (typeof token !== 'string') return false;
+    const expected = Buffer.from(this.csrfToken(cookie));
+    const given = Buffer.from(token);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}
+
+/** One cookie's value from a Cookie header; the session cookie's value is base64url and dots, never quoted. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}

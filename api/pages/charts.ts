@@ -1,0 +1,57 @@
+import * as echarts from 'echarts';
+import { type Html, trustedSvg } from './html';
+
+/**
+ * Charts drawn by Apache ECharts on the server (its SSR SVG renderer): the page carries a plain
+ * SVG, so it needs no script (Helmet's CSP stays strict) and the figures are also in a table
+ * beside it for anyone reading without the chart. ECharts escapes the labels it draws.
+ */
+function svgChart(option: echarts.EChartsOption, width: number, height: number, label: string): Html {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({ animation: false, aria: { enabled: true, label: { description: label } }, ...option });
+    return trustedSvg(chart.renderToSVGString());
+  } finally {
+    chart.dispose();
+  }
+}
+
+/** Days spent in each stage so far (the current one up to now), one horizontal bar per stage. */
+export function stageDaysChart(stages: { name: string; days: number; current: boolean }[]): Html {
+  return svgChart(
+    {
+      grid: { left: 140, right: 30, top: 10, bottom: 30 },
+      xAxis: { type: 'value', name: 'days', minInterval: 1 },
+      yAxis: { type: 'category', data: stages.map((s) => s.name), inverse: true },
+      series: [
+        {
+          type: 'bar',
+          data: stages.map((s) => ({ value: s.days, itemStyle: { color: s.current ? '#2456a6' : '#8fb0e0' } })),
+          label: { show: true, position: 'right' },
+        },
+      ],
+    },
+    640,
+    Math.max(120, 40 + stages.length * 34),
+    'Days in each stage',
+  );
+}
+
+/** Each CSM's load against capacity. */
+export function loadChart(csms: { name: string; load: number; capacity: number }[]): Html {
+  return svgChart(
+    {
+      legend: { data: ['load', 'capacity'], bottom: 0 },
+      grid: { left: 120, right: 30, top: 10, bottom: 40 },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'category', data: csms.map((c) => c.name), inverse: true },
+      series: [
+        { name: 'load', type: 'bar', data: csms.map((c) => c.load), itemStyle: { color: '#2456a6' } },
+        { name: 'capacity', type: 'bar', data: csms.map((c) => c.capacity), itemStyle: { color: '#c9d6ec' } },
+      ],
+    },
+    640,
+    Math.max(140, 60 + csms.length * 40),
+    'CSM load against capacity',
+  );
+}

@@ -1,0 +1,99 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import type { Request, Response } from 'express';
+import { PRINCIPAL_ROLES } from '../../src/domain/principal-roles';
+import { ApiKeyStore } from '../../src/persistence/api-key-store';
+import { PageAllow, PublicPage } from '../auth/access.decorator';
+import { AUTH_OPTIONS, type AuthOptions } from '../auth/auth.options';
+import { PageSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/page-session';
+import { html } from './html';
+import { page } from './layout';
+import { PageErrorsFilter } from './page-errors.filter';
+
+export class SignInForm {
+  @IsString() @MaxLength(4096) key: string;
+  @IsOptional() @IsString() @MaxLength(2000) next?: string;
+}
+
+export class SignOutForm {
+  @IsOptional() @IsString() @MaxLength(200) _csrf?: string;
+}
+
+/** Only our own pages: a `next` elsewhere would make the sign-in an open redirect. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/pages\/[A-Za-z0-9/_\-.~%?=&]*$/.test(next) && !next.startsWith('//') ? next : '/pages/portfolio';
+}
+
+/**
+ * Signing in to the pages: the person pastes their API key once; the server verifies it and
+ * answers with the page session cookie (the key sealed, HttpOnly, SameSite=Strict), so the key
+ * never lives in the page or its JavaScript. The JSON API keeps its bearer header.
+ */
+@Controller('pages')
+@UseFilters(PageErrorsFilter)
+export class SignInController {
+  constructor(
+    private readonly keys: ApiKeyStore,
+    private readonly sessions: PageSessions,
+    @Inject(AUTH_OPTIONS) private readonly opts: AuthOptions,
+  ) {}
+
+  @Get('sign-in')
+  @PublicPage()
+  form(@Query('next') next: string | undefined, @Res() res: Response) {
+    this.send(res, 200, safeNext(next));
+  }
+
+  @Post('sign-in')
+  @PublicPage()
+  async signIn(@Body() body: SignInForm, @Req() req: Request, @Res() res: Response) {
+    const next = safeNext(body.next);
+    // Before a session exists SameSite cannot help: a browser's Origin must be our own.
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `${req.protocol}://${req.headers.host}`)
+      return this.send(res, 403, next, 'This form was sent from another site.');
+    const key = body.key.trim();
+    const verified = key ? await this.keys.verify(key) : undefined;
+    if (!verified) return this.send(res, 401, next, 'That key is unknown or revoked. Check it and try again.');
+    res.cookie(SESSION_COOKIE, this.sessions.seal(key), {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.opts.secureCookies ?? false,
+      path: '/',
+      maxAge: SESSION_TTL_MS,
+    });
+    res.redirect(303, next);
+  }
+
+  @Post('sign-out')
+  @PageAllow(...PRINCIPAL_ROLES)
+  @HttpCode(303)
+  signOut(@Body() _body: SignOutForm, @Res() res: Response) {
+    res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict' });
+    res.redirect(303, '/pages/sign-in');
+  }
+
+  private send(res: Response, status: number, next: string, refusal?: string) {
+    res
+      .status(status)
+      .type('html')
+      .setHeader('Cache-Control', 'no-store')
+      .send(
+        page(
+          { title: 'Sign in', notice: refusal ? { kind: 'refused', text: refusal } : undefined },
+          html`<section>
+            <p>
+              Paste your API key (<code>oo_…</code>, from your administrator or <code>npm run api-keys</code>). It is
+              kept in an encrypted, HttpOnly cookie for 8 hours, never in the page.
+            </p>
+            <form method="post" action="/pages/sign-in" class="action">
+              <input type="hidden" name="next" value="${next}" />
+              <label for="key">API key</label>
+              <input id="key" name="key" type="password" autocomplete="off" size="60" required />
+              <button type="submit">Sign in</button>
+            </form>
+          </section>`,
+        ).value,
+      );
+  }
+}
