@@ -20,6 +20,12 @@ export function hardenHttp(app: INestApplication): void {
   http.disable('x-powered-by');
   // Helmet's defaults, except upgrade-insecure-requests: it would break the OpenAPI page served over plain HTTP.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // Pages: Origin must reach the server on their form posts (CSRF check), which no-referrer
+  // would turn into "null"; same-origin still sends nothing to other sites (the tracker's link stays private).
+  app.use(PAGE_FORM_PATHS, (_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Referrer-Policy', 'same-origin');
+    next();
+  });
   app.use(PAGE_FORM_PATHS, express.urlencoded({ extended: false, limit: MAX_FORM_BYTES, parameterLimit: 50 }));
   app.use(PAGE_FORM_PATHS, emptyFieldsAbsent);
   app.use(jsonOnly);
