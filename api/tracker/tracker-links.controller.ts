@@ -4,6 +4,7 @@ import type { TrackerLinks } from '../../src/tracker/tracker-links';
 import { Allow } from '../auth/access.decorator';
 import { type Caller, CurrentCaller } from '../auth/caller';
 import { ROUTE_ROLES } from '../auth/route-roles';
+import { Idempotent } from '../common/idempotency.interceptor';
 import { ApiProblems } from '../common/openapi-contract';
 import { OnboardingAccess } from '../onboardings/onboarding-access';
 import { TRACKER_LINKS } from './tracker.service';
@@ -20,6 +21,7 @@ export class TrackerLinksController {
   @Post()
   @Allow(...ROUTE_ROLES.manageTrackerLinks)
   @HttpCode(201)
+  @Idempotent()
   @ApiOperation({
     summary: "Issue a new link to the customer's progress tracker (signed, expiring; to send to the customer)",
   })
@@ -35,6 +37,7 @@ export class TrackerLinksController {
   @Post('revoke')
   @Allow(...ROUTE_ROLES.manageTrackerLinks)
   @HttpCode(204)
+  @Idempotent()
   @ApiOperation({
     summary: 'Revoke every tracker link issued so far for this onboarding; a new one may be issued after',
   })
