@@ -163,6 +163,21 @@ describe("the customer's tracker", () => {
     await h.as(otherCsm).post(`/onboardings/onboarding-${id}/tracker-link`).expect(403);
     await h.as(otherCsm).post(`/onboardings/onboarding-${id}/tracker-link/revoke`).expect(403);
     await h.api.post(`/onboardings/onboarding-nobody-${run}/tracker-link`).expect(404);
+    // A retried issue with the same Idempotency-Key answers the first link again.
+    const first = await h.api
+      .post(`/onboardings/onboarding-${other}/tracker-link`)
+      .set('Idempotency-Key', `issue-${run}`);
+    const again = await h.api
+      .post(`/onboardings/onboarding-${other}/tracker-link`)
+      .set('Idempotency-Key', `issue-${run}`);
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body).toEqual(first.body);
+    for (let i = 0; i < 2; i++)
+      await h.api
+        .post(`/onboardings/onboarding-${other}/tracker-link/revoke`)
+        .set('Idempotency-Key', `revoke-${run}`)
+        .expect(204);
+    expect((await page.goto(onThisApi(first.body.url, base)))?.status()).toBe(410);
   });
 
   it('does not ask how it went before the end of the journey', async () => {
