@@ -44,6 +44,23 @@ export interface Settings {
   codecEndpoint?: boolean;
   /** The Temporal Web UI origins the codec endpoint answers (CORS): TEMPORAL_UI_ORIGIN, comma-separated; default the embedded UI's. */
   temporalUiOrigins: string[];
+  /** Inbound closed-won webhooks from CRMs (see crmWebhookSettings). */
+  crmWebhooks: CrmWebhookSettings;
+}
+
+/** Each endpoint answers only when its secret is set (otherwise 404): there is no safe default secret. */
+export interface CrmWebhookSettings {
+  /** HUBSPOT_CLIENT_SECRET: the HubSpot app's client secret, which signs its requests (v3). */
+  hubspotClientSecret?: string;
+  /** CRM_WEBHOOK_SECRET: the generic endpoint's Standard Webhooks secret (`whsec_` + base64). */
+  genericSecret?: string;
+  /** CRM_FIELD_MAPPING_FILE: a JSON file replacing the default field mapping of hubspot and/or generic. */
+  fieldMappingFile?: string;
+  /**
+   * CRM_WEBHOOK_PUBLIC_URL: the API's URL as HubSpot calls it (`https://onboarding.example.com`),
+   * which HubSpot signs; unset: the request's own protocol and Host header.
+   */
+  publicUrl?: string;
 }
 
 export type PayloadEncryptionSetting =
@@ -90,6 +107,28 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
           .filter(Boolean)
       : embeddedUiOrigins(embeddedTemporalUiPort),
     ...notificationSettings(env),
+    crmWebhooks: crmWebhookSettings(env),
+  };
+}
+
+/** Standard Webhooks secrets are 24 to 64 random bytes, base64, after `whsec_`. */
+const STANDARD_WEBHOOKS_SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
+
+function crmWebhookSettings(env: NodeJS.ProcessEnv): CrmWebhookSettings {
+  const genericSecret = env.CRM_WEBHOOK_SECRET || undefined;
+  if (genericSecret) {
+    const m = STANDARD_WEBHOOKS_SECRET.exec(genericSecret);
+    const bytes = m ? Buffer.from(m[1], 'base64').length : 0;
+    // The error never quotes the secret.
+    if (bytes < 24 || bytes > 64)
+      throw new Error('CRM_WEBHOOK_SECRET must be whsec_ followed by 24 to 64 bytes in base64 (a Standard Webhooks secret)');
+  }
+  const fieldMappingFile = env.CRM_FIELD_MAPPING_FILE ? path.resolve(env.CRM_FIELD_MAPPING_FILE) : undefined;
+  return {
+    hubspotClientSecret: env.HUBSPOT_CLIENT_SECRET || undefined,
+    genericSecret,
+    fieldMappingFile,
+    publicUrl: url(env, 'CRM_WEBHOOK_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
   };
 }
 
