@@ -5,6 +5,8 @@ import { Client } from '@temporalio/client';
 import { loadSettings } from '../src/config/settings';
 import { CodecModule } from './codec/codec.module';
 import type { CodecOptions } from './codec/codec.options';
+import { CrmWebhooksModule } from './crm-webhooks/crm-webhooks.module';
+import type { CrmWebhooksOptions } from './crm-webhooks/crm-webhooks.options';
 import { dataSourceOptions } from '../src/persistence/data-source';
 import { PathParamPipe } from './common/path-param';
 import { DependencyDeadlineInterceptor } from './common/dependency-deadline.interceptor';
@@ -30,6 +32,8 @@ export interface AppModuleOptions {
   idempotency?: Partial<IdempotencyOptions>;
   /** The Web UI's codec endpoint; default: disabled (its routes answer 404). */
   codec?: CodecOptions;
+  /** Inbound CRM webhooks (src/integrations/crm/crm-webhook-config.ts); default: none configured (their routes answer 404). */
+  crmWebhooks?: CrmWebhooksOptions;
 }
 
 /** Enough for a request's few sequential calls, each within the deadline, to finish first. */
@@ -38,7 +42,7 @@ const CLEANUP_EVERY_MS = 15 * 60_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health, codec) over two shared
+ * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health, codec, CRM webhooks) over two shared
  * ones: the database and Temporal. Cross-cutting concerns live in api/common and are applied
  * here to every route: the problem-details filter, the path-parameter pipe, the validation pipe
  * and the dependency deadline; routes opt into idempotency keys with `@Idempotent()`.
@@ -68,6 +72,7 @@ export class AppModule {
         RosterModule,
         HealthModule,
         CodecModule.forRoot(opts.codec ?? { enabled: false, payloadCodec: undefined, uiOrigins: [] }),
+        CrmWebhooksModule.forRoot(opts.crmWebhooks),
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -7,6 +7,7 @@ import { quietFrameworkStartup, requestLogging } from '../src/infra/request-logg
 import { AppModule, type AppModuleOptions } from './app.module';
 import { hardenHttp } from './common/http-hardening';
 import { documentErrorContract } from './common/openapi-contract';
+import { addCrmWebhookSecuritySchemes } from './crm-webhooks/crm-signatures';
 
 export const OPENAPI_PATH = 'docs';
 
@@ -33,11 +34,12 @@ export async function createApp(opts: AppModuleOptions & { logger?: false | Logg
   const document = documentErrorContract(
     SwaggerModule.createDocument(
       app,
-      new DocumentBuilder()
-        .setTitle('Onboarding Orchestrator')
-        .setDescription('Customer onboardings run as durable Temporal workflows')
-        .setVersion('0.1.0')
-        .build(),
+      addCrmWebhookSecuritySchemes(
+        new DocumentBuilder()
+          .setTitle('Onboarding Orchestrator')
+          .setDescription('Customer onboardings run as durable Temporal workflows')
+          .setVersion('0.1.0'),
+      ).build(),
     ),
   );
   SwaggerModule.setup(OPENAPI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_PATH}/openapi.json` });

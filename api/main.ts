@@ -1,6 +1,7 @@
 // The API as its own process (docker-compose, or several API replicas behind a balancer).
 import 'reflect-metadata';
 import { loadSettings } from '../src/config/settings';
+import { crmWebhookConfig } from '../src/integrations/crm/crm-webhook-config';
 import { createLogger, describeError } from '../src/infra/logger';
 import { payloadCodecFor } from '../src/infra/payload-encryption';
 import { connectClient } from '../src/infra/temporal-connection';
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: settings.logLevel });
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
   // Its own process against a cluster: keys are required (or PAYLOAD_ENCRYPTION=off), never made up here.
+  // Before connecting: a bad field mapping file stops the start here, naming what is wrong.
+  const crmWebhooks = crmWebhookConfig(settings.crmWebhooks);
   const payloadCodec = payloadCodecFor(settings, { embedded: false, log: (line) => logger.warn(line) });
   const { client, connection } = await connectClient(
     settings.temporalAddress,
@@ -26,6 +29,7 @@ async function main(): Promise<void> {
     idempotency: { ttlMs: settings.idempotencyTtlHours * 3_600_000 },
     // Off unless CODEC_ENDPOINT=on: this process may listen beyond this machine, and roles come later.
     codec: { enabled: settings.codecEndpoint ?? false, payloadCodec, uiOrigins: settings.temporalUiOrigins },
+    crmWebhooks,
   });
   app.enableShutdownHooks();
   app.getHttpServer().on('close', () => void connection.close());

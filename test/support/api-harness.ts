@@ -7,6 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../api/create-app';
+import type { CrmWebhooksOptions } from '../../api/crm-webhooks/crm-webhooks.options';
 import { DEFAULT_TEMPORAL_UI_ORIGINS, loadSettings } from '../../src/config/settings';
 import { upsertCsms } from '../../src/persistence/csm-roster';
 import { dataSourceOptions } from '../../src/persistence/data-source';
@@ -35,6 +36,8 @@ export interface ApiHarnessOptions {
   databaseUrl?: string;
   /** The codec endpoint (/codec): on by default, as in the embedded default. */
   codecEndpoint?: boolean;
+  /** Inbound CRM webhooks: none configured by default (their routes answer 404). */
+  crmWebhooks?: CrmWebhooksOptions;
 }
 
 /** Payloads are encrypted with the run's test keys, as in production. */
@@ -69,6 +72,7 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
     taskQueue,
     logger: false,
     codec: { enabled: opts.codecEndpoint ?? true, payloadCodec, uiOrigins: DEFAULT_TEMPORAL_UI_ORIGINS },
+    crmWebhooks: opts.crmWebhooks,
   });
   await app.init();
 
