@@ -39,7 +39,12 @@ export class CrmDeliveriesService {
     private readonly deliveries: CrmDeliveryStore,
   ) {}
 
-  async receive(source: CrmSource, deliveryId: string, payload: unknown, mapping: FieldMapping): Promise<DeliveryReceipt> {
+  async receive(
+    source: CrmSource,
+    deliveryId: string,
+    payload: unknown,
+    mapping: FieldMapping,
+  ): Promise<DeliveryReceipt> {
     if (deliveryId.length > MAX_DELIVERY_ID)
       throw unprocessable('UnmappableDelivery', [
         { path: 'deliveryId', message: `deliveryId must be at most ${MAX_DELIVERY_ID} characters long` },
@@ -72,7 +77,12 @@ export class CrmDeliveriesService {
     dto: StartOnboardingDto,
     delivery: { source: CrmSource; deliveryId: string },
   ): Promise<CrmDeliveryAnswerDto> {
-    const base = { ...delivery, replayed: false, onboardingId: onboardingIdForAccount(dto.account.id), accountId: dto.account.id };
+    const base = {
+      ...delivery,
+      replayed: false,
+      onboardingId: onboardingIdForAccount(dto.account.id),
+      accountId: dto.account.id,
+    };
     try {
       const started = await this.startOnce(dto);
       const { segment, tier, playbookVersion, created } = started;

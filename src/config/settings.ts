@@ -121,7 +121,9 @@ function crmWebhookSettings(env: NodeJS.ProcessEnv): CrmWebhookSettings {
     const bytes = m ? Buffer.from(m[1], 'base64').length : 0;
     // The error never quotes the secret.
     if (bytes < 24 || bytes > 64)
-      throw new Error('CRM_WEBHOOK_SECRET must be whsec_ followed by 24 to 64 bytes in base64 (a Standard Webhooks secret)');
+      throw new Error(
+        'CRM_WEBHOOK_SECRET must be whsec_ followed by 24 to 64 bytes in base64 (a Standard Webhooks secret)',
+      );
   }
   const fieldMappingFile = env.CRM_FIELD_MAPPING_FILE ? path.resolve(env.CRM_FIELD_MAPPING_FILE) : undefined;
   return {

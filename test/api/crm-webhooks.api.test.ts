@@ -32,7 +32,13 @@ type Target = Parameters<typeof request>[0];
 /** A HubSpot delivery as HubSpot signs it: over the URL it was configured with (PUBLIC_URL by default). */
 function postHubSpot(
   body: unknown,
-  opts: { target?: Target; baseUrl?: string; timestamp?: number; secret?: string; tamper?: (raw: string) => string } = {},
+  opts: {
+    target?: Target;
+    baseUrl?: string;
+    timestamp?: number;
+    secret?: string;
+    tamper?: (raw: string) => string;
+  } = {},
 ) {
   const raw = JSON.stringify(body);
   const timestamp = String(opts.timestamp ?? Date.now());
@@ -118,7 +124,9 @@ describe('POST /webhooks/crm/hubspot', () => {
     expect(await workflowExists(h.client, `onboarding-${account('other')}`)).toBe(false);
 
     expect((await h.client.workflow.getHandle(`onboarding-${id}`).describe()).runId).toBe(runId);
-    expect(await eventually(async () => ((await runsOf(`onboarding-${id}`)) > 0 ? runsOf(`onboarding-${id}`) : undefined))).toBe(1);
+    expect(
+      await eventually(async () => ((await runsOf(`onboarding-${id}`)) > 0 ? runsOf(`onboarding-${id}`) : undefined)),
+    ).toBe(1);
     expect(await recordedDeliveries('hubspot', eventId)).toBe(1);
   });
 
@@ -128,7 +136,12 @@ describe('POST /webhooks/crm/hubspot', () => {
     const second = await postHubSpot(hubspotDealBody({ eventId: delivery('hs-redelivered-2'), accountId: id })).expect(
       200,
     );
-    expect(second.body).toMatchObject({ outcome: 'already-started', created: false, replayed: false, tier: 'high-touch' });
+    expect(second.body).toMatchObject({
+      outcome: 'already-started',
+      created: false,
+      replayed: false,
+      tier: 'high-touch',
+    });
 
     const changed = hubspotDealBody({ eventId: delivery('hs-redelivered-3'), accountId: id });
     changed.properties.amount = '1000';
@@ -172,7 +185,10 @@ describe('POST /webhooks/crm/hubspot', () => {
     const res = await postHubSpot(hubspotDealBody({ eventId: delivery('hs-stale'), accountId: id }), {
       timestamp: Date.now() - 5 * 60_000 - 5_000,
     }).expect(401);
-    expect(res.body).toMatchObject({ code: 'StaleSignature', detail: 'the request timestamp is older than five minutes' });
+    expect(res.body).toMatchObject({
+      code: 'StaleSignature',
+      detail: 'the request timestamp is older than five minutes',
+    });
     expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
   });
 
@@ -240,7 +256,10 @@ describe('POST /webhooks/crm/generic (Standard Webhooks)', () => {
   it('refuses a delivery signed with another secret, or with its id changed, with 401', async () => {
     const id = account('std-forged');
     const other = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
-    const res = await postGeneric(genericDealBody({ accountId: id }), { id: delivery('std-forged'), secret: other }).expect(401);
+    const res = await postGeneric(genericDealBody({ accountId: id }), {
+      id: delivery('std-forged'),
+      secret: other,
+    }).expect(401);
     expect(res.body).toMatchObject({ code: 'InvalidSignature' });
 
     const at = new Date();
@@ -348,7 +367,9 @@ describe('a thousand concurrent deliveries of one deal', () => {
     const workflowId = `onboarding-${id}`;
     expect(await eventually(async () => ((await runsOf(workflowId)) > 0 ? runsOf(workflowId) : undefined))).toBe(1);
     const readModel = await eventually(async () => {
-      const [{ n }] = await h.dataSource.query(`SELECT count(*)::int AS n FROM onboardings WHERE account_id = $1`, [id]);
+      const [{ n }] = await h.dataSource.query(`SELECT count(*)::int AS n FROM onboardings WHERE account_id = $1`, [
+        id,
+      ]);
       return n > 0 ? n : undefined;
     });
     expect(readModel).toBe(1);

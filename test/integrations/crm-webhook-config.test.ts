@@ -25,9 +25,9 @@ it('configures no endpoint without secrets, and each endpoint by its own secret 
   expect(configOf({ CRM_WEBHOOK_SECRET: WHSEC, CRM_WEBHOOK_PUBLIC_URL: 'https://x.example/' })).toEqual({
     generic: { secret: WHSEC, mapping: GENERIC_DEFAULT_MAPPING },
   });
-  expect(configOf({ HUBSPOT_CLIENT_SECRET: 'hs', CRM_WEBHOOK_PUBLIC_URL: 'https://x.example/' })?.hubspot?.publicUrl).toBe(
-    'https://x.example',
-  );
+  expect(
+    configOf({ HUBSPOT_CLIENT_SECRET: 'hs', CRM_WEBHOOK_PUBLIC_URL: 'https://x.example/' })?.hubspot?.publicUrl,
+  ).toBe('https://x.example');
 });
 
 it('refuses a CRM_WEBHOOK_SECRET that is not a Standard Webhooks secret, without quoting it', () => {
@@ -40,7 +40,10 @@ it('refuses a CRM_WEBHOOK_SECRET that is not a Standard Webhooks secret, without
 });
 
 it('replaces the mapping of each source the file names, and keeps the default of the others', () => {
-  const hubspot = { deliveryId: 'id', fields: { ...HUBSPOT_DEFAULT_MAPPING.fields, 'account.id': 'properties.account_id' } };
+  const hubspot = {
+    deliveryId: 'id',
+    fields: { ...HUBSPOT_DEFAULT_MAPPING.fields, 'account.id': 'properties.account_id' },
+  };
   const config = configOf({
     HUBSPOT_CLIENT_SECRET: 'hs',
     CRM_WEBHOOK_SECRET: WHSEC,
@@ -52,7 +55,9 @@ it('replaces the mapping of each source the file names, and keeps the default of
 
 it('stops the start with a clear error for a mapping file that is missing, not JSON, or not a valid mapping', () => {
   const env = (file: string) => ({ HUBSPOT_CLIENT_SECRET: 'hs', CRM_FIELD_MAPPING_FILE: file });
-  expect(() => configOf(env(path.join(dir, 'absent.json')))).toThrow(/CRM_FIELD_MAPPING_FILE .*absent.json cannot be read/);
+  expect(() => configOf(env(path.join(dir, 'absent.json')))).toThrow(
+    /CRM_FIELD_MAPPING_FILE .*absent.json cannot be read/,
+  );
   expect(() => configOf(env(mappingFile('{ nope')))).toThrow(/is not JSON/);
   const bad = mappingFile({
     hubspot: { deliveryId: 'eventId', fields: { 'account.id': 'a..b', 'account.name': 'n', 'salesOwner.name': 'o' } },

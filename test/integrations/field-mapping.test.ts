@@ -66,7 +66,9 @@ describe('the default mappings', () => {
     body.properties.closedate = null as unknown as string;
     delete (body as Partial<typeof body>).contacts;
     const result = mapClosedWon(HUBSPOT_DEFAULT_MAPPING, body);
-    expect('command' in result && result.command).toMatchObject({ handoff: expect.not.objectContaining({ goals: expect.anything() }) });
+    expect('command' in result && result.command).toMatchObject({
+      handoff: expect.not.objectContaining({ goals: expect.anything() }),
+    });
     expect('command' in result && result.command.closedWonAt).toBeUndefined();
     expect('command' in result && (result.command.handoff as any).stakeholders).toBeUndefined();
   });
@@ -83,10 +85,14 @@ describe('fields the mapping cannot fill', () => {
       errors: [
         { path: 'account.id', message: 'account.id: no value at company.hs_object_id' },
         { path: 'arr', message: 'arr: the value at properties.amount is not a number' },
-        { path: 'handoff.stakeholders[1].role', message: 'handoff.stakeholders[1].role: no value at contacts[1].jobtitle' },
+        {
+          path: 'handoff.stakeholders[1].role',
+          message: 'handoff.stakeholders[1].role: no value at contacts[1].jobtitle',
+        },
         {
           path: 'handoff.complianceScope.kycRequired',
-          message: 'handoff.complianceScope.kycRequired: the value at properties.onboarding_kyc_required is not true or false',
+          message:
+            'handoff.complianceScope.kycRequired: the value at properties.onboarding_kyc_required is not true or false',
         },
       ],
     });
@@ -99,7 +105,9 @@ describe('fields the mapping cannot fill', () => {
         'account.id': { path: ['data.account.crmId', 'data.account.id'] },
       },
     };
-    const ok = mapClosedWon(mapping, { data: { account: { id: 42, name: 'A' }, deal: { owner: { name: 'S', email: 's@x.example' } } } });
+    const ok = mapClosedWon(mapping, {
+      data: { account: { id: 42, name: 'A' }, deal: { owner: { name: 'S', email: 's@x.example' } } },
+    });
     expect('command' in ok && ok.command.account).toEqual({ id: '42', name: 'A' });
     expect(mapClosedWon(mapping, { data: {} })).toMatchObject({
       errors: expect.arrayContaining([

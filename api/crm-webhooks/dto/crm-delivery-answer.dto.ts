@@ -17,7 +17,9 @@ export class CrmDeliveryAnswerDto {
   })
   outcome: DeliveryOutcome;
 
-  @ApiProperty({ description: 'True when this delivery id was answered before: nothing was started, this is that answer' })
+  @ApiProperty({
+    description: 'True when this delivery id was answered before: nothing was started, this is that answer',
+  })
   replayed: boolean;
 
   @ApiProperty({ example: 'onboarding-0015g00000XyZab' }) onboardingId: string;

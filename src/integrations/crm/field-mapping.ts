@@ -192,7 +192,11 @@ const NOUN: Record<Conversion, string> = {
 function convert(raw: unknown, conversion: Conversion): unknown {
   switch (conversion) {
     case 'text':
-      return typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : undefined;
+      return typeof raw === 'string'
+        ? raw
+        : typeof raw === 'number' || typeof raw === 'boolean'
+          ? String(raw)
+          : undefined;
     case 'number': {
       // HubSpot sends every property as a string ("300000.00").
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : NaN;
@@ -204,7 +208,8 @@ function convert(raw: unknown, conversion: Conversion): unknown {
       return undefined;
     case 'date': {
       // HubSpot's date properties are milliseconds since the epoch; other CRMs send ISO 8601, which the DTO checks.
-      const epochMs = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
+      const epochMs =
+        typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
       if (!Number.isNaN(epochMs)) {
         const date = new Date(epochMs);
         return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
