@@ -94,8 +94,9 @@ export function createReadModelActivities(dataSource: DataSource): ReadModelActi
 
     async appendAudit(onboardingId: string, entries: AuditEntry[]): Promise<void> {
       if (entries.length === 0) return;
+      const COLUMNS = 10;
       const rows = entries.map(
-        (_, i) => `($1, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6}, $${i * 6 + 7})`,
+        (_, i) => `($1, ${Array.from({ length: COLUMNS }, (__, c) => `$${i * COLUMNS + c + 2}`).join(', ')})`,
       );
       const values = entries.flatMap((e) => [
         e.seq,
@@ -104,10 +105,15 @@ export function createReadModelActivities(dataSource: DataSource): ReadModelActi
         e.action,
         JSON.stringify(e.details),
         e.evidence ?? null,
+        e.principal?.kind ?? null,
+        e.principal?.id ?? null,
+        e.principal?.role ?? null,
+        e.actorNote ?? null,
       ]);
       await failingPermanently('audit entries', () =>
         dataSource.query(
-          `INSERT INTO audit_log (onboarding_id, seq, at, actor, action, details, evidence)
+          `INSERT INTO audit_log (onboarding_id, seq, at, actor, action, details, evidence,
+                                  principal_kind, principal_id, acting_role, actor_note)
          VALUES ${rows.join(', ')} ON CONFLICT (onboarding_id, seq) DO NOTHING`,
           [onboardingId, ...values],
         ),

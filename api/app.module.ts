@@ -3,6 +3,8 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from '@temporalio/client';
 import { loadSettings } from '../src/config/settings';
+import { AuthModule } from './auth/auth.module';
+import type { AuthOptions } from './auth/auth.options';
 import { CodecModule } from './codec/codec.module';
 import type { CodecOptions } from './codec/codec.options';
 import { CrmWebhooksModule } from './crm-webhooks/crm-webhooks.module';
@@ -32,6 +34,8 @@ export interface AppModuleOptions {
   idempotency?: Partial<IdempotencyOptions>;
   /** The Web UI's codec endpoint; default: disabled (its routes answer 404). */
   codec?: CodecOptions;
+  /** OIDC tokens besides API keys, and whether this is the embedded default; default: keys only, not embedded. */
+  auth?: AuthOptions;
   /** Inbound CRM webhooks (src/integrations/crm/crm-webhook-config.ts); default: none configured (their routes answer 404). */
   crmWebhooks?: CrmWebhooksOptions;
 }
@@ -43,9 +47,10 @@ const HOUR_MS = 3_600_000;
 
 /**
  * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health, codec, CRM webhooks) over two shared
- * ones: the database and Temporal. Cross-cutting concerns live in api/common and are applied
- * here to every route: the problem-details filter, the path-parameter pipe, the validation pipe
- * and the dependency deadline; routes opt into idempotency keys with `@Idempotent()`.
+ * ones: the database and Temporal. Cross-cutting concerns live in api/common and api/auth and are
+ * applied here to every route: the bearer guard (each route declares who may call it), the
+ * problem-details filter, the path-parameter pipe, the validation pipe and the dependency
+ * deadline; routes opt into idempotency keys with `@Idempotent()`.
  */
 @Module({})
 export class AppModule {
@@ -64,6 +69,7 @@ export class AppModule {
           dataSourceOptions(opts.databaseUrl, { connectMs: dependencyTimeoutMs, queryMs: dependencyTimeoutMs }),
         ),
         TemporalModule.forRoot({ client: opts.temporalClient, taskQueue: opts.taskQueue, dependencyTimeoutMs }),
+        AuthModule.forRoot(opts.auth ?? { embeddedDefault: false }),
         IdempotencyModule.forRoot(idempotency),
         OnboardingsModule,
         CutoversModule,

@@ -27,8 +27,9 @@ async function main(): Promise<void> {
     logger,
     dependencyTimeoutMs: settings.apiDependencyTimeoutMs,
     idempotency: { ttlMs: settings.idempotencyTtlHours * 3_600_000 },
-    // Off unless CODEC_ENDPOINT=on: this process may listen beyond this machine, and roles come later.
+    // Off unless CODEC_ENDPOINT=on; then it needs the operator role (the UI forwards the operator's token).
     codec: { enabled: settings.codecEndpoint ?? false, payloadCodec, uiOrigins: settings.temporalUiOrigins },
+    auth: { oidc: settings.oidc, embeddedDefault: false },
     crmWebhooks,
   });
   app.enableShutdownHooks();

@@ -61,6 +61,8 @@ import {
   timeToValueDays,
 } from '../src/domain/onboarding';
 import { OnboardingRuleViolation } from '../src/domain/onboarding-rule-violation';
+import { attributeAudit } from '../src/domain/outbox';
+import type { Attributed } from '../src/domain/principal';
 import type { Playbook } from '../src/domain/playbook';
 import {
   projectionNeedsSanitising,
@@ -164,7 +166,10 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     setHandler(
       update,
       (c: C) => {
+        const sinceSeq = state.auditSeq;
         state = asFailure(() => command.apply(state, playbook, c, new Date()));
+        // The history holds the command with its principal; the audit log names it too.
+        state = attributeAudit(state, sinceSeq, c as Partial<Attributed>);
         publish();
         return viewOf(state, playbook);
       },

@@ -4,6 +4,7 @@ import type { PrincipalRole } from '../../src/domain/principal-roles';
 import { ApiProblems } from '../common/openapi-contract';
 
 export const ACCESS_METADATA = 'onboarding-orchestrator:access';
+export const OPEN_IN_EMBEDDED_DEFAULT = 'onboarding-orchestrator:open-in-embedded-default';
 /** The OpenAPI security scheme of bearer API keys and OIDC tokens. */
 export const BEARER_SCHEME = 'bearer';
 /** Where the OpenAPI document lists the roles an operation allows. */
@@ -16,9 +17,7 @@ export const ROLES_EXTENSION = 'x-roles';
  * - `signed`: the request proves itself with a signature over its body (inbound CRM webhooks).
  */
 export type Access =
-  | { kind: 'roles'; roles: readonly PrincipalRole[] }
-  | { kind: 'public' }
-  | { kind: 'signed'; scheme: string };
+  { kind: 'roles'; roles: readonly PrincipalRole[] } | { kind: 'public' } | { kind: 'signed'; scheme: string };
 
 /** `@Allow('cs-platform', 'operator')`: a principal holding one of these roles. */
 export function Allow(...roles: PrincipalRole[]) {
@@ -45,4 +44,12 @@ export function SignedRequest(scheme: string) {
     ApiSecurity(scheme),
     ApiProblems(401),
   );
+}
+
+/**
+ * With `@Allow`: open without a key in the embedded default (listening on this machine only),
+ * for the local Temporal Web UI, which calls without credentials. Elsewhere the roles apply.
+ */
+export function OpenInEmbeddedDefault() {
+  return SetMetadata(OPEN_IN_EMBEDDED_DEFAULT, true);
 }

@@ -1,3 +1,5 @@
+import { Allow, OpenInEmbeddedDefault, Public } from '../auth/access.decorator';
+import { ROUTE_ROLES } from '../auth/route-roles';
 import { Body, Controller, HttpCode, Inject, Options, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Payload } from '@temporalio/common';
@@ -14,8 +16,8 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * The codec endpoint of the Temporal Web UI (its "Codec Server" setting points at `/codec`): the
  * UI posts the payloads it shows to /codec/decode, and what a person enters to /codec/encode.
  * Enabled by CODEC_ENDPOINT=on, or by default in the embedded stack (listening on this machine
- * only); otherwise every route answers 404. Anyone who reaches an enabled endpoint can decrypt:
- * operator-role protection comes with the API's roles.
+ * only); otherwise every route answers 404. Decoding needs the operator role (the UI forwards the
+ * operator's access token), except in the embedded default, whose local UI calls without one.
  */
 @ApiTags('codec')
 @Controller('codec')
@@ -23,6 +25,8 @@ export class CodecController {
   constructor(@Inject(CODEC_OPTIONS) private readonly opts: CodecOptions) {}
 
   @Post('decode')
+  @Allow(...ROUTE_ROLES.decodePayloads)
+  @OpenInEmbeddedDefault()
   @HttpCode(200)
   @ApiOperation({ summary: 'Decrypts payloads for the Temporal Web UI (payloads in plain pass through)' })
   @ApiResponse({ status: 200, type: CodecPayloadsDto, description: 'The payloads, decoded, in the same order' })
@@ -42,6 +46,8 @@ export class CodecController {
   }
 
   @Post('encode')
+  @Allow(...ROUTE_ROLES.decodePayloads)
+  @OpenInEmbeddedDefault()
   @HttpCode(200)
   @ApiOperation({ summary: 'Encrypts payloads for the Temporal Web UI with the current key' })
   @ApiResponse({ status: 200, type: CodecPayloadsDto, description: 'The payloads, encoded, in the same order' })
@@ -55,6 +61,7 @@ export class CodecController {
 
   /** The browser's CORS preflight for the UI's origin. */
   @Options(['decode', 'encode'])
+  @Public() // browsers send a preflight without credentials
   @ApiExcludeEndpoint()
   @HttpCode(204)
   preflight(@Req() req: Request, @Res({ passthrough: true }) res: Response): void {

@@ -19,13 +19,14 @@ import {
   idempotencyKeyOf,
   UPDATE_ID,
 } from './idempotency-key.decorator';
+import type { RequestWithCaller } from '../auth/caller';
 import { ProblemException } from './problem-details';
 import type { ProblemOptions } from './problem-details';
 import { problemOf } from './problem-of';
 import { canonicalJson, requestFingerprint } from './request-fingerprint';
 
-/** Whose keys these are. One constant until requests carry a principal; then the principal's id. */
-export const IDEMPOTENCY_SCOPE = 'anonymous';
+/** Whose keys these are when no principal called (routes that take no bearer credential). */
+export const ANONYMOUS_SCOPE = 'anonymous';
 /** Seconds a client waits before asking again about a key whose first request still runs. */
 const IN_FLIGHT_RETRY_AFTER_SECONDS = 1;
 /** Sent on a replayed answer, as Stripe does, so a client can tell it from a fresh one. */
@@ -48,12 +49,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
-    const request = http.getRequest<Request & { [UPDATE_ID]?: string }>();
+    const request = http.getRequest<RequestWithCaller & { [UPDATE_ID]?: string }>();
     const response = http.getResponse<Response>();
     const key = idempotencyKeyOf(request);
     if (key === undefined) return next.handle();
     const record: IdempotentRequest = {
-      scope: IDEMPOTENCY_SCOPE,
+      // Each principal has its own keys: one client's key never answers another's request.
+      scope: request.caller ? `${request.caller.principal.kind}:${request.caller.principal.id}` : ANONYMOUS_SCOPE,
       key,
       route: `${request.method} ${request.route?.path ?? request.path}`,
       params: canonicalJson(request.params ?? {}),

@@ -32,6 +32,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ...(known.errors ? { errors: known.errors } : {}),
       };
       if (known.retryAfter !== undefined) response.setHeader('Retry-After', String(known.retryAfter));
+      // RFC 9110: a 401 says how to authenticate.
+      if (known.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     } else {
       const errorId = randomUUID();
       this.logger.error(

@@ -40,7 +40,8 @@ export class CutoversService {
   async signOff(
     onboardingId: string,
     attempt: number,
-    signOff: StageSignOff,
+    /** The sign-off, given the role the stage waits for (the caller's role is checked against it). */
+    signOff: (waitingRole: string | undefined) => StageSignOff,
     updateId?: string,
   ): Promise<CutoverState> {
     const current = await this.get(onboardingId, attempt);
@@ -49,7 +50,7 @@ export class CutoversService {
       if (earlier) return earlier;
       throw refuse(409, 'NoSignOffPending', `cutover ${current.cutoverId} is ${current.status}: no sign-off pending`);
     }
-    return this.update(current.cutoverId, signOffStageUpdate, signOff, updateId);
+    return this.update(current.cutoverId, signOffStageUpdate, signOff(current.awaitingSignOff?.role), updateId);
   }
 
   /**

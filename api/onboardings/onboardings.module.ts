@@ -4,12 +4,13 @@ import { OnboardingRecord } from '../../src/persistence/entities/onboarding-reco
 import { PlaybooksModule } from '../playbooks/playbooks.module';
 import { SegmentationModule } from '../segmentation/segmentation.module';
 import { OnboardingsController } from './onboardings.controller';
+import { OnboardingAccess } from './onboarding-access';
 import { OnboardingsService } from './onboardings.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([OnboardingRecord]), PlaybooksModule, SegmentationModule],
   controllers: [OnboardingsController],
-  providers: [OnboardingsService],
-  exports: [OnboardingsService],
+  providers: [OnboardingsService, OnboardingAccess],
+  exports: [OnboardingsService, OnboardingAccess],
 })
 export class OnboardingsModule {}

@@ -153,10 +153,14 @@ export class OnboardingsService {
     return this.temporal.workflow.getHandle(onboardingId).executeUpdate(update, { args: [command], updateId });
   }
 
-  /** Who decided what, when, on what evidence: the audit log, oldest first. */
+  /** Who decided what (the authenticated principal and its role), when, on what evidence: the audit log, oldest first. */
   async audit(onboardingId: string) {
     const rows = await this.records.manager.query(
-      `SELECT seq, at, actor, action, details, evidence FROM audit_log WHERE onboarding_id = $1 ORDER BY seq`,
+      // principalKind/principalId/actingRole: the authenticated caller behind `actor`, its label
+      // (empty on what the onboarding did by itself); actorNote: the caller's own note.
+      `SELECT seq, at, actor, action, details, evidence, principal_kind AS "principalKind",
+              principal_id AS "principalId", acting_role AS "actingRole", actor_note AS "actorNote"
+         FROM audit_log WHERE onboarding_id = $1 ORDER BY seq`,
       [onboardingId],
     );
     // An onboarding not yet projected still has a workflow: only then is "no entries" true.

@@ -1,3 +1,7 @@
+import { Allow } from '../auth/access.decorator';
+import { ROUTE_ROLES } from '../auth/route-roles';
+import { type Caller, CurrentCaller } from '../auth/caller';
+import { principalLabel } from '../../src/domain/principal';
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -11,12 +15,14 @@ export class PlaybooksController {
   constructor(private readonly playbooks: PlaybooksService) {}
 
   @Get()
+  @Allow(...ROUTE_ROLES.readConfiguration)
   @ApiOperation({ summary: 'Every published version of every tier (without definitions)' })
   list() {
     return this.playbooks.list();
   }
 
   @Post('validate')
+  @Allow(...ROUTE_ROLES.publishConfiguration)
   @HttpCode(200)
   @ApiOperation({ summary: 'Check a playbook definition without publishing it; lists every problem with its path' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true }, description: 'A playbook definition' })
@@ -27,6 +33,7 @@ export class PlaybooksController {
   }
 
   @Get(':tier')
+  @Allow(...ROUTE_ROLES.readConfiguration)
   @ApiOperation({ summary: "The tier's latest playbook, which new onboardings start on" })
   @ApiResponse({ status: 200, description: 'The playbook, in full' })
   @ApiResponse({ status: 404, description: 'Unknown tier' })
@@ -35,6 +42,7 @@ export class PlaybooksController {
   }
 
   @Get(':tier/versions/:version')
+  @Allow(...ROUTE_ROLES.readConfiguration)
   @ApiOperation({ summary: 'One version of a tier’s playbook' })
   @ApiResponse({ status: 200, description: 'The playbook version, in full' })
   @ApiResponse({ status: 404, description: 'Unknown tier or version' })
@@ -43,6 +51,7 @@ export class PlaybooksController {
   }
 
   @Post(':tier/versions')
+  @Allow(...ROUTE_ROLES.publishConfiguration)
   @Idempotent()
   @ApiOperation({ summary: 'Publish the next version of a tier’s playbook (running onboardings keep theirs)' })
   @ApiResponse({ status: 201, description: '{ tier, version }' })
@@ -52,8 +61,9 @@ export class PlaybooksController {
     @Param('tier') tier: string,
     @Body() body: PublishPlaybookDto,
     @Res({ passthrough: true }) res: Response,
+    @CurrentCaller() caller: Caller,
   ) {
-    const published = await this.playbooks.publish(tier, body);
+    const published = await this.playbooks.publish(tier, body, principalLabel(caller.principal));
     res.location(`/playbooks/${published.tier}/versions/${published.version}`);
     return published;
   }

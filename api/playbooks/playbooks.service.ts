@@ -1,3 +1,4 @@
+import { publicationNotes } from '../common/publication-notes';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { Playbook } from '../../src/domain/playbook';
 import { Tier, TIERS } from '../../src/domain/segment';
@@ -40,9 +41,13 @@ export class PlaybooksService implements OnApplicationBootstrap {
     return { valid: validation.ok, errors: validation.ok ? [] : validation.errors };
   }
 
-  async publish(tierParam: string, dto: PublishPlaybookDto): Promise<{ tier: Tier; version: number }> {
+  async publish(
+    tierParam: string,
+    dto: PublishPlaybookDto,
+    publisher: string,
+  ): Promise<{ tier: Tier; version: number }> {
     const tier = knownTier(tierParam);
-    const published = await this.store.publish(tier, dto.definition, dto.publishedBy, dto.notes);
+    const published = await this.store.publish(tier, dto.definition, publisher, publicationNotes(dto));
     if (!published.ok) {
       throw new ProblemException({
         status: 400,

@@ -1,3 +1,5 @@
+import { Allow } from '../auth/access.decorator';
+import { ROUTE_ROLES } from '../auth/route-roles';
 import { Body, Controller, Delete, Get, Param, PipeTransform, Put, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -23,6 +25,7 @@ export class RosterController {
   constructor(private readonly roster: RosterService) {}
 
   @Get()
+  @Allow(...ROUTE_ROLES.readConfiguration)
   @ApiOperation({ summary: 'The CSM roster, with each CSM’s load (onboardings held)' })
   @ApiResponse({ status: 200, description: '[{ id, name, email, tiers, capacity, active, load }]' })
   list() {
@@ -30,6 +33,7 @@ export class RosterController {
   }
 
   @Get(':id')
+  @Allow(...ROUTE_ROLES.readConfiguration)
   @ApiParam(ID)
   @ApiOperation({ summary: 'One CSM of the roster, with its load' })
   @ApiResponse({ status: 200, description: 'The CSM with its load' })
@@ -39,6 +43,7 @@ export class RosterController {
   }
 
   @Put(':id')
+  @Allow(...ROUTE_ROLES.manageRoster)
   @ApiParam(ID)
   @ApiOperation({ summary: 'Create or replace a CSM; onboardings waiting for a seat try again at once' })
   @ApiResponse({ status: 201, description: 'Created: the CSM with its load' })
@@ -51,6 +56,7 @@ export class RosterController {
   }
 
   @Delete(':id')
+  @Allow(...ROUTE_ROLES.manageRoster)
   @ApiParam(ID)
   @ApiOperation({ summary: 'Deactivate a CSM: no new onboardings; those held stay' })
   @ApiResponse({ status: 200, description: 'The CSM, inactive' })

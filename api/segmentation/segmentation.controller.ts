@@ -1,3 +1,7 @@
+import { Allow } from '../auth/access.decorator';
+import { ROUTE_ROLES } from '../auth/route-roles';
+import { type Caller, CurrentCaller } from '../auth/caller';
+import { principalLabel } from '../../src/domain/principal';
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -12,6 +16,7 @@ export class SegmentationController {
   constructor(private readonly segmentation: SegmentationService) {}
 
   @Get()
+  @Allow(...ROUTE_ROLES.readConfiguration)
   @ApiOperation({
     summary: 'The latest segmentation rule, which segments new closed-won deals and maps segments to tiers',
   })
@@ -22,6 +27,7 @@ export class SegmentationController {
   }
 
   @Get('versions')
+  @Allow(...ROUTE_ROLES.readConfiguration)
   @ApiOperation({ summary: 'Every published version of the segmentation rule (without the rules)' })
   @ApiResponse({ status: 200, description: '[{ version, publishedAt, publishedBy, notes }]' })
   list() {
@@ -29,6 +35,7 @@ export class SegmentationController {
   }
 
   @Get('versions/:version')
+  @Allow(...ROUTE_ROLES.readConfiguration)
   @ApiOperation({ summary: 'One version of the segmentation rule' })
   @ApiResponse({ status: 200, description: 'The rule version, in full' })
   @ApiResponse({ status: 404, description: 'No such version' })
@@ -37,6 +44,7 @@ export class SegmentationController {
   }
 
   @Post('versions')
+  @Allow(...ROUTE_ROLES.publishConfiguration)
   @Idempotent()
   @ApiOperation({
     summary:
@@ -44,8 +52,12 @@ export class SegmentationController {
   })
   @ApiResponse({ status: 201, description: '{ version }' })
   @ApiResponse({ status: 400, description: "{ message: 'invalid segmentation rule', errors: [{ path, message }] }" })
-  async publish(@Body() body: PublishSegmentationRuleDto, @Res({ passthrough: true }) res: Response) {
-    const published = await this.segmentation.publish(body);
+  async publish(
+    @Body() body: PublishSegmentationRuleDto,
+    @Res({ passthrough: true }) res: Response,
+    @CurrentCaller() caller: Caller,
+  ) {
+    const published = await this.segmentation.publish(body, principalLabel(caller.principal));
     res.location(`/segmentation/versions/${published.version}`);
     return published;
   }

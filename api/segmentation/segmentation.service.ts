@@ -1,3 +1,4 @@
+import { publicationNotes } from '../common/publication-notes';
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { notFound, ProblemException } from '../common/problem-details';
 import type { SegmentationRule } from '../../src/domain/segmentation';
@@ -36,8 +37,8 @@ export class SegmentationService implements OnApplicationBootstrap {
     return rule;
   }
 
-  async publish(dto: PublishSegmentationRuleDto): Promise<{ version: number }> {
-    const published = await this.store.publish(dto.rule, dto.publishedBy, dto.notes);
+  async publish(dto: PublishSegmentationRuleDto, publisher: string): Promise<{ version: number }> {
+    const published = await this.store.publish(dto.rule, publisher, publicationNotes(dto));
     if (!published.ok) {
       throw new ProblemException({
         status: 400,

@@ -44,6 +44,8 @@ export interface Settings {
   codecEndpoint?: boolean;
   /** The Temporal Web UI origins the codec endpoint answers (CORS): TEMPORAL_UI_ORIGIN, comma-separated; default the embedded UI's. */
   temporalUiOrigins: string[];
+  /** Bearer JWTs from an OIDC issuer, besides API keys: OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL. */
+  oidc?: OidcOptions;
   /** Inbound closed-won webhooks from CRMs (see crmWebhookSettings). */
   crmWebhooks: CrmWebhookSettings;
 }
@@ -61,6 +63,19 @@ export interface CrmWebhookSettings {
    * which HubSpot signs; unset: the request's own protocol and Host header.
    */
   publicUrl?: string;
+}
+
+/** Bearer JWTs from an OIDC issuer, verified against its JWKS; roles and CSM id from claims. */
+export interface OidcOptions {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  /** The claim listing the principal's roles (an array, or a space-separated string): OIDC_ROLES_CLAIM, default `roles`. */
+  rolesClaim: string;
+  /** The claim holding a CSM's id: OIDC_CSM_CLAIM, default `csm_id`. */
+  csmClaim: string;
+  /** The claim the audit log shows as the principal's name: OIDC_NAME_CLAIM, default `name` (else the subject). */
+  nameClaim: string;
 }
 
 export type PayloadEncryptionSetting =
@@ -107,6 +122,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
           .filter(Boolean)
       : embeddedUiOrigins(embeddedTemporalUiPort),
     ...notificationSettings(env),
+    oidc: oidcSettings(env),
     crmWebhooks: crmWebhookSettings(env),
   };
 }
@@ -131,6 +147,27 @@ function crmWebhookSettings(env: NodeJS.ProcessEnv): CrmWebhookSettings {
     genericSecret,
     fieldMappingFile,
     publicUrl: url(env, 'CRM_WEBHOOK_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
+  };
+}
+
+/** Unset unless OIDC_ISSUER is; then the audience and the JWKS URL are required too. */
+function oidcSettings(env: NodeJS.ProcessEnv): OidcOptions | undefined {
+  const issuer = env.OIDC_ISSUER || undefined;
+  if (!issuer) {
+    if (env.OIDC_AUDIENCE || env.OIDC_JWKS_URL) throw new Error('OIDC_AUDIENCE and OIDC_JWKS_URL need OIDC_ISSUER');
+    return undefined;
+  }
+  const audience = env.OIDC_AUDIENCE || undefined;
+  if (!audience) throw new Error('OIDC_AUDIENCE must be set when OIDC_ISSUER is set (the API this token is for)');
+  const jwksUrl = url(env, 'OIDC_JWKS_URL', ['http:', 'https:']);
+  if (!jwksUrl) throw new Error("OIDC_JWKS_URL must be set when OIDC_ISSUER is set (the issuer's jwks_uri)");
+  return {
+    issuer,
+    audience,
+    jwksUrl,
+    rolesClaim: env.OIDC_ROLES_CLAIM || 'roles',
+    csmClaim: env.OIDC_CSM_CLAIM || 'csm_id',
+    nameClaim: env.OIDC_NAME_CLAIM || 'name',
   };
 }
 

@@ -495,9 +495,9 @@ export function recordCutoverOutcome(
       });
       const { signOffs, operatorDecisions, ...facts } = outcome;
       for (const s of signOffs ?? [])
-        audit(draft, at, s.actor, 'cutover-stage-signed-off', { cutoverId: outcome.cutoverId, ...s });
+        audit(draft, at, s.actor, 'cutover-stage-signed-off', { cutoverId: outcome.cutoverId, ...s }, undefined, s);
       for (const d of operatorDecisions ?? [])
-        audit(draft, at, d.actor, 'cutover-operator-decision', { cutoverId: outcome.cutoverId, ...d });
+        audit(draft, at, d.actor, 'cutover-operator-decision', { cutoverId: outcome.cutoverId, ...d }, undefined, d);
       audit(draft, at, 'system', `${outcome.mode}-finished`, { ...facts });
       const plan = playbook.cutoverPlan?.hypercare;
       if (plan && outcome.mode === 'cutover' && outcome.status === 'succeeded' && !draft.hypercare) {

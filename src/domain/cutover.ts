@@ -1,3 +1,4 @@
+import type { Attributed } from './principal';
 import type { HypercarePlan, PlatformHealth } from './hypercare';
 import type { Role } from './roles';
 
@@ -51,9 +52,8 @@ export interface CutoverStepDefinition {
 }
 
 /** An owner's word on a rollout stage that waits for sign-off. */
-export interface StageSignOff {
+export interface StageSignOff extends Attributed {
   step: string;
-  actor: string;
   role: string;
   approve: boolean;
   note?: string;
@@ -222,10 +222,9 @@ export interface CutoverState {
 }
 
 /** What an operator decides about a compensation that keeps failing. */
-export interface OperatorDecision {
+export interface OperatorDecision extends Attributed {
   /** retry: try the compensation again (after fixing its cause); done-by-hand: it was undone manually. */
   decision: 'retry' | 'done-by-hand';
-  actor: string;
   note?: string;
 }
 

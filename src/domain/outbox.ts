@@ -1,4 +1,5 @@
 import type { MessageEvent } from './message-events';
+import type { ActingPrincipal, Attributed } from './principal';
 import type { Role } from './roles';
 
 /**
@@ -23,6 +24,10 @@ export interface AuditEntry {
   action: string;
   details: Record<string, unknown>;
   evidence?: string;
+  /** The authenticated caller whose command this entry records, and the role it acted in. */
+  principal?: ActingPrincipal;
+  /** The caller's own note on who acted (the body's `actor`): shown beside the principal, never instead. */
+  actorNote?: string;
 }
 
 /** Side effects decided by the rules and carried out by the workflow through activities. */
@@ -43,9 +48,13 @@ export function audit(
   action: string,
   details: Record<string, unknown>,
   evidence?: string,
+  /** The principal behind a decision that reached the onboarding through a child (a cutover's sign-off). */
+  by?: Partial<Attributed>,
 ): void {
   draft.auditSeq += 1;
-  draft.outbox.push({ kind: 'audit', entry: { seq: draft.auditSeq, at, actor, action, details, evidence } });
+  const entry: AuditEntry = { seq: draft.auditSeq, at, actor, action, details, evidence };
+  if (by?.principal) Object.assign(entry, { principal: by.principal }, by.actorNote ? { actorNote: by.actorNote } : {});
+  draft.outbox.push({ kind: 'audit', entry });
 }
 
 /** Queues a message; the key makes it unique per onboarding, so it is sent once. */
@@ -57,4 +66,22 @@ export function notify(
   context: Record<string, unknown>,
 ): void {
   draft.outbox.push({ kind: 'notice', notice: { key: `${draft.onboardingId}:${key}`, event, extraRoles, context } });
+}
+
+/**
+ * Names the command's principal on the audit entries its pass queued (those after `sinceSeq`).
+ * Pure: the same command gives the same entries on replay. Commands without a principal (in
+ * histories from before principals existed) leave the state as it is.
+ */
+export function attributeAudit<S extends OutboxState>(state: S, sinceSeq: number, command: Partial<Attributed>): S {
+  const { principal, actorNote } = command ?? {};
+  if (!principal) return state;
+  return {
+    ...state,
+    outbox: state.outbox.map((e) =>
+      e.kind === 'audit' && e.entry.seq > sinceSeq
+        ? { ...e, entry: { ...e.entry, principal, ...(actorNote ? { actorNote } : {}) } }
+        : e,
+    ),
+  };
 }

@@ -19,3 +19,19 @@ export interface Principal {
 export function principalLabel(p: Pick<Principal, 'id' | 'name'>): string {
   return p.name === p.id ? p.id : `${p.name} [${p.id}]`;
 }
+
+/** A principal as a command carries it into the workflow: with the one role it acted in. */
+export interface ActingPrincipal extends Pick<Principal, 'kind' | 'id' | 'name'> {
+  role: PrincipalRole;
+}
+
+/**
+ * What every command from the API carries: `actor`, the principal's label (what the audit log's
+ * actor column shows), the principal itself, and the caller's own note (a display note, never
+ * the actor). Commands in histories recorded before principals existed have only `actor`.
+ */
+export interface Attributed {
+  actor: string;
+  principal?: ActingPrincipal;
+  actorNote?: string;
+}

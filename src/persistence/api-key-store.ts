@@ -29,7 +29,7 @@ const MAX_CSM_ID_LENGTH = 100;
 const LAST_USED_RESOLUTION_SECONDS = 60;
 
 /** Who a verified key speaks for: what the bearer guard attaches to a request. */
-export interface Principal {
+export interface KeyHolder {
   keyId: string;
   /** The public prefix, `oo_` and 8 characters. */
   prefix: string;
@@ -135,7 +135,7 @@ export class ApiKeyStore {
    * malformed, unknown prefix, wrong secret, revoked. The caller cannot tell which (nor can a
    * guesser). Marks the key used, at most once a minute.
    */
-  async verify(presented: string): Promise<Principal | undefined> {
+  async verify(presented: string): Promise<KeyHolder | undefined> {
     if (typeof presented !== 'string') return undefined;
     const match = KEY_PATTERN.exec(presented);
     if (!match) return undefined;

@@ -12,6 +12,7 @@ import { HypercareFacts1764210000000 } from './migrations/1764210000000-Hypercar
 import { CreateSegmentationRules1764190000000 } from './migrations/1764190000000-CreateSegmentationRules';
 import { CreateIdempotencyRecords1764226000000 } from './migrations/1764226000000-CreateIdempotencyRecords';
 import { CreateApiKeys1764230000000 } from './migrations/1764230000000-CreateApiKeys';
+import { AuditPrincipals1764235000000 } from './migrations/1764235000000-AuditPrincipals';
 import { CreateCrmDeliveries1764240000000 } from './migrations/1764240000000-CreateCrmDeliveries';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   HypercareFacts1764210000000,
   CreateIdempotencyRecords1764226000000,
   CreateApiKeys1764230000000,
+  AuditPrincipals1764235000000,
   CreateCrmDeliveries1764240000000,
 ];
 

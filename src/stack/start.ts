@@ -25,6 +25,7 @@ import { ensureSearchAttributes } from '../infra/search-attribute-registry';
 import { STOP_GRACE_MS as TEMPORAL_STOP_GRACE_MS, startTemporalDevServer } from '../infra/temporal-dev-server';
 import { connectClient, connectWorker } from '../infra/temporal-connection';
 import { payloadCodecFor } from '../infra/payload-encryption';
+import { ensureEmbeddedAdminKey } from '../keys/embedded-admin-key';
 import { seedDemoCsmRoster } from '../persistence/csm-roster';
 import { dataSourceOptions, migrate } from '../persistence/data-source';
 import { Shutdown } from './shutdown';
@@ -79,7 +80,7 @@ async function start(
   // created there once. Against any other Temporal, keys (or PAYLOAD_ENCRYPTION=off) are required.
   const payloadCodec = payloadCodecFor(settings, { embedded: !settings.temporalAddress, log });
   const api = `http://${urlHost(settings.host)}:${settings.apiPort}`;
-  // On by default only in the embedded default on this machine: there is no operator role yet.
+  // On by default only in the embedded default on this machine, where the local UI calls it without a key.
   const codecEndpoint = settings.codecEndpoint ?? (!settings.temporalAddress && isLoopback(settings.host));
 
   let databaseUrl = settings.databaseUrl;
@@ -161,12 +162,16 @@ async function start(
   );
   running.catch(fail('worker failure'));
 
+  // The embedded database's owner gets a key with every role, so the README's examples just work.
+  const adminKey = settings.databaseUrl ? undefined : await ensureEmbeddedAdminKey(dataSource, settings.dataDir);
   const app = await createApp({
     databaseUrl,
     temporalClient: client.client,
     taskQueue: settings.taskQueue,
     logger,
     codec: { enabled: codecEndpoint, payloadCodec, uiOrigins: settings.temporalUiOrigins },
+    // The local UI calls the codec endpoint without a key: open only when it listens on this machine.
+    auth: { oidc: settings.oidc, embeddedDefault: codecEndpoint && settings.codecEndpoint === undefined },
     crmWebhooks,
   });
   await app.listen(settings.apiPort, settings.host);
@@ -181,6 +186,13 @@ async function start(
       `  API          ${api}`,
       `  OpenAPI docs ${api}/${OPENAPI_PATH}`,
       `  Health       ${api}/health`,
+      ...(adminKey
+        ? [
+            adminKey.created
+              ? `  Admin key    ${adminKey.created} (every role; shown once, kept in ${adminKey.file})`
+              : `  Admin key    in ${adminKey.file} (every role): -H "authorization: Bearer $(cat ${adminKey.file})"`,
+          ]
+        : []),
       `  Temporal UI  ${temporalUi}${codecEndpoint ? ` (decodes payloads through ${api}/codec)` : ''}`,
       `  Temporal     ${temporalAddress} (namespace ${client.namespace}, task queue ${settings.taskQueue})`,
       `  Logs         JSON lines on this output (LOG_LEVEL=${settings.logLevel})${embedded ? `; the servers' in ${settings.dataDir}` : ''}`,

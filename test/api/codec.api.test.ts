@@ -13,7 +13,7 @@ import { createApp } from '../../api/create-app';
 import { ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/infra/payload-codec';
 import { connectClient, dataConverter, type TemporalClientHandle } from '../../src/infra/temporal-connection';
 import { closedWonBody, COMPLETE_HANDOFF, SALES_OWNER } from '../fixtures/onboarding-input';
-import { eventually, useApiHarness } from '../support/api-harness';
+import { authenticated, eventually, useApiHarness } from '../support/api-harness';
 import { testEnv, testPayloadCodec, workflowBundle } from '../support/test-env';
 
 const h = useApiHarness();
@@ -45,13 +45,13 @@ const toUi = (p: Payload) => ({
 
 beforeAll(async () => {
   plain = await connectClient(testEnv('temporalAddress'), 'default');
-  await request(h.http)
+  await h.api
     .post('/onboardings')
     .send({ ...closedWonBody(accountId), account: { id: accountId, name: ACCOUNT_NAME } })
     .expect(201);
   // Settled: a CSM assigned (activity results in history) and the row projected.
   const state = await eventually(async () => {
-    const res = await request(h.http).get(`/onboardings/${workflowId}`).expect(200);
+    const res = await h.api.get(`/onboardings/${workflowId}`).expect(200);
     return res.body.csm ? res.body : undefined;
   });
   expect(state.csm.id).toBe('csm-test-ana');
@@ -84,7 +84,7 @@ describe('what Temporal stores', () => {
     const memo = described.workflowExecutionInfo!.memo!.fields!;
     expect(Object.keys(memo).length).toBeGreaterThan(0);
     for (const field of Object.values(memo)) expect(text(field.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
-    const live = await request(h.http).get(`/onboardings/${workflowId}`).expect(200);
+    const live = await h.api.get(`/onboardings/${workflowId}`).expect(200);
     expect(JSON.stringify(live.body)).toContain('Dana Whitfield');
     // The codec's client decodes the memo too.
     const decoded = await h.client.workflow.getHandle(workflowId).describe();
@@ -105,7 +105,7 @@ describe('the codec endpoint for the Web UI', () => {
   const input = () => history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0] as Payload;
 
   it('decodes what the history holds, with CORS for the UI origin', async () => {
-    const res = await request(h.http)
+    const res = await h.api
       .post('/codec/decode')
       .set('Origin', UI_ORIGIN)
       .set('X-Namespace', 'default')
@@ -123,18 +123,18 @@ describe('the codec endpoint for the Web UI', () => {
       metadata: { encoding: Buffer.from('json/plain').toString('base64') },
       data: Buffer.from('"hi"').toString('base64'),
     };
-    const encoded = await request(h.http)
+    const encoded = await h.api
       .post('/codec/encode')
       .send({ payloads: [json] })
       .expect(200);
     const [payload] = encoded.body.payloads;
     expect(Buffer.from(payload.metadata[KEY_ID_METADATA], 'base64').toString()).toBe(testEnv('payloadKeyId'));
-    const decoded = await request(h.http).post('/codec/decode').send(encoded.body).expect(200);
+    const decoded = await h.api.post('/codec/decode').send(encoded.body).expect(200);
     expect(decoded.body.payloads).toEqual([json]);
   });
 
   it('answers the browser preflight for the UI origin, and no CORS for another origin', async () => {
-    const preflight = await request(h.http)
+    const preflight = await h.api
       .options('/codec/decode')
       .set('Origin', 'http://127.0.0.1:8233')
       .set('Access-Control-Request-Method', 'POST')
@@ -143,7 +143,7 @@ describe('the codec endpoint for the Web UI', () => {
     expect(preflight.headers['access-control-allow-origin']).toBe('http://127.0.0.1:8233');
     expect(preflight.headers['access-control-allow-methods']).toContain('POST');
     expect(preflight.headers['access-control-allow-headers']).toMatch(/X-Namespace/i);
-    const other = await request(h.http)
+    const other = await h.api
       .post('/codec/decode')
       .set('Origin', 'https://evil.example')
       .send({ payloads: [] })
@@ -154,18 +154,53 @@ describe('the codec endpoint for the Web UI', () => {
   it('refuses an unknown key id and bad base64 as problems, naming the id', async () => {
     const unknown = toUi(input());
     unknown.metadata[KEY_ID_METADATA] = Buffer.from('retired-key').toString('base64');
-    const res = await request(h.http)
+    const res = await h.api
       .post('/codec/decode')
       .send({ payloads: [unknown] })
       .expect(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'PayloadNotDecodable' });
     expect(res.body.detail).toContain("'retired-key'");
-    const bad = await request(h.http)
+    const bad = await h.api
       .post('/codec/decode')
       .send({ payloads: [{ metadata: { encoding: '%%%' }, data: '' }] })
       .expect(400);
     expect(bad.body).toMatchObject({ code: 'ValidationFailed', errors: [{ path: 'payloads[0].metadata.encoding' }] });
+  });
+
+  it('decodes only for the operator role outside the embedded default: 401 without a key, 403 for other roles', async () => {
+    const body = { payloads: [toUi(input())] };
+    await request(h.http).post('/codec/decode').send(body).expect(401);
+    const platform = await h.createKey(['cs-platform', 'csm', 'admin'], { csmId: 'csm-test-ana' });
+    const refused = await h.as(platform).post('/codec/decode').send(body).expect(403);
+    expect(refused.body).toMatchObject({ code: 'RoleNotAllowed' });
+    const operator = await h.createKey(['operator']);
+    const decoded = await h.as(operator).post('/codec/decode').send(body).expect(200);
+    expect(Buffer.from(decoded.body.payloads[0].data, 'base64').toString()).toContain('Dana Whitfield');
+  });
+
+  it('decodes without a key in the embedded default, whose local UI calls without one', async () => {
+    let app: INestApplication | undefined;
+    try {
+      app = await createApp({
+        databaseUrl: testEnv('databaseUrl'),
+        temporalClient: h.client,
+        taskQueue: h.taskQueue,
+        logger: false,
+        codec: { enabled: true, payloadCodec: testPayloadCodec(), uiOrigins: [UI_ORIGIN] },
+        auth: { embeddedDefault: true },
+      });
+      await app.init();
+      const res = await request(app.getHttpServer())
+        .post('/codec/decode')
+        .send({ payloads: [toUi(input())] })
+        .expect(200);
+      expect(Buffer.from(res.body.payloads[0].data, 'base64').toString()).toContain('Dana Whitfield');
+      // Only the codec: every other route still asks for a key.
+      await request(app.getHttpServer()).get('/onboardings').expect(401);
+    } finally {
+      await app?.close();
+    }
   });
 
   it('answers 404 on every route when disabled (the default outside the embedded stack)', async () => {
@@ -179,7 +214,7 @@ describe('the codec endpoint for the Web UI', () => {
       });
       await app.init();
       for (const route of ['/codec/decode', '/codec/encode']) {
-        const res = await request(app.getHttpServer())
+        const res = await authenticated(app.getHttpServer(), h.ownerKey)
           .post(route)
           .send({ payloads: [toUi(input())] })
           .expect(404);

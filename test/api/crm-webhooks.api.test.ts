@@ -105,7 +105,7 @@ describe('POST /webhooks/crm/hubspot', () => {
     expect(description.status.name).toBe('RUNNING');
 
     // The command came from the mapping: the handoff is complete, the stakeholders are the deal's contacts.
-    const state = await request(h.http).get(`/onboardings/onboarding-${id}`).expect(200);
+    const state = await h.api.get(`/onboardings/onboarding-${id}`).expect(200);
     expect(state.body).toMatchObject({ segment: 'enterprise', tier: 'high-touch' });
     expect(JSON.stringify(state.body)).toContain('Dana Whitfield');
   });

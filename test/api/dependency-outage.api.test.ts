@@ -11,17 +11,19 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import request from 'supertest';
+import type request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../api/create-app';
 import { loadSettings } from '../../src/config/settings';
 import { connectClient, connectWorker } from '../../src/infra/temporal-connection';
 import { startTemporalDevServer, type TemporalDevServerHandle } from '../../src/infra/temporal-dev-server';
+import { PRINCIPAL_ROLES } from '../../src/domain/principal-roles';
+import { ApiKeyStore } from '../../src/persistence/api-key-store';
 import { upsertCsms } from '../../src/persistence/csm-roster';
 import { dataSourceOptions, migrate } from '../../src/persistence/data-source';
 import { createOnboardingWorker } from '../../worker/create-worker';
 import { closedWonBody, TEST_CSMS } from '../fixtures/onboarding-input';
-import { eventually } from '../support/api-harness';
+import { authenticated, type AuthenticatedAgent, eventually } from '../support/api-harness';
 import { freePort } from '../support/free-port';
 import { type PostgresProcess, startPostgresProcess } from '../support/postgres-process';
 import { pidsWithCommandLine, postmasterPid, processTree, whilePaused } from '../support/process-tree';
@@ -46,6 +48,8 @@ let client: Client;
 let app: INestApplication | undefined;
 let inbox: SmtpInbox | undefined;
 let http: ReturnType<INestApplication['getHttpServer']>;
+/** Calls with a key holding every role. */
+let api: AuthenticatedAgent;
 const started = Date.now();
 const timings: Record<string, number> = {};
 const run = Math.random().toString(36).slice(2, 8);
@@ -98,19 +102,21 @@ beforeAll(async () => {
   });
   await app.init();
   http = app.getHttpServer();
+  const owner = await new ApiKeyStore(workerDb).create({ name: 'outage owner', roles: [...PRINCIPAL_ROLES] });
+  api = authenticated(http, owner.key);
 
-  await request(http)
+  await api
     .post('/onboardings')
     .send(closedWonBody(`outage-${run}`, 'mid-market'))
     .expect(201);
-  const before = await request(http)
+  const before = await api
     .post(at('/milestones/first-login'))
     .set('Idempotency-Key', `before-${run}`)
     .send({ actor: 'csm:ana' })
     .expect(200);
   // The read model has caught up, so what it serves during an outage can be checked.
   await eventually(async () => {
-    const res = await request(http).get('/onboardings').expect(200);
+    const res = await api.get('/onboardings').expect(200);
     return res.body.items.find((r: any) => r.id === onboardingId && r.revision >= before.body.revision);
   }, 30_000);
 });
@@ -152,7 +158,7 @@ function expectUnavailable(res: request.Response, code: 'DependencyUnavailable' 
 }
 
 async function auditEntries(milestone: string): Promise<unknown[]> {
-  const res = await request(http).get(at('/audit')).expect(200);
+  const res = await api.get(at('/audit')).expect(200);
   return res.body.entries.filter((e: any) => e.action === 'milestone-recorded' && e.details.milestone === milestone);
 }
 
@@ -163,23 +169,20 @@ it('answers within the deadline while Temporal is paused: 503 for what needs it,
     () =>
       Promise.all([
         timed('temporal: POST /onboardings', () =>
-          request(http)
-            .post('/onboardings')
-            .set('Idempotency-Key', `start-${run}`)
-            .send(closedWonBody(newAccount, 'smb')),
+          api.post('/onboardings').set('Idempotency-Key', `start-${run}`).send(closedWonBody(newAccount, 'smb')),
         ),
         timed('temporal: POST milestone', () =>
-          request(http)
+          api
             .post(at('/milestones/initial-setup-complete'))
             .set('Idempotency-Key', `during-temporal-${run}`)
             .send({ actor: 'csm:ana' }),
         ),
-        timed('temporal: GET /onboardings/:id', () => request(http).get(at(''))),
-        timed('temporal: GET /onboardings', () => request(http).get('/onboardings')),
-        timed('temporal: GET audit', () => request(http).get(at('/audit'))),
-        timed('temporal: GET /playbooks', () => request(http).get('/playbooks')),
-        timed('temporal: GET /segmentation', () => request(http).get('/segmentation')),
-        timed('temporal: GET /health', () => request(http).get('/health')),
+        timed('temporal: GET /onboardings/:id', () => api.get(at(''))),
+        timed('temporal: GET /onboardings', () => api.get('/onboardings')),
+        timed('temporal: GET audit', () => api.get(at('/audit'))),
+        timed('temporal: GET /playbooks', () => api.get('/playbooks')),
+        timed('temporal: GET /segmentation', () => api.get('/segmentation')),
+        timed('temporal: GET /health', () => api.get('/health')),
       ]),
   );
   expectUnavailable(start, 'OutcomeUnknown');
@@ -197,7 +200,7 @@ it('answers within the deadline while Temporal is paused: 503 for what needs it,
   // Resumed: the retries under the same keys settle both unknown outcomes, each applied once.
   const resumed = Date.now();
   const settled = await eventually(async () => {
-    const res = await request(http)
+    const res = await api
       .post(at('/milestones/initial-setup-complete'))
       .set('Idempotency-Key', `during-temporal-${run}`)
       .send({ actor: 'csm:ana' });
@@ -208,7 +211,7 @@ it('answers within the deadline while Temporal is paused: 503 for what needs it,
     'first-login',
     'initial-setup-complete',
   ]);
-  const restarted = await request(http)
+  const restarted = await api
     .post('/onboardings')
     .set('Idempotency-Key', `start-${run}`)
     .send(closedWonBody(newAccount, 'smb'));
@@ -229,27 +232,25 @@ it('answers within the deadline while Temporal is paused: 503 for what needs it,
 it('answers within the deadline while PostgreSQL is paused: 503 for what needs it, live state from Temporal; nothing is lost', async () => {
   const [list, audit, playbooks, keyed, unkeyed, live, start, health] = await whilePaused(postgresProcesses, () =>
     Promise.all([
-      timed('postgres: GET /onboardings', () => request(http).get('/onboardings')),
-      timed('postgres: GET audit', () => request(http).get(at('/audit'))),
-      timed('postgres: GET /playbooks', () => request(http).get('/playbooks')),
+      timed('postgres: GET /onboardings', () => api.get('/onboardings')),
+      timed('postgres: GET audit', () => api.get(at('/audit'))),
+      timed('postgres: GET /playbooks', () => api.get('/playbooks')),
       // The key's record cannot be claimed: refused before anything runs.
       timed('postgres: POST milestone with a key', () =>
-        request(http)
+        api
           .post(at('/milestones/first-value-achieved'))
           .set('Idempotency-Key', `during-postgres-${run}`)
           .send({ actor: 'csm:ana' }),
       ),
       // Without a key nothing needs the database: Temporal accepts it, the projection follows later.
       timed('postgres: POST milestone without a key', () =>
-        request(http).post(at('/milestones/first-feature-adopted')).send({ actor: 'csm:ana' }),
+        api.post(at('/milestones/first-feature-adopted')).send({ actor: 'csm:ana' }),
       ),
-      timed('postgres: GET /onboardings/:id', () => request(http).get(at(''))),
+      timed('postgres: GET /onboardings/:id', () => api.get(at(''))),
       timed('postgres: POST /onboardings', () =>
-        request(http)
-          .post('/onboardings')
-          .send(closedWonBody(`outage-pg-${run}`, 'smb')),
+        api.post('/onboardings').send(closedWonBody(`outage-pg-${run}`, 'smb')),
       ),
-      timed('postgres: GET /health', () => request(http).get('/health')),
+      timed('postgres: GET /health', () => api.get('/health')),
     ]),
   );
   expectUnavailable(list, 'DependencyUnavailable');
@@ -265,7 +266,7 @@ it('answers within the deadline while PostgreSQL is paused: 503 for what needs i
   const resumed = Date.now();
   // A claim that reached the database just as it paused holds the key for its lease (409 meanwhile).
   const retried = await eventually(async () => {
-    const res = await request(http)
+    const res = await api
       .post(at('/milestones/first-value-achieved'))
       .set('Idempotency-Key', `during-postgres-${run}`)
       .send({ actor: 'csm:ana' });
@@ -280,7 +281,7 @@ it('answers within the deadline while PostgreSQL is paused: 503 for what needs i
   expect(await auditEntries('first-feature-adopted')).toHaveLength(1);
   expect(await auditEntries('first-value-achieved')).toHaveLength(1);
   const row = await eventually(async () => {
-    const res = await request(http).get('/onboardings').expect(200);
+    const res = await api.get('/onboardings').expect(200);
     const found = res.body.items.find((r: any) => r.id === onboardingId);
     return found?.revision >= retried.body.revision ? found : undefined;
   }, 60_000);

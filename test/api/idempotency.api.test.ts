@@ -4,14 +4,13 @@
  * again, another request under the same key a 422, a retry while the first runs a 409.
  */
 import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
 import { createApp } from '../../api/create-app';
-import { IDEMPOTENCY_SCOPE, temporalUpdateId } from '../../api/common/idempotency.interceptor';
+import { temporalUpdateId } from '../../api/common/idempotency.interceptor';
 import { canonicalJson, requestFingerprint } from '../../api/common/request-fingerprint';
 import { recordMilestoneUpdate } from '../../src/contracts/onboarding.contract';
 import { IdempotencyStore } from '../../src/persistence/idempotency-store';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { eventually, useApiHarness, workflowExists } from '../support/api-harness';
+import { authenticated, eventually, useApiHarness, workflowExists } from '../support/api-harness';
 import { testEnv } from '../support/test-env';
 
 const h = useApiHarness();
@@ -21,14 +20,14 @@ const key = (name: string) => `${name}-${run}`;
 
 async function startOnboarding(name: string): Promise<string> {
   const id = account(name);
-  await request(h.http).post('/onboardings').send(closedWonBody(id, 'mid-market')).expect(201);
+  await h.api.post('/onboardings').send(closedWonBody(id, 'mid-market')).expect(201);
   return `onboarding-${id}`;
 }
 
 /** The audit entries of one milestone, once the projection has written at least one. */
 async function milestoneEntries(onboardingId: string, milestone: string): Promise<unknown[]> {
   return eventually(async () => {
-    const res = await request(h.http).get(`/onboardings/${onboardingId}/audit`).expect(200);
+    const res = await h.api.get(`/onboardings/${onboardingId}/audit`).expect(200);
     const entries = res.body.entries.filter(
       (e: any) => e.action === 'milestone-recorded' && e.details.milestone === milestone,
     );
@@ -41,7 +40,7 @@ async function milestoneEntries(onboardingId: string, milestone: string): Promis
  * a duplicate projected late would be there too.
  */
 async function expectFirstLoginAuditedOnce(onboardingId: string): Promise<void> {
-  await request(h.http)
+  await h.api
     .post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`)
     .send({ actor: 'csm:ana' })
     .expect(200);
@@ -50,7 +49,7 @@ async function expectFirstLoginAuditedOnce(onboardingId: string): Promise<void> 
 }
 
 async function achieved(onboardingId: string, milestone: string): Promise<boolean> {
-  const state = await request(h.http).get(`/onboardings/${onboardingId}`).expect(200);
+  const state = await h.api.get(`/onboardings/${onboardingId}`).expect(200);
   return Boolean(state.body.milestones.find((m: any) => m.key === milestone)?.achievedAt);
 }
 
@@ -65,7 +64,7 @@ describe('a retry with the same key and request', () => {
   it('gets the first answer again (same status and body), and the milestone is recorded once', async () => {
     const onboardingId = await startOnboarding('same');
     const send = () =>
-      request(h.http)
+      h.api
         .post(`/onboardings/${onboardingId}/milestones/first-login`)
         .set('Idempotency-Key', key('same'))
         .send({ actor: 'csm:ana' });
@@ -81,13 +80,9 @@ describe('a retry with the same key and request', () => {
   it('replays a refusal, but not a validation failure: the client may fix the body and keep the key', async () => {
     const onboardingId = await startOnboarding('refusal');
     const path = `/onboardings/${onboardingId}/milestones/first-login`;
-    await request(h.http).post(path).send({ actor: 'csm:ana' }).expect(200);
-    const refused = await request(h.http)
-      .post(path)
-      .set('Idempotency-Key', key('refused'))
-      .send({ actor: 'csm:bo' })
-      .expect(409);
-    const replayed = await request(h.http)
+    await h.api.post(path).send({ actor: 'csm:ana' }).expect(200);
+    const refused = await h.api.post(path).set('Idempotency-Key', key('refused')).send({ actor: 'csm:bo' }).expect(409);
+    const replayed = await h.api
       .post(path)
       .set('Idempotency-Key', key('refused'))
       .send({ actor: 'csm:bo' })
@@ -96,15 +91,14 @@ describe('a retry with the same key and request', () => {
     expect(replayed.body.code).toBe('MilestoneAlreadyRecorded');
 
     const next = `/onboardings/${onboardingId}/milestones/initial-setup-complete`;
-    await request(h.http).post(next).set('Idempotency-Key', key('fixed')).send({}).expect(400);
-    await request(h.http).post(next).set('Idempotency-Key', key('fixed')).send({ actor: 'csm:ana' }).expect(200);
+    await h.api.post(next).set('Idempotency-Key', key('fixed')).send({ actor: '' }).expect(400);
+    await h.api.post(next).set('Idempotency-Key', key('fixed')).send({ actor: 'csm:ana' }).expect(200);
     expect(await achieved(onboardingId, 'initial-setup-complete')).toBe(true);
   });
 
   it('starts an onboarding once and answers the retry with the first 201 and its Location', async () => {
     const id = account('start');
-    const send = () =>
-      request(h.http).post('/onboardings').set('Idempotency-Key', key('start')).send(closedWonBody(id, 'smb'));
+    const send = () => h.api.post('/onboardings').set('Idempotency-Key', key('start')).send(closedWonBody(id, 'smb'));
     const first = await send().expect(201);
     const again = await send().expect(201);
     expect(again.body).toEqual({ ...first.body, created: true });
@@ -115,12 +109,12 @@ describe('a retry with the same key and request', () => {
 describe('the same key with another request', () => {
   it('is refused with 422 for another milestone of the same onboarding, and records nothing', async () => {
     const onboardingId = await startOnboarding('other-milestone');
-    await request(h.http)
+    await h.api
       .post(`/onboardings/${onboardingId}/milestones/first-login`)
       .set('Idempotency-Key', key('other-milestone'))
       .send({ actor: 'csm:ana' })
       .expect(200);
-    const reused = await request(h.http)
+    const reused = await h.api
       .post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`)
       .set('Idempotency-Key', key('other-milestone'))
       .send({ actor: 'csm:ana' })
@@ -132,7 +126,7 @@ describe('the same key with another request', () => {
     });
     expect(await achieved(onboardingId, 'initial-setup-complete')).toBe(false);
     // Nothing in Temporal holds the key for that milestone: without it, it is recorded.
-    await request(h.http)
+    await h.api
       .post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`)
       .send({ actor: 'csm:ana' })
       .expect(200);
@@ -142,12 +136,12 @@ describe('the same key with another request', () => {
     const first = await startOnboarding('other-onboarding-1');
     const second = await startOnboarding('other-onboarding-2');
     const k = key('other-onboarding');
-    await request(h.http)
+    await h.api
       .post(`/onboardings/${first}/milestones/first-login`)
       .set('Idempotency-Key', k)
       .send({ actor: 'csm:ana' })
       .expect(200);
-    const otherOnboarding = await request(h.http)
+    const otherOnboarding = await h.api
       .post(`/onboardings/${second}/milestones/first-login`)
       .set('Idempotency-Key', k)
       .send({ actor: 'csm:ana' })
@@ -155,7 +149,7 @@ describe('the same key with another request', () => {
     expect(otherOnboarding.body.detail).toContain('with another onboarding');
     expect(otherOnboarding.body.detail).not.toContain(first);
     expect(await achieved(second, 'first-login')).toBe(false);
-    const otherBody = await request(h.http)
+    const otherBody = await h.api
       .post(`/onboardings/${first}/milestones/first-login`)
       .set('Idempotency-Key', k)
       .send({ actor: 'csm:bo' })
@@ -166,7 +160,7 @@ describe('the same key with another request', () => {
   it('is refused with 422 on another route, naming the first', async () => {
     const onboardingId = await startOnboarding('other-route');
     const k = key('other-route');
-    await request(h.http)
+    await h.api
       .post(`/onboardings/${onboardingId}/milestones/first-login`)
       .set('Idempotency-Key', k)
       .send({ actor: 'csm:ana' })
@@ -180,24 +174,24 @@ describe('the same key with another request', () => {
       decisionDueDate: '2027-02-01',
       fallback: 'Passwords',
     };
-    const reused = await request(h.http)
+    const reused = await h.api
       .post(`/onboardings/${onboardingId}/risks`)
       .set('Idempotency-Key', k)
       .send(risk)
       .expect(422);
     expect(reused.body.detail).toContain('was first used for POST /onboardings/:id/milestones/:milestone');
-    const state = await request(h.http).get(`/onboardings/${onboardingId}`).expect(200);
+    const state = await h.api.get(`/onboardings/${onboardingId}`).expect(200);
     expect(state.body.risks).toEqual([]);
   });
 
   it('is refused with 422 on POST /onboardings with another body, and starts nothing', async () => {
     const k = key('start-other');
-    await request(h.http)
+    await h.api
       .post('/onboardings')
       .set('Idempotency-Key', k)
       .send(closedWonBody(account('start-a'), 'smb'))
       .expect(201);
-    const reused = await request(h.http)
+    const reused = await h.api
       .post('/onboardings')
       .set('Idempotency-Key', k)
       .send(closedWonBody(account('start-b'), 'smb'))
@@ -213,7 +207,7 @@ describe('the same key with another request', () => {
 it('runs concurrent duplicates once: the others get 409 IdempotencyKeyInFlight with Retry-After, or the same answer', async () => {
   const onboardingId = await startOnboarding('concurrent');
   const send = () =>
-    request(h.http)
+    h.api
       .post(`/onboardings/${onboardingId}/milestones/first-login`)
       .set('Idempotency-Key', key('concurrent'))
       .send({ actor: 'csm:ana' });
@@ -241,7 +235,8 @@ it('takes over the claim of a request that died after Temporal accepted its chan
   // What a request that crashed left behind: its claim (with a short lease), and its update in Temporal.
   const crashed = new IdempotencyStore(h.dataSource, { ttlMs: 60_000, leaseMs: 1_000 });
   const record = {
-    scope: IDEMPOTENCY_SCOPE,
+    // The owner key's scope: each principal has its own keys.
+    scope: `api-key:${h.ownerKey.slice(0, 11)}`,
     key: k,
     route: 'POST /onboardings/:id/milestones/:milestone',
     params: canonicalJson({ id: onboardingId, milestone: 'first-login' }),
@@ -254,7 +249,7 @@ it('takes over the claim of a request that died after Temporal accepted its chan
   });
 
   const send = () =>
-    request(h.http).post(`/onboardings/${onboardingId}/milestones/first-login`).set('Idempotency-Key', k).send(body);
+    h.api.post(`/onboardings/${onboardingId}/milestones/first-login`).set('Idempotency-Key', k).send(body);
   const inFlight = await send().expect(409);
   expect(inFlight.body.code).toBe('IdempotencyKeyInFlight');
   expect(inFlight.headers['retry-after']).toBe('1');
@@ -291,14 +286,14 @@ describe('expiry', () => {
     const onboardingId = await startOnboarding('expiry');
     const k = key('expiry');
     const http = shortLived.getHttpServer();
-    await request(http)
+    await authenticated(http, h.ownerKey)
       .post(`/onboardings/${onboardingId}/milestones/first-login`)
       .set('Idempotency-Key', k)
       .send({ actor: 'csm:ana' })
       .expect(200);
     expect(await recordCount(k)).toBe(1);
     await eventually(async () => ((await recordCount(k)) === 0 ? true : undefined), 10_000);
-    const reused = await request(http)
+    const reused = await authenticated(http, h.ownerKey)
       .post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`)
       .set('Idempotency-Key', k)
       .send({ actor: 'csm:ana' })
@@ -310,7 +305,7 @@ describe('expiry', () => {
 });
 
 it('documents Idempotency-Key on every POST that starts or changes something', async () => {
-  const res = await request(h.http).get('/docs/openapi.json').expect(200);
+  const res = await h.api.get('/docs/openapi.json').expect(200);
   const posts = Object.entries(res.body.paths as Record<string, any>).filter(
     // Validating a playbook and the Web UI's codec calls change nothing: a retry is harmless.
     // CRM webhooks are deduplicated by the CRM's own delivery id (crm_deliveries), not by a key.

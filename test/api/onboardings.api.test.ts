@@ -1,7 +1,6 @@
 /**
  * The vertical slice through the real API, worker, Temporal dev server and PostgreSQL.
  */
-import request from 'supertest';
 import { ACCOUNT_ID, STAGE, STATUS, TIER } from '../../src/contracts/search-attributes';
 import { closedWonBody } from '../fixtures/onboarding-input';
 import { eventually, useApiHarness, workflowExists } from '../support/api-harness';
@@ -13,7 +12,7 @@ const account = (name: string) => `${name}-${run}`;
 describe('POST /onboardings (closed-won)', () => {
   it('starts one onboarding workflow per account, findable by its search attributes', async () => {
     const id = account('acme');
-    const res = await request(h.http).post('/onboardings').send(closedWonBody(id)).expect(201);
+    const res = await h.api.post('/onboardings').send(closedWonBody(id)).expect(201);
     expect(res.body).toEqual({
       onboardingId: `onboarding-${id}`,
       accountId: id,
@@ -43,11 +42,11 @@ describe('POST /onboardings (closed-won)', () => {
 
   it('answers a repeated call with the same onboarding, and a different payload with 409', async () => {
     const id = account('repeat');
-    await request(h.http).post('/onboardings').send(closedWonBody(id, 'smb')).expect(201);
-    const again = await request(h.http).post('/onboardings').send(closedWonBody(id, 'smb')).expect(200);
+    await h.api.post('/onboardings').send(closedWonBody(id, 'smb')).expect(201);
+    const again = await h.api.post('/onboardings').send(closedWonBody(id, 'smb')).expect(200);
     expect(again.body).toMatchObject({ onboardingId: `onboarding-${id}`, tier: 'self-service', created: false });
 
-    const conflict = await request(h.http).post('/onboardings').send(closedWonBody(id, 'enterprise')).expect(409);
+    const conflict = await h.api.post('/onboardings').send(closedWonBody(id, 'enterprise')).expect(409);
     expect(conflict.body.detail).toContain('different closed-won payload');
 
     let runs = 0;
@@ -58,7 +57,7 @@ describe('POST /onboardings (closed-won)', () => {
   it('segments a deal without a segment by its ARR: 300k with low complexity starts a high-touch enterprise onboarding', async () => {
     const id = account('by-arr');
     const { segment: _, ...body } = closedWonBody(id);
-    const res = await request(h.http)
+    const res = await h.api
       .post('/onboardings')
       .send({ ...body, arr: 300_000, complexity: 'low' })
       .expect(201);
@@ -79,16 +78,16 @@ describe('POST /onboardings (closed-won)', () => {
       playbookVersion: 1,
       segmentationVersion: 1,
     });
-    const state = await request(h.http).get(`/onboardings/onboarding-${id}`).expect(200);
+    const state = await h.api.get(`/onboardings/onboarding-${id}`).expect(200);
     expect(state.body).toMatchObject({ segment: 'enterprise', tier: 'high-touch', stage: { key: 'kickoff' } });
 
     // The fingerprint is over the body as sent: the same body again is the same onboarding.
-    const again = await request(h.http)
+    const again = await h.api
       .post('/onboardings')
       .send({ ...body, arr: 300_000, complexity: 'low' })
       .expect(200);
     expect(again.body).toMatchObject({ segment: 'enterprise', tier: 'high-touch', created: false });
-    await request(h.http)
+    await h.api
       .post('/onboardings')
       .send({ ...body, arr: 310_000, complexity: 'low' })
       .expect(409);
@@ -97,7 +96,7 @@ describe('POST /onboardings (closed-won)', () => {
   it('segments a deal by its complexity: 10k ARR with medium complexity starts a tech-touch mid-market onboarding', async () => {
     const id = account('by-complexity');
     const { segment: _, ...body } = closedWonBody(id);
-    const res = await request(h.http)
+    const res = await h.api
       .post('/onboardings')
       .send({ ...body, arr: 10_000, complexity: 'medium' })
       .expect(201);
@@ -115,7 +114,7 @@ describe('POST /onboardings (closed-won)', () => {
     'refuses a segment given with %s (neither may silently win) with a 400 naming them, and creates nothing',
     async (_case, extra, named) => {
       const id = account(`given-segment-${Math.random().toString(36).slice(2, 6)}`);
-      const res = await request(h.http)
+      const res = await h.api
         .post('/onboardings')
         .send({ ...closedWonBody(id, 'smb'), ...extra })
         .expect(400);
@@ -133,7 +132,7 @@ describe('POST /onboardings (closed-won)', () => {
   ])('refuses a deal with %s with a 400 naming them, and creates nothing', async (_case, extra) => {
     const id = account(`unsegmented-${Math.random().toString(36).slice(2, 6)}`);
     const { segment: _, ...body } = closedWonBody(id);
-    const res = await request(h.http)
+    const res = await h.api
       .post('/onboardings')
       .send({ ...body, ...extra })
       .expect(400);
@@ -148,7 +147,7 @@ describe('POST /onboardings (closed-won)', () => {
   ])('refuses a deal with %s with a 400 naming the field', async (_case, extra, message) => {
     const id = account(`bad-measure-${Math.random().toString(36).slice(2, 6)}`);
     const { segment: _, ...body } = closedWonBody(id);
-    const res = await request(h.http)
+    const res = await h.api
       .post('/onboardings')
       .send({ ...body, ...extra })
       .expect(400);
@@ -171,7 +170,7 @@ describe('POST /onboardings (closed-won)', () => {
     const id = account(`bad-${Math.random().toString(36).slice(2, 6)}`);
     const body: any = closedWonBody(id);
     mutate(body);
-    const res = await request(h.http).post('/onboardings').send(body).expect(400);
+    const res = await h.api.post('/onboardings').send(body).expect(400);
     expect(res.body.detail).toContain(field);
     expect(await workflowExists(h.client, `onboarding-${id}`)).toBe(false);
   });
@@ -182,17 +181,18 @@ describe('milestones and live state', () => {
   const onboardingId = `onboarding-${id}`;
 
   beforeAll(async () => {
-    await request(h.http).post('/onboardings').send(closedWonBody(id, 'mid-market')).expect(201);
+    await h.api.post('/onboardings').send(closedWonBody(id, 'mid-market')).expect(201);
   });
 
   it('records a milestone through an update and answers with the new state', async () => {
-    const res = await request(h.http)
+    const res = await h.api
       .post(`/onboardings/${onboardingId}/milestones/first-login`)
       .send({ actor: 'csm:ana', source: 'crm', evidence: 'https://crm.example.com/notes/1' })
       .expect(200);
     expect(res.body.stage.key).toBe('technical-setup');
     expect(res.body.milestones.find((m: any) => m.key === 'first-login')).toMatchObject({
-      recordedBy: 'csm:ana',
+      // The authenticated principal, not the body's `actor`.
+      recordedBy: h.ownerLabel,
       source: 'crm',
       withinTarget: true,
     });
@@ -201,35 +201,35 @@ describe('milestones and live state', () => {
     expect(description.typedSearchAttributes.get(STATUS)).toBe('in-progress');
   });
 
-  it('refuses an unknown milestone (404), a repeated one (409), an unknown onboarding (404) and a body without actor (400)', async () => {
-    const unknown = await request(h.http)
+  it('refuses an unknown milestone (404), a repeated one (409), an unknown onboarding (404) and an actor note that is not text (400)', async () => {
+    const unknown = await h.api
       .post(`/onboardings/${onboardingId}/milestones/go-live`)
       .send({ actor: 'csm:ana' })
       .expect(404);
     expect(unknown.body).toMatchObject({ code: 'UnknownMilestone', detail: expect.stringContaining("'go-live'") });
 
-    const repeated = await request(h.http)
+    const repeated = await h.api
       .post(`/onboardings/${onboardingId}/milestones/first-login`)
       .send({ actor: 'csm:bo' })
       .expect(409);
     expect(repeated.body.code).toBe('MilestoneAlreadyRecorded');
 
-    const missing = await request(h.http)
+    const missing = await h.api
       .post('/onboardings/onboarding-nobody/milestones/first-login')
       .send({ actor: 'a' })
       .expect(404);
     expect(missing.body.detail).toBe('onboarding onboarding-nobody not found');
 
-    const noActor = await request(h.http)
+    const badActor = await h.api
       .post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`)
-      .send({})
+      .send({ actor: 42 })
       .expect(400);
-    expect(noActor.body.detail).toContain('actor');
+    expect(badActor.body.detail).toContain('actor');
   });
 
   it('applies a retried call with the same Idempotency-Key once', async () => {
     const send = () =>
-      request(h.http)
+      h.api
         .post(`/onboardings/${onboardingId}/milestones/initial-setup-complete`)
         .set('Idempotency-Key', `setup-${run}`)
         .send({ actor: 'csm:ana' })
@@ -241,7 +241,7 @@ describe('milestones and live state', () => {
   });
 
   it('returns the live state from the workflow, and 404 for an unknown onboarding', async () => {
-    const res = await request(h.http).get(`/onboardings/${onboardingId}`).expect(200);
+    const res = await h.api.get(`/onboardings/${onboardingId}`).expect(200);
     expect(res.body).toMatchObject({
       onboardingId,
       tier: 'tech-touch',
@@ -252,13 +252,13 @@ describe('milestones and live state', () => {
       'first-login',
       'initial-setup-complete',
     ]);
-    await request(h.http).get('/onboardings/onboarding-nobody').expect(404);
+    await h.api.get('/onboardings/onboarding-nobody').expect(404);
   });
 
   it('lists onboardings from the read model, filtered, once the projection caught up', async () => {
-    const live = await request(h.http).get(`/onboardings/${onboardingId}`).expect(200);
+    const live = await h.api.get(`/onboardings/${onboardingId}`).expect(200);
     const row = await eventually(async () => {
-      const res = await request(h.http).get('/onboardings').query({ tier: 'tech-touch', limit: 500 }).expect(200);
+      const res = await h.api.get('/onboardings').query({ tier: 'tech-touch', limit: 500 }).expect(200);
       return res.body.items.find((r: any) => r.id === onboardingId && r.revision >= live.body.revision);
     });
     expect(row).toMatchObject({
@@ -269,27 +269,27 @@ describe('milestones and live state', () => {
       csmId: expect.stringMatching(/^csm-test-/),
       waitingOn: live.body.waitingOn.kind,
     });
-    expect(row.milestones.find((m: any) => m.key === 'first-login').recordedBy).toBe('csm:ana');
+    expect(row.milestones.find((m: any) => m.key === 'first-login').recordedBy).toBe(h.ownerLabel);
 
-    const highTouch = await request(h.http).get('/onboardings').query({ tier: 'high-touch' }).expect(200);
+    const highTouch = await h.api.get('/onboardings').query({ tier: 'high-touch' }).expect(200);
     expect(highTouch.body.items.every((r: any) => r.tier === 'high-touch')).toBe(true);
 
-    const bad = await request(h.http).get('/onboardings').query({ tier: 'gold', limit: 0 }).expect(400);
+    const bad = await h.api.get('/onboardings').query({ tier: 'gold', limit: 0 }).expect(400);
     expect(bad.body.detail).toMatch(/tier[\s\S]*limit/);
 
     // A CSM's portfolio, and the filters an at-risk view needs.
-    const portfolio = await request(h.http).get('/onboardings').query({ csm: row.csmId, limit: 500 }).expect(200);
+    const portfolio = await h.api.get('/onboardings').query({ csm: row.csmId, limit: 500 }).expect(200);
     expect(portfolio.body.items.map((r: any) => r.id)).toContain(onboardingId);
     expect(portfolio.body.items.every((r: any) => r.csmId === row.csmId)).toBe(true);
-    const waiting = await request(h.http)
+    const waiting = await h.api
       .get('/onboardings')
       .query({ waitingOn: row.waitingOn, atRisk: 'false', limit: 500 })
       .expect(200);
     expect(waiting.body.items.map((r: any) => r.id)).toContain(onboardingId);
     expect(waiting.body.items.every((r: any) => r.waitingOn === row.waitingOn && r.atRisk === false)).toBe(true);
-    const atRisk = await request(h.http).get('/onboardings').query({ atRisk: 'true', limit: 500 }).expect(200);
+    const atRisk = await h.api.get('/onboardings').query({ atRisk: 'true', limit: 500 }).expect(200);
     expect(atRisk.body.items.map((r: any) => r.id)).not.toContain(onboardingId);
-    const wrong = await request(h.http).get('/onboardings').query({ waitingOn: 'coffee', atRisk: 'maybe' }).expect(400);
+    const wrong = await h.api.get('/onboardings').query({ waitingOn: 'coffee', atRisk: 'maybe' }).expect(400);
     expect(wrong.body.detail).toMatch(/waitingOn[\s\S]*atRisk/);
   });
 });
@@ -303,9 +303,9 @@ describe('the journey through the API', () => {
     const body = closedWonBody(id, 'enterprise');
     delete (body.handoff as any).targetGoLive;
     delete (body.handoff as any).migrationScope;
-    await request(h.http).post('/onboardings').send(body).expect(201);
+    await h.api.post('/onboardings').send(body).expect(201);
 
-    const waiting = await request(h.http).get(path('')).expect(200);
+    const waiting = await h.api.get(path('')).expect(200);
     expect(waiting.body).toMatchObject({
       status: 'handoff-incomplete',
       waitingOn: { kind: 'handoff', items: ['targetGoLive', 'migrationScope'] },
@@ -316,30 +316,24 @@ describe('the journey through the API', () => {
     expect(toSales.envelope.to).toEqual(['sam.carter@vendor.example']);
     expect(toSales.mail.text).toContain('Missing: targetGoLive, migrationScope');
 
-    const locked = await request(h.http)
-      .post(path('/tasks/kickoff-call/complete'))
-      .send({ actor: 'csm:ana' })
-      .expect(409);
+    const locked = await h.api.post(path('/tasks/kickoff-call/complete')).send({ actor: 'csm:ana' }).expect(409);
     expect(locked.body).toMatchObject({
       code: 'HandoffIncomplete',
       detail: expect.stringContaining('missing: targetGoLive, migrationScope'),
     });
     // No "congratulations" before the welcome: a milestone waits for the handoff too.
-    const early = await request(h.http)
-      .post(path('/milestones/success-criteria-agreed'))
-      .send({ actor: 'csm:ana' })
-      .expect(409);
+    const early = await h.api.post(path('/milestones/success-criteria-agreed')).send({ actor: 'csm:ana' }).expect(409);
     expect(early.body).toMatchObject({
       code: 'HandoffIncomplete',
       detail: expect.stringContaining('missing: targetGoLive, migrationScope'),
     });
 
-    await request(h.http)
+    await h.api
       .post(path('/handoff'))
       .send({ actor: 'sales:sam', handoff: { targetGoLive: '2027-04-01', migrationScope: 'Cards and accounts' } })
       .expect(200);
     const started = await eventually(async () => {
-      const res = await request(h.http).get(path('')).expect(200);
+      const res = await h.api.get(path('')).expect(200);
       return res.body.csm ? res.body : undefined;
     });
     expect(started).toMatchObject({
@@ -358,24 +352,24 @@ describe('the journey through the API', () => {
   });
 
   it('refuses a task before its prerequisite, a gate by the wrong role, and a blocker without a fallback', async () => {
-    const early = await request(h.http)
+    const early = await h.api
       .post(path('/tasks/confirm-success-criteria/complete'))
       .send({ actor: 'customer:dana' })
       .expect(409);
     expect(early.body.detail).toContain('prerequisites are done: kickoff-call');
-    const done = await request(h.http)
+    const done = await h.api
       .post(path('/tasks/kickoff-call/complete'))
       .send({ actor: 'csm:ana', evidence: 'notes' })
       .expect(200);
     expect(done.body.tasks.find((t: any) => t.key === 'confirm-success-criteria').status).toBe('open');
 
     const criteria = [{ criterion: 'UAT scenarios passed', met: true }];
-    const wrongRole = await request(h.http)
+    const wrongRole = await h.api
       .post(path('/gates/go-live-readiness/approve'))
       .send({ actor: 'ana', role: 'csm', criteria })
       .expect(403);
     expect(wrongRole.body.code).toBe('GateApproverNotAllowed');
-    await request(h.http)
+    await h.api
       .post(path('/gates/go-live-readiness/approve'))
       .send({ actor: 'ana', role: 'wizard', criteria })
       .expect(400);
@@ -388,31 +382,33 @@ describe('the journey through the API', () => {
       owner: 'impl:lee',
       decisionDueDate: '2027-02-01',
     };
-    const noFallback = await request(h.http).post(path('/risks')).send(risk).expect(400);
+    const noFallback = await h.api.post(path('/risks')).send(risk).expect(400);
     expect(noFallback.body).toMatchObject({
       code: 'InvalidRisk',
       detail: expect.stringContaining('missing: fallback'),
     });
-    const recorded = await request(h.http)
+    const recorded = await h.api
       .post(path('/risks'))
       .send({ ...risk, fallback: 'Delay one week' })
       .expect(200);
     expect(recorded.body).toMatchObject({ atRisk: true, risks: [{ id: 'risk-1', status: 'open', owner: 'impl:lee' }] });
-    await request(h.http)
-      .post(path('/risks/risk-1/resolve'))
-      .send({ actor: 'impl:lee', resolution: 'Reconciled' })
-      .expect(200);
-    await request(h.http).post(path('/escalations/task:nope:L1/acknowledge')).send({ actor: 'csm:ana' }).expect(404);
+    await h.api.post(path('/risks/risk-1/resolve')).send({ actor: 'impl:lee', resolution: 'Reconciled' }).expect(200);
+    await h.api.post(path('/escalations/task:nope:L1/acknowledge')).send({ actor: 'csm:ana' }).expect(404);
   });
 
   it('keeps an audit log of who decided what, with evidence, and filterable search attributes', async () => {
     const audit = await eventually(async () => {
-      const res = await request(h.http).get(path('/audit')).expect(200);
+      const res = await h.api.get(path('/audit')).expect(200);
       return res.body.entries.some((e: any) => e.action === 'risk-resolved') ? res.body.entries : undefined;
     });
     expect(audit.map((e: any) => e.seq)).toEqual(audit.map((_: any, i: number) => i + 1));
+    // The principal that called, the role it acted in, and the body's `actor` only as a note.
     expect(audit.find((e: any) => e.action === 'task-completed')).toMatchObject({
-      actor: 'csm:ana',
+      actor: h.ownerLabel,
+      principalKind: 'api-key',
+      principalId: h.ownerKey.slice(0, 11),
+      actingRole: 'csm',
+      actorNote: 'csm:ana',
       evidence: 'notes',
     });
     expect(audit.map((e: any) => e.action)).toEqual(
@@ -450,7 +446,7 @@ describe('welcome e-mails per tier', () => {
     ],
   ] as const)('sends the %s welcome, personalised, through the SMTP server', async (segment, subject, opening) => {
     const id = account(`welcome-${segment}`);
-    await request(h.http).post('/onboardings').send(closedWonBody(id, segment)).expect(201);
+    await h.api.post('/onboardings').send(closedWonBody(id, segment)).expect(201);
     const mail = await eventually(async () =>
       h.inbox.messages.find((m) => m.mail.subject === subject.replace('{id}', id)),
     );
@@ -462,12 +458,12 @@ describe('welcome e-mails per tier', () => {
 
 describe('operations', () => {
   it('reports Temporal and the database as up on /health', async () => {
-    const res = await request(h.http).get('/health').expect(200);
+    const res = await h.api.get('/health').expect(200);
     expect(res.body.details).toMatchObject({ database: { status: 'up' }, temporal: { status: 'up' } });
   });
 
   it('serves the OpenAPI document', async () => {
-    const res = await request(h.http).get('/docs/openapi.json').expect(200);
+    const res = await h.api.get('/docs/openapi.json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(
       expect.arrayContaining([
         '/onboardings',

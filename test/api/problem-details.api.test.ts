@@ -2,7 +2,7 @@
  * One error contract on every route: RFC 9457 problem details from one exception filter, for
  * Nest's own errors, validation, domain refusals and Temporal's errors alike.
  */
-import request from 'supertest';
+import type request from 'supertest';
 import { closedWonBody } from '../fixtures/onboarding-input';
 import { type ApiHarness, startApiHarness } from '../support/api-harness';
 
@@ -32,7 +32,7 @@ function expectProblem(res: request.Response, status: number, code: string) {
 }
 
 it('answers a route that does not exist with a 404 problem', async () => {
-  const res = await request(h.http).get('/nowhere?email=dana@customer.example');
+  const res = await h.api.get('/nowhere?email=dana@customer.example');
   expectProblem(res, 404, 'NotFound');
   // The query (which may hold personal data) is echoed neither in the instance nor the detail.
   expect(res.body.instance).toBe('/nowhere');
@@ -40,7 +40,7 @@ it('answers a route that does not exist with a 404 problem', async () => {
 });
 
 it('answers a body that is not JSON with a 400 problem', async () => {
-  const res = await request(h.http).post('/onboardings').set('content-type', 'application/json').send('{"account": ');
+  const res = await h.api.post('/onboardings').set('content-type', 'application/json').send('{"account": ');
   expectProblem(res, 400, 'BadRequest');
   expect(res.body.detail).toMatch(/JSON/);
 });
@@ -49,7 +49,7 @@ it('lists each invalid field with its full path', async () => {
   const body: any = closedWonBody(`problem-${run}`);
   delete body.account.id;
   body.handoff.stakeholders = [{ role: 'CFO', email: 'not-an-address' }];
-  const res = await request(h.http).post('/onboardings').send(body);
+  const res = await h.api.post('/onboardings').send(body);
   expectProblem(res, 400, 'ValidationFailed');
   expect(res.body.errors).toEqual(
     expect.arrayContaining([
@@ -66,20 +66,18 @@ it('lists each invalid field with its full path', async () => {
 
 it('answers a domain refusal with its rule code, and an unknown onboarding with 404', async () => {
   const id = `problem-refusal-${run}`;
-  await request(h.http).post('/onboardings').send(closedWonBody(id)).expect(201);
-  const unknown = await request(h.http)
-    .post(`/onboardings/onboarding-${id}/milestones/go-live`)
-    .send({ actor: 'csm:ana' });
+  await h.api.post('/onboardings').send(closedWonBody(id)).expect(201);
+  const unknown = await h.api.post(`/onboardings/onboarding-${id}/milestones/go-live`).send({ actor: 'csm:ana' });
   expectProblem(unknown, 404, 'UnknownMilestone');
   expect(unknown.body.detail).toContain("milestone 'go-live' is not in this onboarding's playbook");
 
-  const missing = await request(h.http).get('/onboardings/onboarding-nobody-here');
+  const missing = await h.api.get('/onboardings/onboarding-nobody-here');
   expectProblem(missing, 404, 'NotFound');
   expect(missing.body.detail).toBe('onboarding onboarding-nobody-here not found');
 });
 
 it('answers the audit of an unknown onboarding with 404, not an empty log', async () => {
-  expectProblem(await request(h.http).get(`/onboardings/onboarding-never-${run}/audit`), 404, 'NotFound');
+  expectProblem(await h.api.get(`/onboardings/onboarding-never-${run}/audit`), 404, 'NotFound');
 });
 
 it.each([
@@ -87,7 +85,7 @@ it.each([
   ['with a space', 'two words'],
   ['with a character outside printable ASCII', 'cl\u00e9'],
 ])('refuses an Idempotency-Key %s with a 400 naming the header', async (_case, key) => {
-  const res = await request(h.http)
+  const res = await h.api
     .post(`/onboardings/onboarding-x-${run}/milestones/first-login`)
     .set('Idempotency-Key', key)
     .send({ actor: 'csm:ana' });
@@ -100,7 +98,7 @@ it.each([
 describe('the OpenAPI document', () => {
   let doc: any;
   beforeAll(async () => {
-    doc = (await request(h.http).get('/docs/openapi.json').expect(200)).body;
+    doc = (await h.api.get('/docs/openapi.json').expect(200)).body;
   });
 
   const operations = () =>

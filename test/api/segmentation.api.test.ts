@@ -4,7 +4,6 @@
  * started keep theirs. The database is shared with other test files, so versions are asserted
  * relative to what is there and the versions published here are deleted afterwards.
  */
-import request from 'supertest';
 import { DEFAULT_SEGMENTATION_RULE } from '../../src/domain/segmentation';
 import { closedWonBody } from '../fixtures/onboarding-input';
 import { type ApiHarness, startApiHarness } from '../support/api-harness';
@@ -19,7 +18,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // New closed-won deals are segmented by the latest version: other test files expect version 1.
-  await h?.dataSource.query(`DELETE FROM segmentation_rules WHERE published_by = $1`, [PUBLISHER]);
+  // What this file published: the authenticated principal is the publisher.
+  if (h?.dataSource) await h.dataSource.query(`DELETE FROM segmentation_rules WHERE published_by = $1`, [h.ownerLabel]);
   await h?.close();
 });
 
@@ -34,28 +34,27 @@ function unsegmented(accountId: string, arr: number, complexity: string) {
   return { ...body, arr, complexity };
 }
 
-const versions = async () =>
-  (await request(h.http).get('/segmentation/versions').expect(200)).body as Array<{ version: number }>;
+const versions = async () => (await h.api.get('/segmentation/versions').expect(200)).body as Array<{ version: number }>;
 
 it('answers version 1, the default rule, once the API has started', async () => {
-  expect((await request(h.http).get('/segmentation/versions/1').expect(200)).body).toEqual(DEFAULT_SEGMENTATION_RULE);
+  expect((await h.api.get('/segmentation/versions/1').expect(200)).body).toEqual(DEFAULT_SEGMENTATION_RULE);
   expect(await versions()).toContainEqual({
     version: 1,
     publishedAt: expect.any(String),
     publishedBy: 'system',
     notes: 'default segmentation rule',
   });
-  const latest = (await request(h.http).get('/segmentation').expect(200)).body;
+  const latest = (await h.api.get('/segmentation').expect(200)).body;
   expect(latest.version).toBe(Math.max(...(await versions()).map((v) => v.version)));
 });
 
 it('segments the next closed-won by a newly published rule, while a started onboarding keeps its segment', async () => {
   const before = `seg-before-${run}`;
   const after = `seg-after-${run}`;
-  const current = (await request(h.http).get('/segmentation').expect(200)).body;
+  const current = (await h.api.get('/segmentation').expect(200)).body;
 
   // 150k ARR with low complexity is mid-market under the default rule...
-  const first = await request(h.http)
+  const first = await h.api
     .post('/onboardings')
     .send(unsegmented(before, 150_000, 'low'))
     .expect(201);
@@ -64,24 +63,24 @@ it('segments the next closed-won by a newly published rule, while a started onbo
   // ...and enterprise once enterprise starts at 100k.
   const next = rule();
   next.segments[0].minArr = 100_000;
-  const published = await request(h.http)
+  const published = await h.api
     .post('/segmentation/versions')
     .send({ publishedBy: PUBLISHER, notes: 'enterprise from 100k ARR', rule: next })
     .expect(201);
   expect(published.body).toEqual({ version: current.version + 1 });
   expect(published.headers.location).toBe(`/segmentation/versions/${current.version + 1}`);
-  expect((await request(h.http).get('/segmentation').expect(200)).body).toEqual({
+  expect((await h.api.get('/segmentation').expect(200)).body).toEqual({
     ...next,
     version: current.version + 1,
   });
   expect(await versions()).toContainEqual({
     version: current.version + 1,
     publishedAt: expect.any(String),
-    publishedBy: PUBLISHER,
-    notes: 'enterprise from 100k ARR',
+    publishedBy: h.ownerLabel,
+    notes: 'enterprise from 100k ARR — published for revops:api-test',
   });
 
-  const second = await request(h.http)
+  const second = await h.api
     .post('/onboardings')
     .send(unsegmented(after, 150_000, 'low'))
     .expect(201);
@@ -90,7 +89,7 @@ it('segments the next closed-won by a newly published rule, while a started onbo
   expect(memo).toMatchObject({ segment: 'enterprise', tier: 'high-touch', segmentationVersion: current.version + 1 });
 
   // The onboarding started before keeps what it started with, also when the same deal is posted again.
-  const repeated = await request(h.http)
+  const repeated = await h.api
     .post('/onboardings')
     .send(unsegmented(before, 150_000, 'low'))
     .expect(200);
@@ -103,11 +102,11 @@ it('segments the next closed-won by a newly published rule, while a started onbo
 it('maps segments to tiers by the latest rule, also for a segment the CRM gives', async () => {
   const next = rule();
   next.tiers.smb = 'tech-touch';
-  await request(h.http)
+  await h.api
     .post('/segmentation/versions')
     .send({ publishedBy: PUBLISHER, notes: 'SMB gets tech-touch', rule: next })
     .expect(201);
-  const res = await request(h.http)
+  const res = await h.api
     .post('/onboardings')
     .send(closedWonBody(`seg-smb-${run}`, 'smb'))
     .expect(201);
@@ -116,15 +115,12 @@ it('maps segments to tiers by the latest rule, also for a segment the CRM gives'
 
 it('refuses an invalid rule with a 400 listing its errors with their paths, and publishes nothing', async () => {
   const count = (await versions()).length;
-  const latest = (await request(h.http).get('/segmentation').expect(200)).body;
+  const latest = (await h.api.get('/segmentation').expect(200)).body;
   const bad = rule();
   bad.segments[1].minArr = 300_000;
   bad.segments.pop();
   bad.tiers.enterprise = 'white-glove';
-  const res = await request(h.http)
-    .post('/segmentation/versions')
-    .send({ publishedBy: PUBLISHER, rule: bad })
-    .expect(400);
+  const res = await h.api.post('/segmentation/versions').send({ publishedBy: PUBLISHER, rule: bad }).expect(400);
   expect(res.body).toMatchObject({
     status: 400,
     code: 'InvalidSegmentationRule',
@@ -144,18 +140,18 @@ it('refuses an invalid rule with a 400 listing its errors with their paths, and 
   });
   expect(res.body.errors).toHaveLength(5);
   expect(await versions()).toHaveLength(count);
-  expect((await request(h.http).get('/segmentation').expect(200)).body).toEqual(latest);
+  expect((await h.api.get('/segmentation').expect(200)).body).toEqual(latest);
 });
 
-it('wants publishedBy and a rule object, and answers 404 for a version that does not exist', async () => {
-  const res = await request(h.http).post('/segmentation/versions').send({ rule: 'enterprise from 100k' }).expect(400);
-  expect(res.body.detail).toMatch(/publishedBy[\s\S]*rule must be an object/);
-  const missing = await request(h.http).get('/segmentation/versions/9999').expect(404);
+it('wants a rule object, and answers 404 for a version that does not exist', async () => {
+  const res = await h.api.post('/segmentation/versions').send({ rule: 'enterprise from 100k' }).expect(400);
+  expect(res.body.detail).toMatch(/rule must be an object/);
+  const missing = await h.api.get('/segmentation/versions/9999').expect(404);
   expect(missing.body.detail).toBe('segmentation rule has no version 9999');
 });
 
 it('documents the segmentation calls in the OpenAPI document', async () => {
-  const res = await request(h.http).get('/docs/openapi.json').expect(200);
+  const res = await h.api.get('/docs/openapi.json').expect(200);
   expect(Object.keys(res.body.paths)).toEqual(
     expect.arrayContaining(['/segmentation', '/segmentation/versions', '/segmentation/versions/{version}']),
   );

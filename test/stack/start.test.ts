@@ -17,7 +17,7 @@ import request from 'supertest';
 import { isListening } from '../../src/infra/port-in-use';
 import { commandLine, isRunning, stopLeftover } from '../../src/infra/server-process';
 import { closedWonBody, COMPLETE_HANDOFF, SALES_OWNER } from '../fixtures/onboarding-input';
-import { eventually } from '../support/api-harness';
+import { authenticated, eventually } from '../support/api-harness';
 import { freePort } from '../support/free-port';
 
 jest.setTimeout(180_000);
@@ -31,6 +31,7 @@ let api: string;
 let ui: string;
 let ports: number[];
 /** The payload key file the first start created; later starts must keep using it. */
+let adminKey: string;
 let keyFileContent: string;
 const launched: Stack[] = [];
 
@@ -147,11 +148,14 @@ function expectStoppedInOrder(output: string): void {
   expect(stopOrder(output).filter((part) => DOCUMENTED_ORDER.includes(part))).toEqual(DOCUMENTED_ORDER);
 }
 
+/** Calls with the key the first start created and kept in the data folder, as the README's examples do. */
+const admin = () => authenticated(api, fs.readFileSync(path.join(dataDir, 'admin.key'), 'utf8').trim());
+
 /** A closed-won onboarding, recorded in the read model (the projection activity ran). */
 async function createOnboarding(accountId: string): Promise<void> {
-  await request(api).post('/onboardings').send(closedWonBody(accountId, 'smb')).expect(201);
+  await admin().post('/onboardings').send(closedWonBody(accountId, 'smb')).expect(201);
   await eventually(async () => {
-    const res = await request(api).get('/onboardings').expect(200);
+    const res = await admin().get('/onboardings').expect(200);
     return res.body.items.find((r: any) => r.id === `onboarding-${accountId}`);
   });
 }
@@ -172,9 +176,15 @@ it('npm start: the URL block last, JSON lines without personal data, and on Ctrl
     .filter(Boolean))
     expect(() => JSON.parse(line)).not.toThrow();
   expect(started).toContain('migrations applied: CreateOnboardings1764150000000');
+  // The first start made the owner's key: shown once in the URL block, kept readable by its owner only.
+  const adminKeyFile = path.join(dataDir, 'admin.key');
+  expect(fs.statSync(adminKeyFile).mode & 0o777).toBe(0o600);
+  adminKey = fs.readFileSync(adminKeyFile, 'utf8').trim();
+  expect(started).toContain(`  Admin key    ${adminKey} (every role; shown once, kept in ${adminKeyFile})`);
+  await request(api).get('/onboardings').expect(401);
 
   await createOnboarding('stack-1');
-  const live = await request(api).get('/onboardings/onboarding-stack-1').expect(200);
+  const live = await admin().get('/onboardings/onboarding-stack-1').expect(200);
   // The demo roster of the embedded stack assigned a CSM.
   expect(live.body.csm).toMatchObject({ id: expect.stringMatching(/^csm-/) });
   // Without SMTP_URL the welcome mail is built and logged by ids, not sent.
@@ -196,7 +206,7 @@ it('npm start: the URL block last, JSON lines without personal data, and on Ctrl
   expect(encoded.headers['access-control-allow-origin']).toBe(ui);
 
   // A failed request: its id is kept and logged; its query string and body are not.
-  const failed = await request(api)
+  const failed = await admin()
     .post('/onboardings?notify=ana.query@customer.example')
     .set('X-Request-Id', 'stack-test-failed-1')
     .send({ ...closedWonBody('stack-bad'), segment: 'nonsense' })
@@ -212,14 +222,14 @@ it('npm start: the URL block last, JSON lines without personal data, and on Ctrl
     req: { id: 'stack-test-failed-1', method: 'POST', path: '/onboardings' },
     res: { statusCode: 400 },
   });
-  await request(api)
+  await admin()
     .post('/onboardings')
     .set('content-type', 'application/json')
     .send('{"email": "broken.json@customer.example"')
     .expect(400);
 
   // Activities are running (CSM assignment, projection, welcome) when Ctrl-C arrives.
-  await request(api).post('/onboardings').send(closedWonBody('stack-2', 'smb')).expect(201);
+  await admin().post('/onboardings').send(closedWonBody('stack-2', 'smb')).expect(201);
   const servers = serverPids();
   expect(isRunning(servers.postgres!) && isRunning(servers.temporal!)).toBe(true);
   signalGroup(stack, 'SIGINT');
@@ -259,7 +269,7 @@ it('stops in order when only the npm process gets SIGTERM, and leaves no server 
   const npm = await untilRunning(launch('npm', ['start']));
   const servers = serverPids();
   expect(isRunning(servers.postgres!) && isRunning(servers.temporal!)).toBe(true);
-  await request(api).get('/onboardings/onboarding-stack-1').expect(200);
+  await admin().get('/onboardings/onboarding-stack-1').expect(200);
 
   process.kill(npm.child.pid!, 'SIGTERM');
   expect(await npm.exited).toEqual({ code: 0, signal: null });
@@ -286,14 +296,18 @@ it('after a SIGKILL of the whole stack, the next start stops the servers it left
     `Temporal dev server (pid ${left.temporal}) on ${path.join(dataDir, 'temporal.sqlite')} was left running by an earlier start: stopping it`,
   );
   expect(isRunning(left.postgres!) || isRunning(left.temporal!)).toBe(false);
-  const list = await request(api).get('/onboardings').expect(200);
+  const list = await admin().get('/onboardings').expect(200);
   expect(list.body.items.map((r: any) => r.id)).toEqual(
     expect.arrayContaining(['onboarding-stack-1', 'onboarding-stack-3']),
   );
   // Decoded with the same key: the key file was read, not made again.
-  await request(api).get('/onboardings/onboarding-stack-3').expect(200);
-  await request(api).get('/onboardings/onboarding-stack-1').expect(200);
+  await admin().get('/onboardings/onboarding-stack-3').expect(200);
+  await admin().get('/onboardings/onboarding-stack-1').expect(200);
   expect(fs.readFileSync(path.join(dataDir, 'payload-keys.json'), 'utf8')).toBe(keyFileContent);
+  // The owner's key is kept too, and not shown again.
+  expect(fs.readFileSync(path.join(dataDir, 'admin.key'), 'utf8').trim()).toBe(adminKey);
+  expect(next.output()).not.toContain(adminKey);
+  expect(next.output()).toContain(`  Admin key    in ${path.join(dataDir, 'admin.key')} (every role)`);
 
   signalGroup(next, 'SIGINT');
   expect(await next.exited).toEqual({ code: 0, signal: null });

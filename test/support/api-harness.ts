@@ -10,6 +10,8 @@ import { createApp } from '../../api/create-app';
 import type { CrmWebhooksOptions } from '../../api/crm-webhooks/crm-webhooks.options';
 import { DEFAULT_TEMPORAL_UI_ORIGINS, loadSettings } from '../../src/config/settings';
 import { upsertCsms } from '../../src/persistence/csm-roster';
+import { ApiKeyStore } from '../../src/persistence/api-key-store';
+import { PRINCIPAL_ROLES, type PrincipalRole } from '../../src/domain/principal-roles';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { TEST_CSMS } from '../fixtures/onboarding-input';
 import { type SandboxPlatform, startSandboxPlatform } from '../../src/sandbox/sandbox-platform';
@@ -28,7 +30,25 @@ export interface ApiHarness {
   inbox: SmtpInbox;
   /** The platforms the worker's cutovers migrate between. */
   sandbox: SandboxPlatform;
+  /** HTTP calls as the run's owner key, which holds every role (what tests of other things use). */
+  api: AuthenticatedAgent;
+  /** The owner key itself. */
+  ownerKey: string;
+  /** How the audit log and the history name the owner key: `test owner [oo_xxxxxxxx]`. */
+  ownerLabel: string;
+  /** A new API key with these roles (and CSM id), as the CLI creates them. */
+  createKey(roles: PrincipalRole[], opts?: { csmId?: string; name?: string }): Promise<string>;
+  /** HTTP calls with this key. */
+  as(key: string): AuthenticatedAgent;
   close(): Promise<void>;
+}
+
+/** A supertest agent that sends `Authorization: Bearer <key>` on every request. */
+export type AuthenticatedAgent = ReturnType<typeof request.agent>;
+
+/** An agent for `http` that authenticates every request with `key`. */
+export function authenticated(http: Parameters<typeof request.agent>[0], key: string): AuthenticatedAgent {
+  return request.agent(http).set('authorization', `Bearer ${key}`);
 }
 
 /** `databaseUrl`: a database of the test's own (default: the run's shared one, whose read model other files fill too). */
@@ -75,10 +95,20 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
     crmWebhooks: opts.crmWebhooks,
   });
   await app.init();
+  const keys = new ApiKeyStore(dataSource);
+  const createKey = async (roles: PrincipalRole[], opts: { csmId?: string; name?: string } = {}) =>
+    (await keys.create({ name: opts.name ?? `test ${roles.join('+')}`, roles, csmId: opts.csmId })).key;
+  const ownerKey = await createKey([...PRINCIPAL_ROLES], { name: 'test owner' });
+  const http = app.getHttpServer();
 
   return {
     app,
-    http: app.getHttpServer(),
+    http,
+    api: authenticated(http, ownerKey),
+    ownerKey,
+    ownerLabel: `test owner [${ownerKey.slice(0, 11)}]`,
+    createKey,
+    as: (key) => authenticated(http, key),
     client,
     dataSource,
     taskQueue,
@@ -133,14 +163,14 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 }
 
 /** A high-touch onboarding through its stages to go-live readiness, approved by its named role (the cutover's gate). */
-export async function approveGoLive(http: ApiHarness['http'], onboardingPath: string): Promise<void> {
+export async function approveGoLive(api: AuthenticatedAgent, onboardingPath: string): Promise<void> {
   for (const m of ['success-criteria-agreed', 'first-login', 'initial-setup-complete', 'first-value-achieved']) {
-    await request(http).post(`${onboardingPath}/milestones/${m}`).send({ actor: 'csm:ana' }).expect(200);
+    await api.post(`${onboardingPath}/milestones/${m}`).send({ actor: 'csm:ana' }).expect(200);
   }
   const criteria = ['UAT scenarios passed', 'Migration rehearsal passed', 'Rollback plan signed off'].map(
     (criterion) => ({ criterion, met: true }),
   );
-  await request(http)
+  await api
     .post(`${onboardingPath}/gates/go-live-readiness/approve`)
     .send({ actor: 'lead:kim', role: 'cs-lead', criteria })
     .expect(200);

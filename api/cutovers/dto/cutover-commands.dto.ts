@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsIn } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { FreeText } from '../../common/free-text';
 import { ROLES, Role } from '../../../src/domain/roles';
 import { ActorDto } from '../../onboardings/dto/journey-commands.dto';
@@ -32,9 +32,14 @@ export class StageSignOffDto extends ActorDto {
   })
   step: string;
 
-  @ApiProperty({ enum: ROLES, description: "The role the owner signs in; must be the step's named role" })
+  @ApiProperty({
+    enum: ROLES,
+    required: false,
+    description: "The role the owner signs in: the step's named role, which the caller must hold (the default)",
+  })
+  @IsOptional()
   @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
-  role: Role;
+  role?: Role;
 
   @ApiProperty({ description: 'true signs the stage off; false refuses it, and the cutover rolls back' })
   @IsBoolean()

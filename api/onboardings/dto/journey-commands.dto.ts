@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, ValidateNested } from 'class-validator';
 import { FreeText } from '../../common/free-text';
 import { IsoDate } from '../../common/iso-date';
 import { RISK_CATEGORIES, RiskCategory } from '../../../src/domain/onboarding';
@@ -12,8 +12,17 @@ import { HandoffDto } from './start-onboarding.dto';
  * validators check the rules (task unlocked, approver's role, a risk's owner and fallback...).
  */
 export class ActorDto {
-  @FreeText({ max: 200, nonEmpty: true, api: { example: 'csm:ana.lopez', description: 'Who acts' } })
-  actor: string;
+  @FreeText({
+    max: 200,
+    nonEmpty: true,
+    optional: true,
+    api: {
+      example: 'on behalf of Ana Lopez',
+      description:
+        'A display note on who acts. The audit log and the history name the authenticated principal (the key or token), never this.',
+    },
+  })
+  actor?: string;
 }
 
 export class CompleteTaskDto extends ActorDto {
@@ -27,9 +36,15 @@ export class CriterionResultDto {
 }
 
 export class ApproveGateDto extends ActorDto {
-  @ApiProperty({ enum: ROLES, description: "The role the approver acts in; must be one of the gate's approvers" })
+  @ApiProperty({
+    enum: ROLES,
+    required: false,
+    description:
+      "The role the approver acts in, among the caller's own roles; default: the first of the gate's approver roles the caller holds",
+  })
+  @IsOptional()
   @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
-  role: Role;
+  role?: Role;
 
   @ApiProperty({ type: [CriterionResultDto], description: 'One result per acceptance criterion; all must be met' })
   @IsArray()

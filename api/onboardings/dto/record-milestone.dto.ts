@@ -1,10 +1,9 @@
 import { FreeText } from '../../common/free-text';
 import { IsoDate } from '../../common/iso-date';
+import { ActorDto } from './journey-commands.dto';
 
-export class RecordMilestoneDto {
-  @FreeText({ max: 200, nonEmpty: true, api: { example: 'csm:ana.lopez', description: 'Who reports the milestone' } })
-  actor: string;
-
+/** Who reports it is the authenticated principal; `actor` is only a display note (see ActorDto). */
+export class RecordMilestoneDto extends ActorDto {
   @FreeText({
     max: 100,
     optional: true,

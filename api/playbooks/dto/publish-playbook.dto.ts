@@ -3,8 +3,16 @@ import { IsObject } from 'class-validator';
 import { FreeText } from '../../common/free-text';
 
 export class PublishPlaybookDto {
-  @FreeText({ max: 200, nonEmpty: true, api: { example: 'cs-ops:maria', description: 'Who publishes this version' } })
-  publishedBy: string;
+  @FreeText({
+    max: 200,
+    optional: true,
+    api: {
+      example: 'cs-ops:maria',
+      description:
+        'A note on whom this is published for; the version records the authenticated principal as its publisher',
+    },
+  })
+  publishedBy?: string;
 
   @FreeText({
     max: 2000,

@@ -1,0 +1,16 @@
+import type { OidcOptions } from '../../src/config/settings';
+
+export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');
+
+export interface AuthOptions {
+  /** Unset: only API keys are accepted. */
+  oidc?: OidcOptions;
+  /**
+   * The embedded default (`npm start` listening on this machine only): routes marked
+   * `@OpenInEmbeddedDefault()` (the Web UI's codec endpoint, which the local UI calls without
+   * credentials) answer without a key.
+   */
+  embeddedDefault: boolean;
+  /** How long a verified API key is trusted before PostgreSQL is asked again (a revocation's delay); default 30 s. */
+  keyCacheMs?: number;
+}

@@ -1,0 +1,29 @@
+import type { PrincipalRole } from '../../src/domain/principal-roles';
+import { ROLES } from '../../src/domain/roles';
+
+/**
+ * Who may call what, in one place: the route decorators name these groups. `csm` in a group
+ * means "on the CSM's own onboardings only" (see confinedCsm).
+ */
+export const ROUTE_ROLES = {
+  /** Read onboardings, their audit and cutovers: integrations, operators, CS leadership; CSMs their own. */
+  readOnboardings: ['cs-platform', 'operator', 'admin', 'cs-lead', 'vp-cs', 'cs-ops', 'csm'],
+  /** Start onboardings on closed-won. */
+  startOnboardings: ['cs-platform'],
+  /** Add the handoff's fields: the CS platform, or Sales through it. */
+  completeHandoffs: ['cs-platform', 'sales'],
+  /** The CSM's daily work: milestones, tasks, risks, escalations; their lead and CS Ops may step in. */
+  journeyWork: ['csm', 'cs-lead', 'cs-ops'],
+  /** Gate approvals and rollout sign-offs: any playbook role; the gate or step's own roles are checked after. */
+  approvals: ROLES,
+  /** Request rehearsals and cutovers, decide stuck compensations. */
+  cutoverOperations: ['operator'],
+  /** Read playbooks, segmentation rules and the CSM roster. */
+  readConfiguration: ['admin', 'operator', 'cs-ops', 'cs-lead', 'vp-cs', 'cs-platform'],
+  /** Publish playbooks and segmentation rules. */
+  publishConfiguration: ['admin'],
+  /** Change the CSM roster (capacity, tiers). */
+  manageRoster: ['admin', 'cs-ops'],
+  /** Decode payloads for the Temporal Web UI. */
+  decodePayloads: ['operator'],
+} as const satisfies Record<string, readonly PrincipalRole[]>;
