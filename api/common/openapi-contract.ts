@@ -13,7 +13,9 @@ const PROBLEMS_EXTENSION = 'x-problems';
  * 415, 500, 503), when no @ApiResponse already describes them: `@ApiProblems(404, 409)`.
  */
 export function ApiProblems(...statuses: number[]): MethodDecorator {
-  return ApiExtension(PROBLEMS_EXTENSION, statuses);
+  // A key per call: @nestjs/swagger keeps the first value of a key, so `@ApiProblems(404)` beside
+  // `@Allow(...)` (which adds 401 and 403) would otherwise lose one of the two lists.
+  return ApiExtension(`${PROBLEMS_EXTENSION}-${statuses.join('-')}`, statuses);
 }
 
 export const PROBLEM_DETAILS_SCHEMA = {
@@ -45,7 +47,7 @@ export const PROBLEM_DETAILS_SCHEMA = {
 type Operation = {
   parameters?: Array<{ in: string; name: string; schema?: Record<string, unknown> }>;
   responses: Record<string, { description: string; content?: Record<string, unknown> }>;
-  [PROBLEMS_EXTENSION]?: number[];
+  [problems: `${typeof PROBLEMS_EXTENSION}-${string}`]: number[] | undefined;
 };
 
 /**
@@ -70,8 +72,12 @@ export function documentErrorContract(document: OpenAPIObject): OpenAPIObject {
       if (!op) continue;
       // A route that takes an Idempotency-Key can refuse a reused key (422) or one still in flight (409).
       const idempotent = (op.parameters ?? []).some((p) => p.in === 'header' && p.name === IDEMPOTENCY_KEY_HEADER);
-      const statuses = [...EVERY_ROUTE, ...(op[PROBLEMS_EXTENSION] ?? []), ...(idempotent ? [409, 422] : [])];
-      delete op[PROBLEMS_EXTENSION];
+      const problemKeys = Object.keys(op).filter((k) =>
+        k.startsWith(`${PROBLEMS_EXTENSION}-`),
+      ) as Array<`${typeof PROBLEMS_EXTENSION}-${string}`>;
+      const declared = problemKeys.flatMap((k) => op[k] ?? []);
+      for (const k of problemKeys) delete op[k];
+      const statuses = [...EVERY_ROUTE, ...declared, ...(idempotent ? [409, 422] : [])];
       for (const status of statuses) op.responses[status] ??= { description: titleOf(status) };
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) >= 400) response.content = content;
