@@ -115,7 +115,8 @@ export class CrmDeliveriesService {
   }
 }
 
-function unprocessable(code: string, errors: FieldError[]): ProblemException {
+/** 422: the delivery is authentic, but no closed-won command can be made of it; `errors` names each field. */
+export function unprocessable(code: 'UnmappableDelivery' | 'InvalidClosedWon', errors: FieldError[]): ProblemException {
   return new ProblemException({
     status: 422,
     code,

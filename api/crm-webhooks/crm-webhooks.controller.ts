@@ -4,14 +4,14 @@ import type { Request, Response } from 'express';
 import { mapDeliveryId } from '../../src/integrations/crm/field-mapping';
 import { HUBSPOT_SIGNATURE_HEADER, HUBSPOT_TIMESTAMP_HEADER } from '../../src/integrations/crm/hubspot-signature';
 import { SignedRequest } from '../auth/access.decorator';
-import { notFound, ProblemException } from '../common/problem-details';
+import { notFound } from '../common/problem-details';
 import {
   assertHubSpotSigned,
   assertStandardWebhookSigned,
   HUBSPOT_SCHEME,
   STANDARD_WEBHOOKS_SCHEME,
 } from './crm-signatures';
-import { CrmDeliveriesService, type DeliveryReceipt } from './crm-deliveries.service';
+import { CrmDeliveriesService, type DeliveryReceipt, unprocessable } from './crm-deliveries.service';
 import { CRM_WEBHOOKS, type CrmWebhooksOptions } from './crm-webhooks.options';
 import { CrmDeliveryAnswerDto } from './dto/crm-delivery-answer.dto';
 
@@ -46,13 +46,7 @@ export class CrmWebhooksController {
     if (!hubspot) throw notFound(`the HubSpot webhook is not configured (HUBSPOT_CLIENT_SECRET enables it; ${SEE})`);
     assertHubSpotSigned(req, hubspot.clientSecret, hubspot.publicUrl);
     const id = mapDeliveryId(hubspot.mapping, body);
-    if ('errors' in id)
-      throw new ProblemException({
-        status: 422,
-        code: 'UnmappableDelivery',
-        detail: id.errors.map((e) => e.message).join('; '),
-        errors: id.errors,
-      });
+    if ('errors' in id) throw unprocessable('UnmappableDelivery', id.errors);
     return answer(res, await this.deliveries.receive('hubspot', id.deliveryId, body, hubspot.mapping));
   }
 
