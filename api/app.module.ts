@@ -36,6 +36,8 @@ export interface AppModuleOptions {
   codec?: CodecOptions;
   /** OIDC tokens besides API keys, and whether this is the embedded default; default: keys only, not embedded. */
   auth?: AuthOptions;
+  /** Only to write the OpenAPI document (npm run openapi): nothing connects to the database. */
+  documentOnly?: boolean;
   /** Inbound CRM webhooks (src/integrations/crm/crm-webhook-config.ts); default: none configured (their routes answer 404). */
   crmWebhooks?: CrmWebhooksOptions;
 }
@@ -65,9 +67,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot(
-          dataSourceOptions(opts.databaseUrl, { connectMs: dependencyTimeoutMs, queryMs: dependencyTimeoutMs }),
-        ),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(opts.databaseUrl, { connectMs: dependencyTimeoutMs, queryMs: dependencyTimeoutMs }),
+          manualInitialization: opts.documentOnly ?? false,
+        }),
         TemporalModule.forRoot({ client: opts.temporalClient, taskQueue: opts.taskQueue, dependencyTimeoutMs }),
         AuthModule.forRoot(opts.auth ?? { embeddedDefault: false }),
         IdempotencyModule.forRoot(idempotency),

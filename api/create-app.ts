@@ -1,6 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { BEARER_SCHEME } from './auth/access.decorator';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { createLogger, type Logger } from '../src/infra/logger';
 import { quietFrameworkStartup, requestLogging } from '../src/infra/request-logging';
@@ -10,6 +11,33 @@ import { documentErrorContract } from './common/openapi-contract';
 import { addCrmWebhookSecuritySchemes } from './crm-webhooks/crm-signatures';
 
 export const OPENAPI_PATH = 'docs';
+
+/**
+ * The published contract: every route with its roles (`x-roles`), security schemes and error
+ * contract. `npm run openapi` writes it to docs/openapi.json, and a test fails when they differ.
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return documentErrorContract(
+    SwaggerModule.createDocument(
+      app,
+      addCrmWebhookSecuritySchemes(
+        new DocumentBuilder()
+          .setTitle('Onboarding Orchestrator')
+          .setDescription('Customer onboardings run as durable Temporal workflows')
+          .setVersion('0.1.0')
+          .addBearerAuth(
+            {
+              type: 'http',
+              scheme: 'bearer',
+              description:
+                'An API key (`oo_…`, from `npm run api-keys -- create`) or an access token of the configured OIDC issuer. Each operation lists the roles it allows under `x-roles`.',
+            },
+            BEARER_SCHEME,
+          ),
+      ).build(),
+    ),
+  );
+}
 
 /**
  * Builds the API (not yet listening), shared by `npm start`, api/main.ts and the tests. Logs are
@@ -31,17 +59,7 @@ export async function createApp(opts: AppModuleOptions & { logger?: false | Logg
     app.useLogger(quietFrameworkStartup(app.get(NestPinoLogger)));
   }
   hardenHttp(app);
-  const document = documentErrorContract(
-    SwaggerModule.createDocument(
-      app,
-      addCrmWebhookSecuritySchemes(
-        new DocumentBuilder()
-          .setTitle('Onboarding Orchestrator')
-          .setDescription('Customer onboardings run as durable Temporal workflows')
-          .setVersion('0.1.0'),
-      ).build(),
-    ),
-  );
+  const document = openApiDocument(app);
   SwaggerModule.setup(OPENAPI_PATH, app, document, { jsonDocumentUrl: `${OPENAPI_PATH}/openapi.json` });
   return app;
 }

@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     idempotency: { ttlMs: settings.idempotencyTtlHours * 3_600_000 },
     // Off unless CODEC_ENDPOINT=on; then it needs the operator role (the UI forwards the operator's token).
     codec: { enabled: settings.codecEndpoint ?? false, payloadCodec, uiOrigins: settings.temporalUiOrigins },
-    auth: { oidc: settings.oidc, embeddedDefault: false },
+    auth: { oidc: settings.oidc, embeddedDefault: false, rateLimitPerMinute: settings.rateLimitPerMinute },
     crmWebhooks,
   });
   app.enableShutdownHooks();

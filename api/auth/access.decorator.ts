@@ -25,13 +25,13 @@ export function Allow(...roles: PrincipalRole[]) {
     SetMetadata(ACCESS_METADATA, { kind: 'roles', roles } satisfies Access),
     ApiBearerAuth(BEARER_SCHEME),
     ApiExtension(ROLES_EXTENSION, roles),
-    ApiProblems(401, 403),
+    ApiProblems(401, 403, 429),
   );
 }
 
 /** Open to anyone: only for what must answer without credentials. */
 export function Public() {
-  return SetMetadata(ACCESS_METADATA, { kind: 'public' } satisfies Access);
+  return applyDecorators(SetMetadata(ACCESS_METADATA, { kind: 'public' } satisfies Access), ApiProblems(429));
 }
 
 /**
@@ -42,7 +42,7 @@ export function SignedRequest(scheme: string) {
   return applyDecorators(
     SetMetadata(ACCESS_METADATA, { kind: 'signed', scheme } satisfies Access),
     ApiSecurity(scheme),
-    ApiProblems(401),
+    ApiProblems(401, 429),
   );
 }
 

@@ -13,4 +13,6 @@ export interface AuthOptions {
   embeddedDefault: boolean;
   /** How long a verified API key is trusted before PostgreSQL is asked again (a revocation's delay); default 30 s. */
   keyCacheMs?: number;
+  /** Requests per minute per key or token (per address where there is none); 0 or unset: no limit. */
+  rateLimitPerMinute?: number;
 }

@@ -1,4 +1,4 @@
-import { ApiExtension, type OpenAPIObject } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency-key.decorator';
 import { PATH_INT_BOUNDS, PATH_PARAM_SCHEMA } from './path-param';
 import { PROBLEM_CONTENT_TYPE } from './problem-details';
@@ -13,10 +13,22 @@ const PROBLEMS_EXTENSION = 'x-problems';
  * 415, 500, 503), when no @ApiResponse already describes them: `@ApiProblems(404, 409)`.
  */
 export function ApiProblems(...statuses: number[]): MethodDecorator {
-  // A key per call: @nestjs/swagger keeps the first value of a key, so `@ApiProblems(404)` beside
-  // `@Allow(...)` (which adds 401 and 403) would otherwise lose one of the two lists.
-  return ApiExtension(`${PROBLEMS_EXTENSION}-${statuses.join('-')}`, statuses);
+  // Merged with what other decorators declared (`@Allow` adds 401, 403, 429): an extension
+  // written twice would keep only one of the lists.
+  return (target, key, descriptor) => {
+    const declared: Record<string, unknown> = Reflect.getMetadata(API_EXTENSION_METADATA, descriptor.value!) ?? {};
+    const earlier = (declared[PROBLEMS_EXTENSION] as number[] | undefined) ?? [];
+    Reflect.defineMetadata(
+      API_EXTENSION_METADATA,
+      { ...declared, [PROBLEMS_EXTENSION]: [...new Set([...earlier, ...statuses])] },
+      descriptor.value!,
+    );
+    return descriptor;
+  };
 }
+
+/** Where @nestjs/swagger keeps `@ApiExtension` values (DECORATORS.API_EXTENSION). */
+const API_EXTENSION_METADATA = 'swagger/apiExtension';
 
 export const PROBLEM_DETAILS_SCHEMA = {
   type: 'object',
@@ -47,7 +59,7 @@ export const PROBLEM_DETAILS_SCHEMA = {
 type Operation = {
   parameters?: Array<{ in: string; name: string; schema?: Record<string, unknown> }>;
   responses: Record<string, { description: string; content?: Record<string, unknown> }>;
-  [problems: `${typeof PROBLEMS_EXTENSION}-${string}`]: number[] | undefined;
+  [PROBLEMS_EXTENSION]?: number[];
 };
 
 /**
@@ -72,12 +84,8 @@ export function documentErrorContract(document: OpenAPIObject): OpenAPIObject {
       if (!op) continue;
       // A route that takes an Idempotency-Key can refuse a reused key (422) or one still in flight (409).
       const idempotent = (op.parameters ?? []).some((p) => p.in === 'header' && p.name === IDEMPOTENCY_KEY_HEADER);
-      const problemKeys = Object.keys(op).filter((k) =>
-        k.startsWith(`${PROBLEMS_EXTENSION}-`),
-      ) as Array<`${typeof PROBLEMS_EXTENSION}-${string}`>;
-      const declared = problemKeys.flatMap((k) => op[k] ?? []);
-      for (const k of problemKeys) delete op[k];
-      const statuses = [...EVERY_ROUTE, ...declared, ...(idempotent ? [409, 422] : [])];
+      const statuses = [...EVERY_ROUTE, ...(op[PROBLEMS_EXTENSION] ?? []), ...(idempotent ? [409, 422] : [])];
+      delete op[PROBLEMS_EXTENSION];
       for (const status of statuses) op.responses[status] ??= { description: titleOf(status) };
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) >= 400) response.content = content;

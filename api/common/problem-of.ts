@@ -8,6 +8,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { httpStatusOfRefusal } from '../../src/contracts/onboarding-errors';
+import { PayloadDecryptionError } from '../../src/infra/payload-codec';
 import { MAX_BODY_LABEL } from './http-hardening';
 import { ProblemException, type ProblemOptions } from './problem-details';
 
@@ -45,6 +46,16 @@ export const OUTCOME_UNKNOWN: ProblemOptions = {
  */
 export function problemOf(err: unknown): ProblemOptions | undefined {
   if (err instanceof ProblemException) return err.problem;
+  const undecodable = causeOfType(err, PayloadDecryptionError);
+  if (undecodable) {
+    // A configuration fault (a key removed from PAYLOAD_ENCRYPTION_KEYS too early), said as such;
+    // the message names key ids only, never data.
+    return {
+      status: 500,
+      code: 'PayloadNotDecodable',
+      detail: `the API cannot decrypt what Temporal holds: ${undecodable.message}`,
+    };
+  }
   if (err instanceof WorkflowNotFoundError)
     return { status: 404, code: 'NotFound', detail: `${subjectOf(err.workflowId)} not found` };
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -202,4 +213,10 @@ function codeOfStatus(status: number): string {
     .split('_')
     .map((w) => w[0].toUpperCase() + w.slice(1))
     .join('');
+}
+
+/** The error itself or one of its causes, if of this class (the client wraps what a codec throws). */
+function causeOfType<E extends Error>(err: unknown, type: new (...args: never[]) => E): E | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) if (e instanceof type) return e;
+  return undefined;
 }

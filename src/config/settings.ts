@@ -46,6 +46,8 @@ export interface Settings {
   temporalUiOrigins: string[];
   /** Bearer JWTs from an OIDC issuer, besides API keys: OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL. */
   oidc?: OidcOptions;
+  /** Requests per minute per API key or token (RATE_LIMIT_PER_MINUTE; 0: no limit). */
+  rateLimitPerMinute: number;
   /** Inbound closed-won webhooks from CRMs (see crmWebhookSettings). */
   crmWebhooks: CrmWebhookSettings;
 }
@@ -93,6 +95,8 @@ export const DEFAULT_TEMPORAL_UI_ORIGINS = embeddedUiOrigins(8233);
 
 export const DEFAULT_API_DEPENDENCY_TIMEOUT_MS = 10_000;
 export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 24;
+/** 20 a second per key, sustained: far above a CSM's clicks or a CRM's closed-won rate, below a runaway loop's. */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 1200;
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const embeddedTemporalUiPort = port(env, 'EMBEDDED_TEMPORAL_UI_PORT', 8233);
@@ -123,6 +127,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       : embeddedUiOrigins(embeddedTemporalUiPort),
     ...notificationSettings(env),
     oidc: oidcSettings(env),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
     crmWebhooks: crmWebhookSettings(env),
   };
 }

@@ -147,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
         process.stdout.write(
           alreadyRevoked
             ? `${summary.prefix} '${summary.name}' was already revoked at ${iso(summary.revokedAt)}\n`
-            : `revoked ${summary.prefix} '${summary.name}'\n`,
+            : `revoked ${summary.prefix} '${summary.name}' (a running API stops accepting it within 30 s)\n`,
         );
         return 0;
       }

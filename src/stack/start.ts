@@ -171,7 +171,11 @@ async function start(
     logger,
     codec: { enabled: codecEndpoint, payloadCodec, uiOrigins: settings.temporalUiOrigins },
     // The local UI calls the codec endpoint without a key: open only when it listens on this machine.
-    auth: { oidc: settings.oidc, embeddedDefault: codecEndpoint && settings.codecEndpoint === undefined },
+    auth: {
+      oidc: settings.oidc,
+      embeddedDefault: codecEndpoint && settings.codecEndpoint === undefined,
+      rateLimitPerMinute: settings.rateLimitPerMinute,
+    },
     crmWebhooks,
   });
   await app.listen(settings.apiPort, settings.host);

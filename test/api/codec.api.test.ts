@@ -10,7 +10,7 @@ import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/create-app';
-import { ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/infra/payload-codec';
+import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/infra/payload-codec';
 import { connectClient, dataConverter, type TemporalClientHandle } from '../../src/infra/temporal-connection';
 import { closedWonBody, COMPLETE_HANDOFF, SALES_OWNER } from '../fixtures/onboarding-input';
 import { authenticated, eventually, useApiHarness } from '../support/api-harness';
@@ -98,6 +98,33 @@ describe('what Temporal stores', () => {
     await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history, workflowId)).rejects.toThrow(
       /Unknown encoding: binary\/encrypted/,
     );
+  });
+});
+
+describe('an API without the key a payload was written with', () => {
+  it('answers 500 PayloadNotDecodable naming the key id, not an anonymous error', async () => {
+    const stranger = new AesGcmPayloadCodec({
+      currentKeyId: 'another-key',
+      keys: { 'another-key': Buffer.alloc(32, 7) },
+    });
+    const other = await connectClient(testEnv('temporalAddress'), 'default', stranger);
+    let app: INestApplication | undefined;
+    try {
+      app = await createApp({
+        databaseUrl: testEnv('databaseUrl'),
+        temporalClient: other.client,
+        taskQueue: h.taskQueue,
+        logger: false,
+      });
+      await app.init();
+      const res = await authenticated(app.getHttpServer(), h.ownerKey).get(`/onboardings/${workflowId}`).expect(500);
+      expect(res.body).toMatchObject({ code: 'PayloadNotDecodable' });
+      expect(res.body.detail).toContain(`'${testEnv('payloadKeyId')}'`);
+      for (const secret of PERSONAL) expect(res.text).not.toContain(secret);
+    } finally {
+      await app?.close();
+      await other.connection.close();
+    }
   });
 });
 

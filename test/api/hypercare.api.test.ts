@@ -11,6 +11,10 @@ import { type ApiHarness, approveGoLive, eventually, startApiHarness } from '../
 jest.setTimeout(120_000);
 
 const PUBLISHER = 'cs-ops:hypercare-test';
+/** People's keys: the CS lead who signs the rollout off, CS Ops who accepts BAU. */
+let lead: string;
+let ops: string;
+const label = (key: string, name: string) => `${name} [${key.slice(0, 11)}]`;
 
 let h: ApiHarness;
 const id = `hypercare-${Math.random().toString(36).slice(2, 8)}`;
@@ -19,6 +23,8 @@ const state = async () => (await h.api.get(onboarding).expect(200)).body;
 
 beforeAll(async () => {
   h = await startApiHarness();
+  lead = await h.createKey(['cs-lead'], { name: 'lead:kim' });
+  ops = await h.createKey(['cs-ops'], { name: 'ops:lou' });
   h.sandbox.seed(
     Array.from({ length: 40 }, (_, i) => ({
       id: `acct-${String(i).padStart(4, '0')}`,
@@ -36,7 +42,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // New onboardings start on the latest version: leave the shared database as the other test files expect it.
-  await h?.dataSource.query(`DELETE FROM playbooks WHERE published_by = $1`, [PUBLISHER]);
+  // The authenticated principal (the owner key) published it.
+  if (h?.dataSource) await h.dataSource.query(`DELETE FROM playbooks WHERE published_by = $1`, [h.ownerLabel]);
   await h?.close();
 });
 
@@ -80,8 +87,15 @@ it("waits for the named owner to sign off the rollout stage of the playbook's pl
 
   // The platform degrades as soon as everyone is on it: hypercare must see it.
   h.sandbox.faults.set({ metrics: { errorRate: 0.2 } });
-  const signed = await h.api.post(`${onboarding}/cutovers/2/sign-off`).send(signOff).expect(200);
-  expect(signed.body.signOffs).toEqual([signOff]);
+  const signed = await h.as(lead).post(`${onboarding}/cutovers/2/sign-off`).send(signOff).expect(200);
+  expect(signed.body.signOffs).toEqual([
+    {
+      ...signOff,
+      actor: label(lead, 'lead:kim'),
+      actorNote: 'lead:kim',
+      principal: { kind: 'api-key', id: lead.slice(0, 11), name: 'lead:kim', role: 'cs-lead' },
+    },
+  ]);
   expect(await ended(2)).toMatchObject({ status: 'succeeded' });
   const done = await h.api.post(`${onboarding}/cutovers/2/sign-off`).send(signOff).expect(409);
   expect(done.body.detail).toContain('no sign-off pending');
@@ -155,13 +169,14 @@ it('ends the watch, tells the acceptors, and lets the named owner accept BAU: th
     .post(`${onboarding}/gates/bau-acceptance/approve`)
     .send({ actor: 'csm:ana', role: 'csm', criteria })
     .expect(403);
-  const accepted = await h.api
+  const accepted = await h
+    .as(ops)
     .post(`${onboarding}/gates/bau-acceptance/approve`)
     .send({ actor: 'ops:lou', role: 'cs-ops', criteria })
     .expect(200);
   expect(accepted.body).toMatchObject({
     status: 'completed',
-    hypercare: { status: 'accepted', acceptedBy: 'ops:lou' },
+    hypercare: { status: 'accepted', acceptedBy: label(ops, 'ops:lou') },
   });
 
   // The facts for the dashboards and the compliance trail.
@@ -179,9 +194,14 @@ it('ends the watch, tells the acceptors, and lets the named owner accept BAU: th
     return entries.some((e: any) => e.action === 'onboarding-completed') ? entries : undefined;
   });
   const by = (action: string) => actions.filter((e: any) => e.action === action).map((e: any) => e.actor);
-  expect(by('cutover-stage-signed-off')).toEqual(['lead:kim']);
+  expect(by('cutover-stage-signed-off')).toEqual([label(lead, 'lead:kim')]);
   expect(by('hypercare-started')).toEqual(['system']);
   expect(by('hypercare-breach')).toEqual(['system']);
   expect(by('hypercare-breach-cleared')).toEqual(['system']);
-  expect(by('bau-accepted')).toEqual(['ops:lou']);
+  expect(by('bau-accepted')).toEqual([label(ops, 'ops:lou')]);
+  // The audit log names the key and the role it signed in.
+  expect(actions.find((e: any) => e.action === 'cutover-stage-signed-off')).toMatchObject({
+    principalId: lead.slice(0, 11),
+    actingRole: 'cs-lead',
+  });
 });

@@ -16,7 +16,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // New onboardings start on the latest version: leave the shared database as the other test files expect it.
-  await h?.dataSource.query(`DELETE FROM playbooks WHERE published_by = 'cs-ops:api-test'`);
+  // What this file published: the authenticated principal (its owner key) is the publisher.
+  if (h?.dataSource) await h.dataSource.query(`DELETE FROM playbooks WHERE published_by = $1`, [h.ownerLabel]);
   await h?.close();
 });
 

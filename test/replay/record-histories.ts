@@ -97,6 +97,48 @@ async function main(): Promise<void> {
           },
         ],
         ['tech-touch', onboardingInput('history-tech-touch', 'mid-market'), async () => {}],
+        // Commands as the API sends them since issue 9: the authenticated principal and the role it
+        // acted in, the body's actor kept as a note; the workflow names the principal in its audit entries.
+        [
+          'commands-with-principals',
+          onboardingInput('history-principals', 'mid-market'),
+          async (h) => {
+            await until(h, (s) => !!s.csm);
+            const csm = { kind: 'api-key', id: 'oo_HistCsm1', name: 'Ana Lopez', role: 'csm' };
+            await h.executeUpdate(recordMilestoneUpdate, {
+              args: [
+                {
+                  milestone: 'first-login',
+                  actor: 'Ana Lopez [oo_HistCsm1]',
+                  principal: csm,
+                  actorNote: 'csm:ana',
+                  evidence: 'kickoff notes',
+                },
+              ],
+            });
+            const risk = {
+              category: 'auth',
+              description: 'SSO metadata late',
+              blocker: false,
+              owner: 'impl:lee',
+              decisionDueDate: '2027-02-01',
+              fallback: 'Password login for the pilot',
+              actor: 'Ana Lopez [oo_HistCsm1]',
+              principal: csm,
+            };
+            await h.executeUpdate(recordRiskUpdate, { args: [risk] });
+            await h.executeUpdate(resolveRiskUpdate, {
+              args: [
+                {
+                  riskId: 'risk-1',
+                  resolution: 'Metadata received',
+                  actor: 'Kim Lead [oo_HistLead]',
+                  principal: { kind: 'token', id: 'kim@idp.example', name: 'Kim Lead', role: 'cs-lead' },
+                },
+              ],
+            });
+          },
+        ],
         [
           'self-service-continued',
           { ...onboardingInput('history-self-service', 'smb'), historyEventLimit: 40 },

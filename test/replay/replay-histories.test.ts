@@ -17,8 +17,10 @@ const files = fs
   .sort();
 const load = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 
-it('has histories of each tier, of an incomplete handoff, of a continued-as-new onboarding, of cutovers before and with hypercare, of refused side effects, of a wait for a CSM seat and a roster change during its first try', () => {
+it('has histories of each tier, of an incomplete handoff, of a continued-as-new onboarding, of cutovers before and with hypercare, of refused side effects, of a wait for a CSM seat and a roster change during its first try, of commands carrying their principal', () => {
   expect(files).toEqual([
+    // Commands as the API sends them since issue 9: with the principal, stamped on the audit entries.
+    'commands-with-principals.json',
     'cutover-failed-at-switch-sso.json',
     // Recorded before cutover plans moved into playbooks and hypercare existed (patched since).
     'high-touch-cutover-before-hypercare.json',
