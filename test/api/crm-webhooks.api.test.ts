@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { createApp } from '../../api/create-app';
@@ -292,6 +293,36 @@ describe('POST /webhooks/crm/generic (Standard Webhooks)', () => {
     delete body.data.account.id;
     const res = await postGeneric(body, { id: delivery('std-unmappable') }).expect(422);
     expect(res.body.errors).toEqual([{ path: 'account.id', message: 'account.id: no value at data.account.id' }]);
+  });
+});
+
+describe('a delivery whose start failed', () => {
+  it("is not recorded: the CRM's retry of the same delivery starts the onboarding", async () => {
+    // An API replica whose Temporal cannot be reached: the start fails after the mapping succeeded.
+    const unreachable = await createApp({
+      databaseUrl: process.env.TEST_RUN_DATABASE_URL!,
+      temporalClient: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
+      taskQueue: h.taskQueue,
+      logger: false,
+      dependencyTimeoutMs: 1_000,
+      crmWebhooks: CRM_WEBHOOKS,
+    });
+    await unreachable.init();
+    const id = account('hs-retried');
+    const eventId = delivery('hs-retried');
+    const body = hubspotDealBody({ eventId, accountId: id });
+    try {
+      const failed = await postHubSpot(body, { target: unreachable.getHttpServer() });
+      expect(failed.status).toBe(503);
+      expect(failed.headers['retry-after']).toBeDefined();
+    } finally {
+      await unreachable.close();
+    }
+    expect(await recordedDeliveries('hubspot', eventId)).toBe(0);
+
+    const retried = await postHubSpot(body).expect(201);
+    expect(retried.body).toMatchObject({ outcome: 'started', replayed: false, created: true });
+    expect(await recordedDeliveries('hubspot', eventId)).toBe(1);
   });
 });
 
