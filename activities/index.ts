@@ -1,7 +1,9 @@
 import type { Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
+import type { DeliveryStarter } from '../src/infra/event-delivery-starter';
 import { createCsmAssignmentActivities } from './csm-assignment.activities';
 import { createCutoverActivities } from './cutover.activities';
+import { createEventDeliveryActivities } from './event-delivery.activities';
 import { createNotificationActivities } from './notification.activities';
 import { createReadModelActivities } from './read-model.activities';
 
@@ -11,12 +13,15 @@ export interface ActivityDeps {
   mailFrom: string;
   webhook?: { url: string; secret: string };
   migrationPlatformUrl: string;
+  /** Starts the workflow of each new event delivery (the projection calls it after recording them). */
+  startDelivery?: DeliveryStarter;
 }
 
 /** Every activity the worker registers, built with their dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createReadModelActivities(deps.dataSource),
+    ...createReadModelActivities(deps.dataSource, { startDelivery: deps.startDelivery }),
+    ...createEventDeliveryActivities(deps.dataSource),
     ...createCsmAssignmentActivities(deps.dataSource),
     ...createCutoverActivities({ baseUrl: deps.migrationPlatformUrl }),
     ...createNotificationActivities({

@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import type { Transporter } from 'nodemailer';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { NotificationActivities, OutboundMessage } from '../src/contracts/notification.contract';
 import { failingPermanently } from './permanent-failures';
-import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhookBody } from '../src/infra/webhook-signature';
+import { standardWebhookHeaders } from '../src/infra/standard-webhooks';
 
 export interface NotificationDeps {
   dataSource: DataSource;
   mailer: Transporter;
   /** The From of every mail, e.g. 'Onboarding <onboarding@example.com>'. */
   from: string;
-  /** The CS platform's endpoint; messages are POSTed to it, signed with the secret. */
+  /**
+   * The CS platform's endpoint; messages are POSTed to it, signed per Standard Webhooks with the
+   * secret (`whsec_<base64>`, checked by loadSettings).
+   */
   webhook?: { url: string; secret: string };
 }
 
@@ -34,10 +38,11 @@ interface NotificationRow {
  * message, so a retried activity or a replayed workflow sends nothing twice. Each channel is
  * sent under a row lock, so two concurrent attempts (a retry after a timeout while the first is
  * still running) cannot both send. A crash between the send and the commit would send again on
- * retry (at least once); receivers can tell by the Message-ID and X-Onboarding-Delivery.
+ * retry (at least once); receivers can tell by the Message-ID and the webhook-id (the message key).
  */
 export function createNotificationActivities(deps: NotificationDeps): NotificationActivities {
   const { dataSource, mailer, from, webhook } = deps;
+  const signer = webhook && { url: webhook.url, webhook: new Webhook(webhook.secret) };
 
   // A row PostgreSQL refuses or a mail the server rejects (5xx) fails without retry: the workflow
   // records it and goes on. The webhook's failures stay transient.
@@ -67,9 +72,9 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
       return true;
     });
 
-    const posted = webhook
+    const posted = signer
       ? await onceFor(dataSource, message.key, 'webhook_sent_at', async (row) => {
-          await postWebhook(webhook, row);
+          await postWebhook(signer, row);
           return true;
         })
       : false;
@@ -102,7 +107,8 @@ async function onceFor(
   });
 }
 
-async function postWebhook(webhook: { url: string; secret: string }, row: NotificationRow): Promise<void> {
+/** Signed per Standard Webhooks; the webhook-id is the message key, the same on every attempt. */
+async function postWebhook(signer: { url: string; webhook: Webhook }, row: NotificationRow): Promise<void> {
   const body = JSON.stringify({
     key: row.key,
     onboardingId: row.onboarding_id,
@@ -113,12 +119,11 @@ async function postWebhook(webhook: { url: string; secret: string }, row: Notifi
   });
   let response: Response;
   try {
-    response = await fetch(webhook.url, {
+    response = await fetch(signer.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [SIGNATURE_HEADER]: signWebhookBody(body, webhook.secret),
-        [DELIVERY_HEADER]: row.key,
+        ...standardWebhookHeaders(signer.webhook, row.key, new Date(), body),
       },
       body,
       signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),

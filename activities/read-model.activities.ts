@@ -1,6 +1,9 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
+import { domainEventsOf, type ProjectedBefore } from '../src/domain/domain-events';
 import type { AuditEntry } from '../src/domain/outbox';
+import type { DeliveryStarter } from '../src/infra/event-delivery-starter';
+import { markDeliveryStarted, recordDomainEvents, unstartedDeliveries } from '../src/persistence/event-store';
 import { failingPermanently } from './permanent-failures';
 
 const COLUMNS = [
@@ -41,55 +44,25 @@ const COLUMNS = [
  * the stored one changes nothing; audit entries are keyed by (onboarding, seq). So a retried
  * activity, a replayed event or a late write from an older run is harmless. A value PostgreSQL
  * refuses fails without retry (permanent-failures.ts): the workflow records it and goes on.
+ *
+ * The same write records the domain events the state implies (src/domain/domain-events.ts) and
+ * the deliveries they owe to subscriptions, in one transaction; then the deliveries' workflows
+ * are started (`startDelivery`). A delivery whose start failed is started by the next attempt or
+ * projection, since the row remembers it was not. Without `startDelivery` (tools, some tests)
+ * events and deliveries are recorded and wait.
  */
-export function createReadModelActivities(dataSource: DataSource): ReadModelActivities {
+export function createReadModelActivities(
+  dataSource: DataSource,
+  opts: { startDelivery?: DeliveryStarter } = {},
+): ReadModelActivities {
   return {
-    async projectOnboarding({ state, waitingOn, atRiskReasons }: OnboardingProjection): Promise<void> {
-      const firstValue = state.milestones.find((m) => m.key === state.firstValueMilestone)?.achievedAt ?? null;
-      const values = [
-        state.onboardingId,
-        state.account.id,
-        state.account.name,
-        state.segment,
-        state.tier,
-        state.playbookVersion,
-        state.status,
-        state.stage.key,
-        state.stage.enteredAt,
-        state.closedWonAt,
-        firstValue,
-        state.completedAt ?? null,
-        JSON.stringify(state.milestones),
-        JSON.stringify(state.stageHistory),
-        JSON.stringify(state.handoffMissing),
-        state.csm?.id ?? null,
-        waitingOn.kind,
-        waitingOn.since,
-        atRiskReasons.length > 0,
-        JSON.stringify(atRiskReasons),
-        state.stalledSince ?? null,
-        JSON.stringify(state.tasks),
-        JSON.stringify(state.gates),
-        JSON.stringify(state.risks),
-        JSON.stringify(state.escalations),
-        JSON.stringify(state.cutovers ?? []),
-        state.hypercare ? JSON.stringify(state.hypercare) : null,
-        state.startedAt,
-        state.revision,
-      ];
-      const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
-      const updates = COLUMNS.filter((c) => c !== 'id')
-        .map((c) => `${c} = EXCLUDED.${c}`)
-        .join(', ');
-      await failingPermanently('onboarding projection', () =>
-        dataSource.query(
-          `INSERT INTO onboardings AS o (${COLUMNS.join(', ')}, projected_at)
-         VALUES (${placeholders}, now())
-         ON CONFLICT (id) DO UPDATE SET ${updates}, projected_at = now()
-         WHERE (o.started_at, o.revision) < (EXCLUDED.started_at, EXCLUDED.revision)`,
-          values,
-        ),
-      );
+    async projectOnboarding(projection: OnboardingProjection): Promise<void> {
+      await failingPermanently('onboarding projection', () => dataSource.transaction((tx) => project(tx, projection)));
+      if (!opts.startDelivery) return;
+      for (const id of await unstartedDeliveries(dataSource, projection.state.onboardingId)) {
+        await opts.startDelivery(id);
+        await markDeliveryStarted(dataSource, id);
+      }
     },
 
     async appendAudit(onboardingId: string, entries: AuditEntry[]): Promise<void> {
@@ -120,4 +93,77 @@ export function createReadModelActivities(dataSource: DataSource): ReadModelActi
       );
     },
   };
+}
+
+/**
+ * The row, then the events. The stored row is read first (locked): what it held before tells the
+ * events of facts the state forgets once they end (a stall ended, at-risk changed); when it is
+ * newer than this state (a late write), only the events the state itself shows are derived.
+ */
+async function project(tx: EntityManager, { state, waitingOn, atRiskReasons }: OnboardingProjection): Promise<void> {
+  const [stored]: Array<{ started_at: Date; revision: number; stalled_since: Date | null; at_risk: boolean }> =
+    await tx.query(`SELECT started_at, revision, stalled_since, at_risk FROM onboardings WHERE id = $1 FOR UPDATE`, [
+      state.onboardingId,
+    ]);
+  const before: ProjectedBefore | undefined = !stored
+    ? { stalledSince: null, atRisk: false }
+    : isOlder(stored, state)
+      ? { stalledSince: stored.stalled_since?.toISOString() ?? null, atRisk: stored.at_risk }
+      : undefined;
+  await upsertRow(tx, { state, waitingOn, atRiskReasons });
+  const atRisk = atRiskReasons.length > 0;
+  await recordDomainEvents(tx, domainEventsOf(state, { asOf: new Date().toISOString(), atRisk, before }));
+}
+
+function isOlder(stored: { started_at: Date; revision: number }, state: OnboardingProjection['state']): boolean {
+  const storedStart = stored.started_at.getTime();
+  const start = Date.parse(state.startedAt);
+  return storedStart < start || (storedStart === start && Number(stored.revision) < state.revision);
+}
+
+/** The row moves only forward: a write not newer than the stored (startedAt, revision) changes nothing. */
+async function upsertRow(tx: EntityManager, { state, waitingOn, atRiskReasons }: OnboardingProjection): Promise<void> {
+  const firstValue = state.milestones.find((m) => m.key === state.firstValueMilestone)?.achievedAt ?? null;
+  const values = [
+    state.onboardingId,
+    state.account.id,
+    state.account.name,
+    state.segment,
+    state.tier,
+    state.playbookVersion,
+    state.status,
+    state.stage.key,
+    state.stage.enteredAt,
+    state.closedWonAt,
+    firstValue,
+    state.completedAt ?? null,
+    JSON.stringify(state.milestones),
+    JSON.stringify(state.stageHistory),
+    JSON.stringify(state.handoffMissing),
+    state.csm?.id ?? null,
+    waitingOn.kind,
+    waitingOn.since,
+    atRiskReasons.length > 0,
+    JSON.stringify(atRiskReasons),
+    state.stalledSince ?? null,
+    JSON.stringify(state.tasks),
+    JSON.stringify(state.gates),
+    JSON.stringify(state.risks),
+    JSON.stringify(state.escalations),
+    JSON.stringify(state.cutovers ?? []),
+    state.hypercare ? JSON.stringify(state.hypercare) : null,
+    state.startedAt,
+    state.revision,
+  ];
+  const placeholders = COLUMNS.map((_, i) => `$${i + 1}`).join(', ');
+  const updates = COLUMNS.filter((c) => c !== 'id')
+    .map((c) => `${c} = EXCLUDED.${c}`)
+    .join(', ');
+  await tx.query(
+    `INSERT INTO onboardings AS o (${COLUMNS.join(', ')}, projected_at)
+       VALUES (${placeholders}, now())
+       ON CONFLICT (id) DO UPDATE SET ${updates}, projected_at = now()
+       WHERE (o.started_at, o.revision) < (EXCLUDED.started_at, EXCLUDED.revision)`,
+    values,
+  );
 }

@@ -22,6 +22,7 @@ import { OnboardingsModule } from './onboardings/onboardings.module';
 import { PlaybooksModule } from './playbooks/playbooks.module';
 import { RosterModule } from './roster/roster.module';
 import { SegmentationModule } from './segmentation/segmentation.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   databaseUrl: string;
@@ -48,7 +49,7 @@ const CLEANUP_EVERY_MS = 15 * 60_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health, codec, CRM webhooks) over two shared
+ * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health, webhooks, codec, CRM webhooks) over two shared
  * ones: the database and Temporal. Cross-cutting concerns live in api/common and api/auth and are
  * applied here to every route: the bearer guard (each route declares who may call it), the
  * problem-details filter, the path-parameter pipe, the validation pipe and the dependency
@@ -80,6 +81,7 @@ export class AppModule {
         SegmentationModule,
         RosterModule,
         HealthModule,
+        WebhooksModule,
         CodecModule.forRoot(opts.codec ?? { enabled: false, payloadCodec: undefined, uiOrigins: [] }),
         CrmWebhooksModule.forRoot(opts.crmWebhooks),
       ],

@@ -1,8 +1,11 @@
+import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
 import type { Settings } from '../src/config/settings';
+import { DEFAULT_DELIVERY_RETRY, type DeliveryRetry } from '../src/contracts/event-delivery.contract';
+import { deliveryStarter } from '../src/infra/event-delivery-starter';
 import { createMailer } from '../src/infra/mailer';
 import { dataConverter } from '../src/infra/temporal-connection';
 
@@ -20,9 +23,18 @@ export interface OnboardingWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** The payload encryption, the same as the clients' (required: undefined only when it is off). */
   payloadCodec: PayloadCodec | undefined;
+  /** The backoff of event deliveries to webhook subscriptions (tests shorten it). */
+  eventDeliveryRetry?: DeliveryRetry;
 }
 
 export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<Worker> {
+  // The projection starts event deliveries: a client over the worker's own connection, with the
+  // same payload encryption, starting them on this worker's task queue.
+  const client = new Client({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    dataConverter: dataConverter(opts.payloadCodec),
+  });
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
@@ -34,6 +46,7 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
       mailer: createMailer(opts.notifications),
       mailFrom: opts.notifications.mailFrom,
       migrationPlatformUrl: opts.migrationPlatformUrl,
+      startDelivery: deliveryStarter(client, opts.taskQueue, opts.eventDeliveryRetry ?? DEFAULT_DELIVERY_RETRY),
       webhook:
         opts.notifications.webhookUrl && opts.notifications.webhookSecret
           ? { url: opts.notifications.webhookUrl, secret: opts.notifications.webhookSecret }

@@ -24,6 +24,10 @@ export const ROUTE_ROLES = {
   publishConfiguration: ['admin'],
   /** Change the CSM roster (capacity, tiers). */
   manageRoster: ['admin', 'cs-ops'],
+  /** Subscribe the CS platform's endpoints to events. */
+  manageWebhooks: ['admin'],
+  /** Read the delivery log and redeliver. */
+  operateWebhooks: ['operator', 'admin'],
   /** Decode payloads for the Temporal Web UI. */
   decodePayloads: ['operator'],
 } as const satisfies Record<string, readonly PrincipalRole[]>;

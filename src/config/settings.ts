@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../contracts/onboarding.contract';
 import { parseKeyList, type PayloadKeySet } from '../infra/payload-codec';
+import { webhookSecretProblem } from '../infra/standard-webhooks';
 
 /**
  * Runtime settings from the environment. When DATABASE_URL or TEMPORAL_ADDRESS is set, the
@@ -132,20 +133,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
 }
 
-/** Standard Webhooks secrets are 24 to 64 random bytes, base64, after `whsec_`. */
-const STANDARD_WEBHOOKS_SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
-
 function crmWebhookSettings(env: NodeJS.ProcessEnv): CrmWebhookSettings {
   const genericSecret = env.CRM_WEBHOOK_SECRET || undefined;
-  if (genericSecret) {
-    const m = STANDARD_WEBHOOKS_SECRET.exec(genericSecret);
-    const bytes = m ? Buffer.from(m[1], 'base64').length : 0;
-    // The error never quotes the secret.
-    if (bytes < 24 || bytes > 64)
-      throw new Error(
-        'CRM_WEBHOOK_SECRET must be whsec_ followed by 24 to 64 bytes in base64 (a Standard Webhooks secret)',
-      );
-  }
+  const problem = genericSecret && webhookSecretProblem(genericSecret);
+  if (problem) throw new Error(`CRM_WEBHOOK_SECRET ${problem}`);
   const fieldMappingFile = env.CRM_FIELD_MAPPING_FILE ? path.resolve(env.CRM_FIELD_MAPPING_FILE) : undefined;
   return {
     hubspotClientSecret: env.HUBSPOT_CLIENT_SECRET || undefined,
@@ -231,6 +222,9 @@ function notificationSettings(
   const webhookSecret = env.WEBHOOK_SECRET || undefined;
   // An unsigned webhook would let anyone who finds the URL forge onboarding events.
   if (webhookUrl && !webhookSecret) throw new Error('WEBHOOK_SECRET must be set when WEBHOOK_URL is set');
+  // Standard Webhooks keys are base64 bytes: the package would take any text and sign with garbage.
+  const problem = webhookSecret && webhookSecretProblem(webhookSecret);
+  if (problem) throw new Error(`WEBHOOK_SECRET ${problem}`);
   return { smtpUrl, mailFrom: env.MAIL_FROM || 'Onboarding <onboarding@localhost>', webhookUrl, webhookSecret };
 }
 

@@ -13,7 +13,8 @@ import { CreateSegmentationRules1764190000000 } from './migrations/1764190000000
 import { CreateIdempotencyRecords1764226000000 } from './migrations/1764226000000-CreateIdempotencyRecords';
 import { CreateApiKeys1764230000000 } from './migrations/1764230000000-CreateApiKeys';
 import { AuditPrincipals1764235000000 } from './migrations/1764235000000-AuditPrincipals';
-import { CreateCrmDeliveries1764240000000 } from './migrations/1764240000000-CreateCrmDeliveries';
+import { CreateEventWebhooks1764250000000 } from './migrations/1764250000000-CreateEventWebhooks';
+import { CreateCrmDeliveries1764260000000 } from './migrations/1764260000000-CreateCrmDeliveries';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
 // In timestamp order: TypeORM runs them in this order.
@@ -28,7 +29,8 @@ export const MIGRATIONS = [
   CreateIdempotencyRecords1764226000000,
   CreateApiKeys1764230000000,
   AuditPrincipals1764235000000,
-  CreateCrmDeliveries1764240000000,
+  CreateEventWebhooks1764250000000,
+  CreateCrmDeliveries1764260000000,
 ];
 
 /**

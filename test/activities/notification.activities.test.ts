@@ -3,6 +3,7 @@
  * each message is sent once per channel, whatever is retried.
  */
 import { randomUUID } from 'node:crypto';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import {
   createNotificationActivities,
@@ -11,7 +12,6 @@ import {
 } from '../../activities/notification.activities';
 import type { OutboundMessage } from '../../src/contracts/notification.contract';
 import { createMailer } from '../../src/infra/mailer';
-import { signWebhookBody, verifyWebhookSignature } from '../../src/infra/webhook-signature';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { freePort } from '../support/free-port';
 import { type SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
@@ -19,7 +19,9 @@ import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-r
 import { testEnv } from '../support/test-env';
 
 const FROM = 'Onboarding <onboarding@orchestrator.example>';
-const SECRET = 'test-webhook-secret';
+// A Standard Webhooks secret: 'whsec_' + base64 of 32 bytes.
+const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+const OTHER_SECRET = `whsec_${Buffer.alloc(32, 8).toString('base64')}`;
 
 let dataSource: DataSource;
 let inbox: SmtpInbox;
@@ -66,7 +68,7 @@ function activities(overrides: Partial<NotificationDeps> = {}) {
 }
 
 const mailsFor = (box: SmtpInbox, key: string) => box.messages.filter((m) => m.mail.messageId === messageIdFor(key));
-const requestsFor = (key: string) => webhook.requests.filter((r) => r.headers['x-onboarding-delivery'] === key);
+const requestsFor = (key: string) => webhook.requests.filter((r) => r.headers['webhook-id'] === key);
 
 async function row(key: string) {
   const [r] = await dataSource.query('SELECT * FROM notifications WHERE key = $1', [key]);
@@ -159,14 +161,19 @@ it('posts the message to the webhook, signed so that the receiver can verify it'
     to: m.to,
   });
 
-  const signature = request.headers['x-onboarding-signature'] as string;
-  expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
-  expect(verifyWebhookSignature(request.rawBody, signature, SECRET)).toBe(true);
-  expect(verifyWebhookSignature(request.rawBody, signature, 'another-secret')).toBe(false);
-  expect(verifyWebhookSignature(request.rawBody.replace('milestone-achieved', 'completed'), signature, SECRET)).toBe(
-    false,
+  // Standard Webhooks: webhook-id (the message key), webhook-timestamp, webhook-signature (v1,<base64>).
+  const headers = request.headers as Record<string, string>;
+  expect(headers['webhook-id']).toBe(m.key);
+  expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+  expect(Math.abs(Number(headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+  expect(new Webhook(SECRET).verify(request.rawBody, headers)).toMatchObject({ key: m.key });
+  expect(() => new Webhook(OTHER_SECRET).verify(request.rawBody, headers)).toThrow(WebhookVerificationError);
+  expect(() => new Webhook(SECRET).verify(request.rawBody.replace('milestone-achieved', 'completed'), headers)).toThrow(
+    WebhookVerificationError,
   );
-  expect(verifyWebhookSignature(request.rawBody, 'sha256=00', SECRET)).toBe(false);
+  expect(() => new Webhook(SECRET).verify(request.rawBody, { ...headers, 'webhook-id': 'another-key' })).toThrow(
+    WebhookVerificationError,
+  );
 
   expect(mailsFor(inbox, m.key)).toHaveLength(1);
   const r = await row(m.key);
@@ -206,9 +213,11 @@ it('throws when the webhook cannot be reached', async () => {
   expect(mailsFor(inbox, m.key)).toHaveLength(1);
 });
 
-it('signs with the documented scheme: sha256=<hex HMAC-SHA256 of the raw body>', () => {
-  // Known answer computed independently: printf '{"a":1}' | openssl dgst -sha256 -hmac secret
-  expect(signWebhookBody('{"a":1}', 'secret')).toBe(
-    'sha256=aa9e2e3575f5d7098b6caccd790888c36d5fdb63342a73bada2d6a51747a8494',
+it('signs with the Standard Webhooks scheme: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">', () => {
+  // Known answer computed independently (the key: 32 bytes of 0x07, hex 0707…07):
+  // printf 'msg_1.1700000000.{"a":1}' | openssl dgst -sha256 -mac HMAC -macopt hexkey:<hex> -binary | base64
+  const webhook = new Webhook(SECRET);
+  expect(webhook.sign('msg_1', new Date(1_700_000_000_000), '{"a":1}')).toBe(
+    'v1,LInk7lWC3DLGgRP3k/Xpm933fgj/SEGrik4mpkLgnKE=',
   );
 });

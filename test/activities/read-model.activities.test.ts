@@ -6,7 +6,8 @@ import { createReadModelActivities } from '../../activities/read-model.activitie
 import type { OnboardingProjection } from '../../src/contracts/read-model.contract';
 import { assignCsm, recordMilestone } from '../../src/domain/commands';
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
-import { type OnboardingState, startOnboarding } from '../../src/domain/onboarding';
+import { atRiskReasons, type OnboardingState, startOnboarding } from '../../src/domain/onboarding';
+import { fireDueTimers } from '../../src/domain/timers';
 import { waitingOn } from '../../src/domain/waiting-on';
 import { dataSourceOptions } from '../../src/persistence/data-source';
 import { onboardingInput } from '../fixtures/onboarding-input';
@@ -133,4 +134,69 @@ it('appends audit entries once, whatever the retries', async () => {
     { seq: 1, actor: 'system', action: 'onboarding-started', evidence: null },
     { seq: 2, actor: 'csm:ana', action: 'task-completed', evidence: 'notes' },
   ]);
+});
+
+describe('domain events recorded with the projection', () => {
+  const projected = (state: OnboardingState): OnboardingProjection => ({
+    ...projection(state),
+    atRiskReasons: atRiskReasons(state),
+  });
+  const eventsOf = async (onboardingId: string): Promise<Array<{ id: string; type: string; body: string }>> =>
+    dataSource.query('SELECT id, type, body FROM domain_events WHERE onboarding_id = $1 ORDER BY occurred_at, id', [
+      onboardingId,
+    ]);
+
+  it('records each event once, and tells a stall ended and at-risk changes from the previous row', async () => {
+    const { projectOnboarding } = createReadModelActivities(dataSource);
+    const [first] = states('rm-events');
+    const started = first.state as OnboardingState;
+    const stalled = fireDueTimers({ ...started, outbox: [] }, playbook, new Date('2026-04-15T10:00:00Z'));
+    expect(stalled.stalledSince).toBeDefined();
+    const recovered = recordMilestone.apply(
+      stalled,
+      playbook,
+      { milestone: 'first-login', actor: 'csm:ana' },
+      new Date('2026-04-16T10:00:00Z'),
+    );
+
+    await projectOnboarding(projected(started));
+    await projectOnboarding(projected(started)); // a retried activity
+    await projectOnboarding(projected(stalled));
+    await projectOnboarding(projected(recovered));
+    // Its escalations acknowledged, it is no longer at risk.
+    const calm = {
+      ...recovered,
+      escalations: recovered.escalations.map((e) => ({ ...e, acknowledgedAt: '2026-04-16T11:00:00.000Z' })),
+      revision: recovered.revision + 1,
+    };
+    expect(atRiskReasons(calm)).toEqual([]);
+    await projectOnboarding(projected(calm));
+    const events = await eventsOf(started.onboardingId);
+    const types = events.map((e) => e.type);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+    expect(types.filter((t) => t === 'onboarding.started')).toHaveLength(1);
+    expect(types).toContain('onboarding.stall_started');
+    expect(types).toContain('onboarding.stall_ended');
+    const atRisk = events
+      .filter((e) => e.type === 'onboarding.at_risk_changed')
+      .map((e) => JSON.parse(e.body).data.atRisk);
+    expect(atRisk[0]).toBe(true);
+    expect(atRisk).toEqual([true, false]);
+    // The body is the Standard Webhooks envelope, with the event id in its data.
+    const stallEnded = JSON.parse(events.find((e) => e.type === 'onboarding.stall_ended')!.body);
+    expect(stallEnded).toEqual({
+      type: 'onboarding.stall_ended',
+      timestamp: '2026-04-16T10:00:00.000Z',
+      data: {
+        eventId: `${started.onboardingId}:stall_ended:${stalled.stalledSince}`,
+        onboardingId: started.onboardingId,
+        accountId: 'rm-events',
+        stalledSince: stalled.stalledSince,
+      },
+    });
+
+    // A late write of the stalled state derives nothing from the (newer) row it cannot replace.
+    await projectOnboarding(projected(stalled));
+    expect(await eventsOf(started.onboardingId)).toEqual(events);
+  });
 });

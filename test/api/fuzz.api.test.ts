@@ -14,10 +14,8 @@ import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
 import { GENERIC_DEFAULT_MAPPING, HUBSPOT_DEFAULT_MAPPING } from '../../src/integrations/crm/default-mappings';
 import { TIERS } from '../../src/domain/segment';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { Client as PgClient } from 'pg';
-import { migrate } from '../../src/persistence/data-source';
 import { type ApiHarness, startApiHarness } from '../support/api-harness';
-import { testEnv } from '../support/test-env';
+import { createOwnDatabase, type OwnDatabase } from '../support/own-database';
 
 const ST = process.env.SCHEMATHESIS_PATH ?? path.resolve(__dirname, '../../.tools/schemathesis/bin/st');
 const EXAMPLES = process.env.FUZZ_EXAMPLES ?? '60';
@@ -35,14 +33,16 @@ const FUZZ_CRM_WEBHOOKS = {
 };
 
 let h: ApiHarness;
+let database: OwnDatabase | undefined;
 let baseUrl: string;
 let onboardingId: string;
 
 beforeAll(async () => {
   // A database of its own: onboardings that other test files left in the shared read model have
   // no worker any more, and whatever the list returns, schemathesis tries on other routes.
+  database = await createOwnDatabase('fuzz');
   // The CRM webhooks configured, so that generated requests reach their signature checks (not a 404).
-  h = await startApiHarness({ databaseUrl: await ownDatabase(), crmWebhooks: FUZZ_CRM_WEBHOOKS });
+  h = await startApiHarness({ databaseUrl: database.url, crmWebhooks: FUZZ_CRM_WEBHOOKS });
   await h.app.listen(0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${(h.http.address() as AddressInfo).port}`;
   // Something real for the generated requests to reach: an onboarding with a risk.
@@ -94,30 +94,8 @@ function realisticParameters(): string {
 
 afterAll(async () => {
   await h?.close();
-  if (databaseName) await adminQuery(`DROP DATABASE IF EXISTS ${databaseName}`);
+  await database?.drop();
 });
-
-let databaseName: string | undefined;
-
-/** A new, migrated database on the run's PostgreSQL server. */
-async function ownDatabase(): Promise<string> {
-  databaseName = `fuzz_${process.pid}_${Date.now()}`;
-  await adminQuery(`CREATE DATABASE ${databaseName}`);
-  const url = new URL(testEnv('databaseUrl'));
-  url.pathname = `/${databaseName}`;
-  await migrate(url.toString());
-  return url.toString();
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new PgClient({ connectionString: testEnv('databaseUrl') });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
 
 it('answers every operation of its OpenAPI document without a 5xx, and as documented', async () => {
   expect(fs.existsSync(ST)).toBe(true); // run `npm run setup:schemathesis` (npm test does)

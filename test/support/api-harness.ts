@@ -7,6 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../api/create-app';
+import type { DeliveryRetry } from '../../src/contracts/event-delivery.contract';
 import type { CrmWebhooksOptions } from '../../api/crm-webhooks/crm-webhooks.options';
 import { DEFAULT_TEMPORAL_UI_ORIGINS, loadSettings } from '../../src/config/settings';
 import { upsertCsms } from '../../src/persistence/csm-roster';
@@ -56,6 +57,8 @@ export interface ApiHarnessOptions {
   databaseUrl?: string;
   /** The codec endpoint (/codec): on by default, as in the embedded default. */
   codecEndpoint?: boolean;
+  /** The backoff of event deliveries (default: production's, seconds to an hour apart). */
+  eventDeliveryRetry?: DeliveryRetry;
   /** Inbound CRM webhooks: none configured by default (their routes answer 404). */
   crmWebhooks?: CrmWebhooksOptions;
 }
@@ -82,6 +85,7 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
         notifications: { ...loadSettings({}), smtpUrl: inbox.url, mailFrom: 'Onboarding <onboarding@vendor.example>' },
         migrationPlatformUrl: sandbox.url,
         payloadCodec,
+        eventDeliveryRetry: opts.eventDeliveryRetry,
       }),
     { payloadCodec },
   );

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
   method: string;
+  /** The path and query it was sent to (tests give each subscription its own path). */
+  path: string;
   headers: http.IncomingHttpHeaders;
   rawBody: string;
 }
@@ -16,21 +18,26 @@ export interface WebhookReceiver {
   requests: ReceivedRequest[];
   /** The status of the next answers (200 unless set). */
   status: number;
+  /** When set, decides each answer's status instead of `status` (e.g. fail the first tries). */
+  respond?: (request: ReceivedRequest, received: ReceivedRequest[]) => number;
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
-  const receiver = { requests: [] as ReceivedRequest[], status: 200 };
+  const receiver: Pick<WebhookReceiver, 'requests' | 'status' | 'respond'> = { requests: [], status: 200 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      receiver.requests.push({
+      const request = {
         method: req.method ?? '',
+        path: req.url ?? '',
         headers: req.headers,
         rawBody: Buffer.concat(chunks).toString('utf8'),
-      });
-      res.writeHead(receiver.status, { 'content-type': 'text/plain' }).end(receiver.status < 300 ? 'ok' : 'broken');
+      };
+      receiver.requests.push(request);
+      const status = receiver.respond?.(request, receiver.requests) ?? receiver.status;
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'broken');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

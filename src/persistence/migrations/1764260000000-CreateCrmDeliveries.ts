@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * replayed delivery gets again. A row is written only after the start succeeded, so a delivery
  * whose start failed is retried by the CRM as if new.
  */
-export class CreateCrmDeliveries1764240000000 implements MigrationInterface {
-  name = 'CreateCrmDeliveries1764240000000';
+export class CreateCrmDeliveries1764260000000 implements MigrationInterface {
+  name = 'CreateCrmDeliveries1764260000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
