@@ -29,7 +29,17 @@ export function hardenHttp(app: INestApplication): void {
   app.use(PAGE_FORM_PATHS, express.urlencoded({ extended: false, limit: MAX_FORM_BYTES, parameterLimit: 50 }));
   app.use(PAGE_FORM_PATHS, emptyFieldsAbsent);
   app.use(jsonOnly);
-  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, verify: refuseDeepJson }));
+  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, verify: keepRawBody }));
+}
+
+/**
+ * The bytes as received, kept on `req.rawBody` (Nest's RawBodyRequest) for routes that check a
+ * signature over them (inbound CRM webhooks): re-serialising the parsed body changes them.
+ * Checked for depth first, so a refused body is never kept.
+ */
+function keepRawBody(req: Request, res: Response, buf: Buffer): void {
+  refuseDeepJson(req, res, buf);
+  (req as Request & { rawBody?: Buffer }).rawBody = buf;
 }
 
 /** The HTML pages' forms (api/pages, api/tracker) post `application/x-www-form-urlencoded`; the JSON API does not. */

@@ -10,6 +10,7 @@ import { DataSource } from 'typeorm';
 import type { PageOptions } from '../../src/infra/page-secrets';
 import { createApp } from '../../api/create-app';
 import type { DeliveryRetry } from '../../src/contracts/event-delivery.contract';
+import type { CrmWebhooksOptions } from '../../api/crm-webhooks/crm-webhooks.options';
 import { DEFAULT_TEMPORAL_UI_ORIGINS, loadSettings } from '../../src/config/settings';
 import { upsertCsms } from '../../src/persistence/csm-roster';
 import { ApiKeyStore } from '../../src/persistence/api-key-store';
@@ -62,6 +63,8 @@ export interface ApiHarnessOptions {
   codecEndpoint?: boolean;
   /** The backoff of event deliveries (default: production's, seconds to an hour apart). */
   eventDeliveryRetry?: DeliveryRetry;
+  /** Inbound CRM webhooks: none configured by default (their routes answer 404). */
+  crmWebhooks?: CrmWebhooksOptions;
 }
 
 /** Payloads are encrypted with the run's test keys, as in production. */
@@ -108,6 +111,7 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
     logger: false,
     codec: { enabled: opts.codecEndpoint ?? true, payloadCodec, uiOrigins: DEFAULT_TEMPORAL_UI_ORIGINS },
     pages,
+    crmWebhooks: opts.crmWebhooks,
   });
   await app.init();
   const keys = new ApiKeyStore(dataSource);
