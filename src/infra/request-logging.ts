@@ -35,7 +35,7 @@ function requestLogger(logger: Logger) {
       req: (req: IncomingMessage & { id?: unknown; originalUrl?: string }) => ({
         id: req.id,
         method: req.method,
-        path: (req.originalUrl ?? req.url ?? '').split('?')[0],
+        path: loggedPath(req.originalUrl ?? req.url ?? ''),
       }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       err: safeError,
@@ -43,6 +43,14 @@ function requestLogger(logger: Logger) {
     customLogLevel: (_req, res, err) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
   });
+}
+
+/**
+ * The path as logged: never the query, and never a tracker link's token (a credential that
+ * opens a customer's page: /tracker/<token>/… is logged as /tracker/[link]/…).
+ */
+export function loggedPath(url: string): string {
+  return url.split('?')[0].replace(/^\/tracker\/[^/]+/, '/tracker/[link]');
 }
 
 function requestId(req: IncomingMessage, res: ServerResponse): string {

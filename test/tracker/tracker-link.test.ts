@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadSettings } from '../../src/config/settings';
+import { loggedPath } from '../../src/infra/request-logging';
 import { PAGE_SECRETS_FILE, pageSecrets } from '../../src/infra/page-secrets';
 import { checkTrackerLink, signTrackerLink } from '../../src/tracker/tracker-link-token';
 
@@ -82,4 +83,11 @@ describe('page settings', () => {
     expect(() => loadSettings({ TRACKER_LINK_SECRET: 'short' })).toThrow(/TRACKER_LINK_SECRET must be at least 32/);
     expect(() => loadSettings({ PUBLIC_BASE_URL: 'ftp://x' })).toThrow(/PUBLIC_BASE_URL must be a URL/);
   });
+});
+
+it('never logs a tracker link token', () => {
+  const token = signTrackerLink(SECRET, claims);
+  expect(loggedPath(`/tracker/${token}`)).toBe('/tracker/[link]');
+  expect(loggedPath(`/tracker/${token}/satisfaction?x=1`)).toBe('/tracker/[link]/satisfaction');
+  expect(loggedPath('/onboardings/onboarding-acme?csm=x')).toBe('/onboardings/onboarding-acme');
 });
