@@ -1,7 +1,9 @@
 /**
  * A real browser for the page tests: Debian's chromium (installed by `npm test`'s setup step,
  * scripts/install-chromium.js) driven by playwright-core. Screenshots go to test-artifacts/
- * (gitignored); the README's are copied to docs/screenshots/ by `screenshot(..., { readme })`.
+ * (gitignored). The README's (`screenshot(..., { readme: true })`) are copied to docs/screenshots/
+ * only when README_SCREENSHOTS=1, so that a test run leaves the work tree clean:
+ * `README_SCREENSHOTS=1 npx jest test/pages` refreshes them.
  */
 import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -48,7 +50,7 @@ export async function screenshot(page: Page, name: string, opts: { readme?: bool
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
-  if (opts.readme) {
+  if (opts.readme && process.env.README_SCREENSHOTS === '1') {
     fs.mkdirSync(README_SHOTS, { recursive: true });
     fs.copyFileSync(file, path.join(README_SHOTS, `${name}.png`));
   }
