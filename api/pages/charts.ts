@@ -55,3 +55,27 @@ export function loadChart(csms: { name: string; load: number; capacity: number }
     'CSM load against capacity',
   );
 }
+
+/** Each milestone's target day against the day it was achieved (from closed-won), so a late one stands out. */
+export function milestoneTargetsChart(milestones: { name: string; targetDay: number; achievedDay?: number }[]): Html {
+  return svgChart(
+    {
+      legend: { data: ['target day', 'achieved on day'], bottom: 0 },
+      grid: { left: 160, right: 30, top: 10, bottom: 40 },
+      xAxis: { type: 'value', name: 'day', minInterval: 1 },
+      yAxis: { type: 'category', data: milestones.map((m) => m.name), inverse: true },
+      series: [
+        { name: 'target day', type: 'bar', data: milestones.map((m) => m.targetDay), itemStyle: { color: '#c9d6ec' } },
+        {
+          name: 'achieved on day',
+          type: 'bar',
+          data: milestones.map((m) => m.achievedDay ?? null),
+          itemStyle: { color: '#1d7a46' },
+        },
+      ],
+    },
+    640,
+    Math.max(160, 60 + milestones.length * 40),
+    'Milestones: target day against the day achieved',
+  );
+}

@@ -1,6 +1,6 @@
 import type { OnboardingView } from '../../src/contracts/onboarding.contract';
 import { DAY_MS } from '../../src/domain/time';
-import { stageDaysChart } from './charts';
+import { milestoneTargetsChart, stageDaysChart } from './charts';
 import { type Html, html } from './html';
 import { day, moment } from './layout';
 
@@ -117,6 +117,15 @@ export function onboardingPageContent(
 
     <section>
       <h2>Milestones</h2>
+      <div class="chart" id="milestone-chart">
+        ${milestoneTargetsChart(
+          s.milestones.map((m) => ({
+            name: m.name,
+            targetDay: m.targetDay,
+            ...(m.achievedAt ? { achievedDay: daysBetween(s.closedWonAt, m.achievedAt) } : {}),
+          })),
+        )}
+      </div>
       <table id="milestones">
         <thead>
           <tr>

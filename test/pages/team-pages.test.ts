@@ -187,6 +187,12 @@ describe("an onboarding's page", () => {
     await expect(page.locator('#at-risk').textContent()).resolves.toContain(`open blocker: ${BLOCKER}`);
     await expect(page.locator('#waiting-on').textContent()).resolves.toContain(state.waitingOn.detail);
     await expect(page.locator('#stage-chart svg path').count()).resolves.toBeGreaterThan(0);
+    // One target bar per milestone (then the legend's swatch), drawn to scale: width proportional to the target day.
+    const widths = await page
+      .locator('#milestone-chart svg path[fill="#c9d6ec"]')
+      .evaluateAll((paths) => paths.map((p) => (p as unknown as { getBBox(): { width: number } }).getBBox().width));
+    const perDay = state.milestones.map((m: { targetDay: number }, i: number) => widths[i] / m.targetDay);
+    for (const scale of perDay) expect(scale).toBeCloseTo(perDay[0], 1);
     const audit = await page.locator('#audit tbody').textContent();
     expect(audit).toContain(h.ownerLabel); // who recorded the risk
     await screenshot(page, 'onboarding', { readme: true });
