@@ -6,6 +6,7 @@ import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
+import type { AppModuleOptions } from '../../api/app.module';
 import { createApp } from '../../api/create-app';
 import type { DeliveryRetry } from '../../src/contracts/event-delivery.contract';
 import type { CrmWebhooksOptions } from '../../api/crm-webhooks/crm-webhooks.options';
@@ -41,6 +42,11 @@ export interface ApiHarness {
   createKey(roles: PrincipalRole[], opts?: { csmId?: string; name?: string }): Promise<string>;
   /** HTTP calls with this key. */
   as(key: string): AuthenticatedAgent;
+  /**
+   * Another API replica over the same worker, Temporal client and database, with other options
+   * (auth, codec, rate limit...); initialised, and closed with the harness.
+   */
+  replica(overrides?: Partial<AppModuleOptions>): Promise<INestApplication>;
   close(): Promise<void>;
 }
 
@@ -104,6 +110,7 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
     (await keys.create({ name: opts.name ?? `test ${roles.join('+')}`, roles, csmId: opts.csmId })).key;
   const ownerKey = await createKey([...PRINCIPAL_ROLES], { name: 'test owner' });
   const http = app.getHttpServer();
+  const replicas: INestApplication[] = [];
 
   return {
     app,
@@ -113,12 +120,19 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
     ownerLabel: `test owner [${ownerKey.slice(0, 11)}]`,
     createKey,
     as: (key) => authenticated(http, key),
+    async replica(overrides = {}) {
+      const other = await createApp({ databaseUrl, temporalClient: client, taskQueue, logger: false, ...overrides });
+      replicas.push(other);
+      await other.init();
+      return other;
+    },
     client,
     dataSource,
     taskQueue,
     inbox,
     sandbox,
     async close() {
+      for (const other of replicas) await other.close();
       await app.close();
       await temporal.close();
       await dataSource.destroy();
