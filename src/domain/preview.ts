@@ -109,7 +109,8 @@ export function previewJourney(playbook: Playbook, scenario: PreviewScenario, op
     }
     const next = Math.min(nextTimerAt(state, playbook) ?? Infinity, planned?.at ?? Infinity);
     if (next > untilMs) break;
-    now = new Date(next);
+    // As the workflow, which sleeps at least a millisecond (fireDueTimers fires at most 1000 at once).
+    now = new Date(Math.max(next, now.getTime() + 1));
   }
 
   const timeline = [...events, ...derivedEvents(state, startMs, Math.min(untilMs, now.getTime()))];

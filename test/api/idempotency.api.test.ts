@@ -307,8 +307,16 @@ describe('expiry', () => {
 it('documents Idempotency-Key on every POST that starts or changes something', async () => {
   const res = await h.api.get('/docs/openapi.json').expect(200);
   const posts = Object.entries(res.body.paths as Record<string, any>).filter(
-    // Validating a playbook and the Web UI's codec calls change nothing: a retry is harmless.
-    ([path, item]) => item.post && !['/playbooks/validate', '/codec/decode', '/codec/encode'].includes(path),
+    // Validating, previewing or mapping a playbook and the Web UI's codec calls change nothing: a retry is harmless.
+    ([path, item]) =>
+      item.post &&
+      ![
+        '/playbooks/validate',
+        '/playbooks/preview',
+        '/playbooks/journey-map',
+        '/codec/decode',
+        '/codec/encode',
+      ].includes(path),
   );
   expect(posts.length).toBeGreaterThanOrEqual(13);
   const without = posts.filter(
