@@ -67,7 +67,7 @@ export function journeyMap(playbook: Playbook): string {
       if (g.stage !== stage.key) continue;
       out.push(`    gate${n}{"${line(`Gate: ${g.name}`, `approver: ${g.approverRoles.join(' or ')}`)}"}:::gate`);
     }
-    out.push(`    exit${i}["${line(`Stalled after ${stage.stallAfterDays} d without progress`)}"]:::stall`);
+    out.push(`    stall${i}["${line(`Stalled after ${stage.stallAfterDays} d without progress`)}"]:::stall`);
     out.push('  end');
   });
   // Milestones no stage exits on (tracked, never blocking): beside the journey.
