@@ -33,9 +33,16 @@ export interface PreviewOptions {
    * reminds every few seconds cannot make a request run long. Far above any real playbook's need.
    */
   maxPasses?: number;
+  /**
+   * Escalations raised before the preview stops and says it was cut short: each pass of the rules
+   * walks every open item's ladder against every raised escalation, so their number is what makes
+   * a hostile playbook slow. A real playbook's worst scenario raises far fewer.
+   */
+  maxEscalations?: number;
 }
 
-export const DEFAULT_MAX_PASSES = 5_000;
+export const DEFAULT_MAX_PASSES = 3_000;
+export const DEFAULT_MAX_ESCALATIONS = 250;
 
 export interface PreviewActionTaken {
   day: number;
@@ -47,7 +54,7 @@ export interface JourneyPreview {
   playbook: { tier: Tier; version: number; name: string };
   startAt: string;
   horizonDays: number;
-  /** completed: every stage exited; open: still running at the horizon; cut-short: maxPasses reached. */
+  /** completed: every stage exited; open: still running at the horizon; cut-short: maxPasses or maxEscalations reached. */
   outcome: 'completed' | 'open' | 'cut-short';
   endedAt: string;
   /** Earliest first. */
@@ -77,6 +84,7 @@ export function previewJourney(playbook: Playbook, scenario: PreviewScenario, op
   const horizonDays = scenario.horizonDays ?? defaultHorizonDays(playbook, scenario);
   const untilMs = startMs + horizonDays * DAY_MS;
   const maxPasses = options.maxPasses ?? DEFAULT_MAX_PASSES;
+  const maxEscalations = options.maxEscalations ?? DEFAULT_MAX_ESCALATIONS;
   const events: PreviewEvent[] = [];
   const actions: PreviewActionTaken[] = [];
 
@@ -84,7 +92,7 @@ export function previewJourney(playbook: Playbook, scenario: PreviewScenario, op
   let state = startOnboarding(previewInput(playbook, scenario, options.startAt), now);
   let outcome: JourneyPreview['outcome'] = 'open';
   for (let pass = 0; ; pass++) {
-    if (pass >= maxPasses) {
+    if (pass >= maxPasses || state.escalations.length > maxEscalations) {
       outcome = 'cut-short';
       break;
     }

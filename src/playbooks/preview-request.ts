@@ -15,12 +15,12 @@ export const PREVIEW_LIMITS = {
   handoffDelayDays: 365,
   acknowledgeAfterHours: 24 * 400,
   itemsPerList: 200,
-  stages: 30,
-  tasks: 150,
-  milestones: 50,
-  gates: 50,
-  escalationLadders: 30,
-  ladderLevels: 10,
+  stages: 20,
+  tasks: 60,
+  milestones: 30,
+  gates: 30,
+  escalationLadders: 20,
+  ladderLevels: 6,
 } as const;
 
 const key = z.string().max(200);
@@ -63,8 +63,6 @@ export function checkPreviewRequest(body: unknown): PreviewRequestCheck {
         ? issue.keys.map((k) => ({ path: formatPath([...issue.path, k]), message: `unknown key "${k}"` }))
         : [{ path: formatPath(issue.path), message: issue.message }],
     );
-    if (body === null || typeof body !== 'object' || !('definition' in body))
-      errors.push({ path: 'definition', message: 'required' });
     return { ok: false, kind: 'request', errors };
   }
   const validated = validatePlaybook(parsed.data.definition);

@@ -102,6 +102,36 @@ describe('POST /playbooks/preview', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('stops a playbook built to escalate everything, and refuses one larger than a preview takes', async () => {
+    const definition: any = techTouch();
+    definition.escalationLadders[0].levels = [1, 8, 15, 22, 29, 36].map((afterHours) => ({
+      notify: 'csm',
+      afterHours,
+    }));
+    definition.tasks = Array.from({ length: 60 }, (_, i) => ({
+      key: `task-${i}`,
+      name: `Task ${i}`,
+      stage: 'welcome',
+      owner: 'customer',
+      dueAfterDays: (i % 40) / 7,
+      dependsOn: [],
+      remindBeforeHours: 1,
+      escalation: 'standard',
+    }));
+    const never = { tasks: definition.tasks.map((t: any) => t.key) };
+    const started = Date.now();
+    const res = await h.api
+      .post('/playbooks/preview')
+      .send({ definition, scenario: { never, acknowledgeAfterHours: 0.3, horizonDays: 400 } })
+      .expect(200);
+    expect(res.body.outcome).toBe('cut-short');
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    definition.tasks.push({ ...definition.tasks[0], key: 'task-60' });
+    const tooLarge = await h.api.post('/playbooks/preview').send({ definition }).expect(400);
+    expect(tooLarge.body.errors).toEqual([{ path: 'definition.tasks', message: 'a preview takes at most 60, got 61' }]);
+  });
+
   it('is open to CS Ops and configuration readers, not to a CSM', async () => {
     const body = { definition: techTouch(), startAt: START };
     await h

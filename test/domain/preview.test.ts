@@ -122,3 +122,13 @@ it('says when it was cut short instead of running long', () => {
   expect(preview.outcome).toBe('cut-short');
   expect(of(preview.events, 'reminder', 'handoff').length).toBeLessThanOrEqual(101);
 });
+
+it('stops once the escalations it raised pass the bound', () => {
+  const preview = previewJourney(
+    DEFAULT_PLAYBOOKS['high-touch'],
+    { never: { milestones: DEFAULT_PLAYBOOKS['high-touch'].milestones.map((m) => m.key) } },
+    { startAt: START, maxEscalations: 2 },
+  );
+  expect(preview.outcome).toBe('cut-short');
+  expect(preview.summary.escalations).toBe(3);
+});
