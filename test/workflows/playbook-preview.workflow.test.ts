@@ -153,6 +153,12 @@ describe.each<[string, Segment, Tier, PreviewScenario]>([
     { handoffDelayDays: 3.5, never: { tasks: ['connect-data-source'] } },
   ],
   [
+    'SSO is set up on day 30, far past due, and nobody approves go-live readiness',
+    'enterprise',
+    'high-touch',
+    { complete: { tasks: { 'sso-setup': 30 } }, never: { gates: ['go-live-readiness'] }, horizonDays: 100 },
+  ],
+  [
     'the customer never adopts a first feature; escalations are acknowledged after 5 hours',
     'smb',
     'self-service',
