@@ -16,7 +16,8 @@ import { DAY_MS, HOUR_MS } from './time';
  * What the people around a previewed onboarding do, and when. By default everyone is on time:
  * Sales completes the handoff at closed-won, each task is done and each milestone reached an
  * hour before it is due (an hour, so that "on time" is never the instant a ladder starts), each
- * gate is approved as soon as its stage allows. A scenario overrides this item by item.
+ * gate is approved as soon as its stage allows; a milestone waits for the journey to reach the
+ * stage that exits on it. A scenario overrides this item by item.
  */
 export interface PreviewScenario {
   /** Sales completes the handoff this many days after closed-won (default 0: complete at closed-won). */
@@ -141,6 +142,10 @@ export function nextPlannedAction(
   }
   for (const m of state.milestones) {
     if (m.achievedAt || never.milestones?.includes(m.key)) continue;
+    // The rules would take it earlier, but nobody reports "BAU accepted" while stuck in integration:
+    // a milestone waits for the journey to reach the stage that exits on it.
+    const exitsAt = playbook.stages.find((s) => s.exitMilestones.includes(m.key));
+    if (exitsAt && !state.stageHistory.some((v) => v.key === exitsAt.key)) continue;
     const planned = complete.milestones?.[m.key];
     consider(
       { command: 'recordMilestone', key: m.key },
