@@ -49,6 +49,23 @@ export interface Settings {
   oidc?: OidcOptions;
   /** Requests per minute per API key or token (RATE_LIMIT_PER_MINUTE; 0: no limit). */
   rateLimitPerMinute: number;
+  /** Inbound closed-won webhooks from CRMs (see crmWebhookSettings). */
+  crmWebhooks: CrmWebhookSettings;
+}
+
+/** Each endpoint answers only when its secret is set (otherwise 404): there is no safe default secret. */
+export interface CrmWebhookSettings {
+  /** HUBSPOT_CLIENT_SECRET: the HubSpot app's client secret, which signs its requests (v3). */
+  hubspotClientSecret?: string;
+  /** CRM_WEBHOOK_SECRET: the generic endpoint's Standard Webhooks secret (`whsec_` + base64). */
+  genericSecret?: string;
+  /** CRM_FIELD_MAPPING_FILE: a JSON file replacing the default field mapping of hubspot and/or generic. */
+  fieldMappingFile?: string;
+  /**
+   * CRM_WEBHOOK_PUBLIC_URL: the API's URL as HubSpot calls it (`https://onboarding.example.com`),
+   * which HubSpot signs; unset: the request's own protocol and Host header.
+   */
+  publicUrl?: string;
 }
 
 /** Bearer JWTs from an OIDC issuer, verified against its JWKS; roles and CSM id from claims. */
@@ -112,6 +129,20 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ...notificationSettings(env),
     oidc: oidcSettings(env),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
+    crmWebhooks: crmWebhookSettings(env),
+  };
+}
+
+function crmWebhookSettings(env: NodeJS.ProcessEnv): CrmWebhookSettings {
+  const genericSecret = env.CRM_WEBHOOK_SECRET || undefined;
+  const problem = genericSecret && webhookSecretProblem(genericSecret);
+  if (problem) throw new Error(`CRM_WEBHOOK_SECRET ${problem}`);
+  const fieldMappingFile = env.CRM_FIELD_MAPPING_FILE ? path.resolve(env.CRM_FIELD_MAPPING_FILE) : undefined;
+  return {
+    hubspotClientSecret: env.HUBSPOT_CLIENT_SECRET || undefined,
+    genericSecret,
+    fieldMappingFile,
+    publicUrl: url(env, 'CRM_WEBHOOK_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
   };
 }
 
