@@ -50,6 +50,7 @@ import {
 import { csmAssignmentDue, noCsmCapacity, rosterChangeBeforeWait, rosterChanged } from '../src/domain/csm-wait';
 import { DEFAULT_CUTOVER_PLAN } from '../src/domain/cutover';
 import { hypercareReadingDue, recordHypercareReading, recordMissedHypercareReading } from '../src/domain/hypercare';
+import { changedSince, csmAssignmentWanted, cutoversToStart, journeyOver } from '../src/domain/journey-pass';
 import { cutoverWorkflow } from './cutover.workflow';
 import { render } from './onboarding-messages';
 import { type Refusal, refusalOf, refusalOfRun, sanitisedFallback } from './side-effect-refusals';
@@ -204,7 +205,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     // seen by comparing with `seen` before sleeping.
     const seen = state.revision;
     state = fireDueTimers(state, playbook, new Date());
-    if (state.status === 'in-progress' && !state.csm) {
+    if (csmAssignmentWanted(state)) {
       if (!patched(CSM_CAPACITY_WAIT_PATCH)) {
         const csm = await roster.assignCsm({ onboardingId: state.onboardingId, tier: state.tier });
         state = assignCsm(state, playbook, csm, new Date());
@@ -226,8 +227,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         state = recordMissedHypercareReading(state, hypercarePlan, String((err as Error)?.cause ?? err), new Date());
       }
     }
-    for (const c of state.cutovers ?? []) {
-      if (c.status !== 'requested') continue;
+    for (const c of cutoversToStart(state)) {
       // A child, so the UI shows it under its onboarding; abandoned on close, so a
       // continue-as-new of the onboarding never cancels a cutover half-way.
       await startChild(cutoverWorkflow, {
@@ -264,7 +264,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         projectedRevision = await projectAfterRefusal(refusalOf(err), snapshot.revision, sanitised);
       }
     }
-    if (state.status === 'completed' && state.outbox.length === 0 && projectedRevision === state.revision) {
+    if (journeyOver(state, projectedRevision)) {
       await roster.releaseCsm(state.onboardingId);
       return viewOf(state, playbook);
     }
@@ -275,9 +275,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       return await continueAsNew<typeof onboardingWorkflow>({ ...input, playbook, resume: state });
     }
     // Changed during this pass (by a timer, the CSM assignment or an update): go round again.
-    if (state.revision !== seen || state.outbox.length > 0) continue;
+    if (changedSince(state, seen)) continue;
     const next = nextTimerAt(state, playbook);
-    const changed = () => state.revision !== seen || state.outbox.length > 0;
+    const changed = () => changedSince(state, seen);
     if (next === undefined) await condition(changed);
     else await condition(changed, Math.max(next - Date.now(), 1));
   }

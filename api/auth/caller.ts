@@ -29,8 +29,15 @@ export function confinedCsm(caller: Caller, actingRoles: readonly PrincipalRole[
   return actingRoles.length > 0 && actingRoles.every((r) => r === 'csm') ? caller.principal.csmId : undefined;
 }
 
-/** The principal as a command carries it into the workflow, acting in `role` (default: its first acting role). */
-export function actingPrincipal(caller: Caller, role: PrincipalRole = caller.actingRoles[0]): ActingPrincipal {
+/**
+ * The principal as a command carries it into the workflow, acting in `role`. By default the role
+ * that let it in: `csm` when that is all it has, else its broadest one (a CS lead who also holds
+ * `csm` acts on another CSM's onboarding as the lead).
+ */
+export function actingPrincipal(
+  caller: Caller,
+  role: PrincipalRole = caller.actingRoles.find((r) => r !== 'csm') ?? caller.actingRoles[0],
+): ActingPrincipal {
   const { kind, id, name } = caller.principal;
   return { kind, id, name, role };
 }

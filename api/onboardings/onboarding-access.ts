@@ -31,9 +31,17 @@ export class OnboardingAccess {
   async gateApproverRole(onboardingId: string, gateKey: string, caller: Caller, asked?: Role): Promise<Role> {
     const state = await this.onboardings.getState(onboardingId);
     const gate = state.gates.find((g) => g.key === gateKey);
-    const role = this.heldRole(caller, gate?.approverRoles, asked, `gate '${gateKey}'`, 'GateApproverNotAllowed');
+    // A key holding `csm` besides a broader approver role approves another CSM's onboarding in the broader one.
+    const approverRoles = asked || !gate ? gate?.approverRoles : this.ownFirst(gate.approverRoles, state, caller);
+    const role = this.heldRole(caller, approverRoles, asked, `gate '${gateKey}'`, 'GateApproverNotAllowed');
     if (role === 'csm') this.assertAssigned(state, caller.principal.csmId);
     return role;
+  }
+
+  /** The approver roles, `csm` last unless the onboarding is the caller's own. */
+  private ownFirst(roles: readonly Role[], state: OnboardingView, caller: Caller): readonly Role[] {
+    if (state.csm?.id === caller.principal.csmId) return roles;
+    return [...roles.filter((r) => r !== 'csm'), ...roles.filter((r) => r === 'csm')];
   }
 
   /** The role a rollout stage's sign-off is given in: the step's named role, which the caller must hold. */

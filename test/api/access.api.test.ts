@@ -9,13 +9,11 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { exportJWK, generateKeyPair, type JWK, type KeyLike, SignJWT } from 'jose';
 import request from 'supertest';
-import { createApp } from '../../api/create-app';
 import { ROLES_EXTENSION } from '../../api/auth/access.decorator';
 import { PRINCIPAL_ROLES, type PrincipalRole } from '../../src/domain/principal-roles';
 import { ApiKeyStore } from '../../src/persistence/api-key-store';
 import { closedWonBody } from '../fixtures/onboarding-input';
 import { authenticated, eventually, useApiHarness } from '../support/api-harness';
-import { testEnv } from '../support/test-env';
 
 const h = useApiHarness();
 const run = Math.random().toString(36).slice(2, 8);
@@ -244,11 +242,7 @@ describe('OIDC tokens', () => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
     );
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    app = await createApp({
-      databaseUrl: testEnv('databaseUrl'),
-      temporalClient: h.client,
-      taskQueue: h.taskQueue,
-      logger: false,
+    app = await h.replica({
       auth: {
         embeddedDefault: false,
         oidc: {
@@ -261,11 +255,9 @@ describe('OIDC tokens', () => {
         },
       },
     });
-    await app.init();
   });
 
-  afterAll(async () => {
-    await app?.close();
+  afterAll(() => {
     jwks?.close();
   });
 

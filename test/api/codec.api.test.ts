@@ -5,11 +5,9 @@
  * the Web UI, with CORS for the UI's origin, and answers 404 when disabled.
  */
 import request from 'supertest';
-import type { INestApplication } from '@nestjs/common';
 import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { createApp } from '../../api/create-app';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../src/infra/payload-codec';
 import { connectClient, dataConverter, type TemporalClientHandle } from '../../src/infra/temporal-connection';
 import { closedWonBody, COMPLETE_HANDOFF, SALES_OWNER } from '../fixtures/onboarding-input';
@@ -108,21 +106,13 @@ describe('an API without the key a payload was written with', () => {
       keys: { 'another-key': Buffer.alloc(32, 7) },
     });
     const other = await connectClient(testEnv('temporalAddress'), 'default', stranger);
-    let app: INestApplication | undefined;
     try {
-      app = await createApp({
-        databaseUrl: testEnv('databaseUrl'),
-        temporalClient: other.client,
-        taskQueue: h.taskQueue,
-        logger: false,
-      });
-      await app.init();
+      const app = await h.replica({ temporalClient: other.client });
       const res = await authenticated(app.getHttpServer(), h.ownerKey).get(`/onboardings/${workflowId}`).expect(500);
       expect(res.body).toMatchObject({ code: 'PayloadNotDecodable' });
       expect(res.body.detail).toContain(`'${testEnv('payloadKeyId')}'`);
       for (const secret of PERSONAL) expect(res.text).not.toContain(secret);
     } finally {
-      await app?.close();
       await other.connection.close();
     }
   });
@@ -207,49 +197,29 @@ describe('the codec endpoint for the Web UI', () => {
   });
 
   it('decodes without a key in the embedded default, whose local UI calls without one', async () => {
-    let app: INestApplication | undefined;
-    try {
-      app = await createApp({
-        databaseUrl: testEnv('databaseUrl'),
-        temporalClient: h.client,
-        taskQueue: h.taskQueue,
-        logger: false,
-        codec: { enabled: true, payloadCodec: testPayloadCodec(), uiOrigins: [UI_ORIGIN] },
-        auth: { embeddedDefault: true },
-      });
-      await app.init();
-      const res = await request(app.getHttpServer())
-        .post('/codec/decode')
-        .send({ payloads: [toUi(input())] })
-        .expect(200);
-      expect(Buffer.from(res.body.payloads[0].data, 'base64').toString()).toContain('Dana Whitfield');
-      // Only the codec: every other route still asks for a key.
-      await request(app.getHttpServer()).get('/onboardings').expect(401);
-    } finally {
-      await app?.close();
-    }
+    const app = await h.replica({
+      codec: { enabled: true, payloadCodec: testPayloadCodec(), uiOrigins: [UI_ORIGIN] },
+      auth: { embeddedDefault: true },
+    });
+    const res = await request(app.getHttpServer())
+      .post('/codec/decode')
+      .send({ payloads: [toUi(input())] })
+      .expect(200);
+    expect(Buffer.from(res.body.payloads[0].data, 'base64').toString()).toContain('Dana Whitfield');
+    // Only the codec: every other route still asks for a key.
+    await request(app.getHttpServer()).get('/onboardings').expect(401);
   });
 
   it('answers 404 on every route when disabled (the default outside the embedded stack)', async () => {
-    let app: INestApplication | undefined;
-    try {
-      app = await createApp({
-        databaseUrl: testEnv('databaseUrl'),
-        temporalClient: h.client,
-        taskQueue: h.taskQueue,
-        logger: false,
-      });
-      await app.init();
-      for (const route of ['/codec/decode', '/codec/encode']) {
-        const res = await authenticated(app.getHttpServer(), h.ownerKey)
-          .post(route)
-          .send({ payloads: [toUi(input())] })
-          .expect(404);
-        expect(res.body).toMatchObject({ code: 'NotFound' });
-      }
-      await request(app.getHttpServer()).options('/codec/decode').set('Origin', UI_ORIGIN).expect(404);
-    } finally {
-      await app?.close();
+    // A replica without the codec option: the endpoint is off.
+    const app = await h.replica();
+    for (const route of ['/codec/decode', '/codec/encode']) {
+      const res = await authenticated(app.getHttpServer(), h.ownerKey)
+        .post(route)
+        .send({ payloads: [toUi(input())] })
+        .expect(404);
+      expect(res.body).toMatchObject({ code: 'NotFound' });
     }
+    await request(app.getHttpServer()).options('/codec/decode').set('Origin', UI_ORIGIN).expect(404);
   });
 });

@@ -307,12 +307,14 @@ describe('expiry', () => {
 it('documents Idempotency-Key on every POST that starts or changes something', async () => {
   const res = await h.api.get('/docs/openapi.json').expect(200);
   const posts = Object.entries(res.body.paths as Record<string, any>).filter(
-    // Validating a playbook and the Web UI's codec calls change nothing: a retry is harmless.
+    // Validating, previewing or mapping a playbook and the Web UI's codec calls change nothing: a retry is harmless.
     // CRM webhooks are deduplicated by the CRM's own delivery id (crm_deliveries), not by a key.
     ([path, item]) =>
       item.post &&
       ![
         '/playbooks/validate',
+        '/playbooks/preview',
+        '/playbooks/journey-map',
         '/codec/decode',
         '/codec/encode',
         '/webhooks/crm/hubspot',

@@ -407,7 +407,8 @@ describe('the journey through the API', () => {
       actor: h.ownerLabel,
       principalKind: 'api-key',
       principalId: h.ownerKey.slice(0, 11),
-      actingRole: 'csm',
+      // The owner holds csm and cs-lead: on an onboarding that is not its own CSM's, it acts as the lead.
+      actingRole: 'cs-lead',
       actorNote: 'csm:ana',
       evidence: 'notes',
     });

@@ -1,9 +1,7 @@
 /** The rate limit per key: a budget each, 429 with Retry-After past it, as problem details. */
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createApp } from '../../api/create-app';
 import { authenticated, useApiHarness } from '../support/api-harness';
-import { testEnv } from '../support/test-env';
 
 const h = useApiHarness();
 const LIMIT = 5;
@@ -11,18 +9,7 @@ let app: INestApplication;
 
 beforeAll(async () => {
   // A replica with a small budget, over the harness's worker and database.
-  app = await createApp({
-    databaseUrl: testEnv('databaseUrl'),
-    temporalClient: h.client,
-    taskQueue: h.taskQueue,
-    logger: false,
-    auth: { embeddedDefault: false, rateLimitPerMinute: LIMIT },
-  });
-  await app.init();
-});
-
-afterAll(async () => {
-  await app?.close();
+  app = await h.replica({ auth: { embeddedDefault: false, rateLimitPerMinute: LIMIT } });
 });
 
 it('answers 429 with Retry-After past a key’s budget, while another key keeps its own', async () => {

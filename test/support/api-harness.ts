@@ -8,6 +8,7 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { PageOptions } from '../../src/infra/page-secrets';
+import type { AppModuleOptions } from '../../api/app.module';
 import { createApp } from '../../api/create-app';
 import type { DeliveryRetry } from '../../src/contracts/event-delivery.contract';
 import type { CrmWebhooksOptions } from '../../api/crm-webhooks/crm-webhooks.options';
@@ -45,6 +46,11 @@ export interface ApiHarness {
   createKey(roles: PrincipalRole[], opts?: { csmId?: string; name?: string }): Promise<string>;
   /** HTTP calls with this key. */
   as(key: string): AuthenticatedAgent;
+  /**
+   * Another API replica over the same worker, Temporal client and database, with other options
+   * (auth, codec, rate limit...); initialised, and closed with the harness.
+   */
+  replica(overrides?: Partial<AppModuleOptions>): Promise<INestApplication>;
   close(): Promise<void>;
 }
 
@@ -119,6 +125,7 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
     (await keys.create({ name: opts.name ?? `test ${roles.join('+')}`, roles, csmId: opts.csmId })).key;
   const ownerKey = await createKey([...PRINCIPAL_ROLES], { name: 'test owner' });
   const http = app.getHttpServer();
+  const replicas: INestApplication[] = [];
 
   return {
     app,
@@ -128,6 +135,20 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
     ownerLabel: `test owner [${ownerKey.slice(0, 11)}]`,
     createKey,
     as: (key) => authenticated(http, key),
+    async replica(overrides = {}) {
+      // The same page secrets: a replica checks the links and sessions the others made.
+      const other = await createApp({
+        databaseUrl,
+        temporalClient: client,
+        taskQueue,
+        logger: false,
+        pages,
+        ...overrides,
+      });
+      replicas.push(other);
+      await other.init();
+      return other;
+    },
     client,
     dataSource,
     taskQueue,
@@ -135,6 +156,7 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
     sandbox,
     pages,
     async close() {
+      for (const other of replicas) await other.close();
       await app.close();
       await temporal.close();
       await dataSource.destroy();
