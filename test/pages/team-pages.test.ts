@@ -244,4 +244,42 @@ describe("an onboarding's page", () => {
     expect(state.risks[0]).toMatchObject({ status: 'resolved', resolution: 'Certificate issued by the customer' });
     await context.close();
   });
+
+  it('acknowledges an escalation from the page; until then the portfolio puts that onboarding first', async () => {
+    // A playbook version whose kickoff call is due at once: overdue, so the ladder's first level (the CSM) is raised.
+    const playbook = (await h.api.get('/playbooks/high-touch').expect(200)).body;
+    playbook.tasks.find((t: { key: string }) => t.key === 'kickoff-call').dueAfterDays = 0;
+    await h.api
+      .post('/playbooks/high-touch/versions')
+      .send({ publishedBy: 'pages test', definition: playbook })
+      .expect(201);
+    await h.api
+      .post('/onboardings')
+      .send(closedWonBody(account('late'), 'enterprise'))
+      .expect(201);
+    const escalation = await eventually(async () => {
+      const state = (await h.api.get(`/onboardings/${onboarding('late')}`).expect(200)).body;
+      return state.escalations.find((e: { notify: string }) => e.notify === 'csm');
+    });
+    await eventually(async () => {
+      const mine = (await h.as(anaKey).get('/portfolio').expect(200)).body;
+      return mine.csms[0].onboardings[0]?.onboardingId === onboarding('late') ? true : undefined;
+    });
+
+    const { context, page } = await signedIn(anaKey);
+    const first = page.locator('table.portfolio tbody tr').first();
+    await expect(first.getAttribute('data-onboarding')).resolves.toBe(onboarding('late'));
+    await expect(first.textContent()).resolves.toContain('Overdue or escalated');
+
+    await page.goto(`${base}/pages/onboardings/${onboarding('late')}`);
+    const row = page.locator(`#escalations tr[data-escalation="${escalation.id}"]`);
+    await Promise.all([page.waitForURL(/done=acknowledged/), row.locator('button').click()]);
+    await expect(page.locator('.notice').textContent()).resolves.toContain('Escalation acknowledged.');
+    await expect(row.textContent()).resolves.toContain('Ana Lopez');
+    const state = (await h.api.get(`/onboardings/${onboarding('late')}`).expect(200)).body;
+    const acknowledged = state.escalations.find((e: { id: string }) => e.id === escalation.id);
+    expect(acknowledged.acknowledgedAt).toBeDefined();
+    expect(acknowledged.acknowledgedBy).toContain('Ana Lopez');
+    await context.close();
+  });
 });
