@@ -15,6 +15,7 @@ import { CreateApiKeys1764230000000 } from './migrations/1764230000000-CreateApi
 import { AuditPrincipals1764235000000 } from './migrations/1764235000000-AuditPrincipals';
 import { CreateEventWebhooks1764250000000 } from './migrations/1764250000000-CreateEventWebhooks';
 import { CreateSatisfactionResponses1764270000000 } from './migrations/1764270000000-CreateSatisfactionResponses';
+import { DashboardFacts1764280000000 } from './migrations/1764280000000-DashboardFacts';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
 // In timestamp order: TypeORM runs them in this order.
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   AuditPrincipals1764235000000,
   CreateEventWebhooks1764250000000,
   CreateSatisfactionResponses1764270000000,
+  DashboardFacts1764280000000,
 ];
 
 /**
