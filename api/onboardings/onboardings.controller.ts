@@ -11,7 +11,6 @@ import {
   resolveRiskUpdate,
   setCohortUpdate,
 } from '../../src/contracts/onboarding.contract';
-import { SetCohortDto } from './dto/cohort.dto';
 import {
   AcknowledgeEscalationDto,
   ApproveGateDto,
@@ -19,6 +18,7 @@ import {
   CompleteTaskDto,
   RecordRiskDto,
   ResolveRiskDto,
+  SetCohortDto,
 } from './dto/journey-commands.dto';
 import { Allow } from '../auth/access.decorator';
 import { attributed, type Caller, confinedCsm, CurrentCaller } from '../auth/caller';

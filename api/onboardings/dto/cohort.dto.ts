@@ -1,7 +1,6 @@
 import { ValidationArguments, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { COHORT_PATTERN, COHORT_RULE, isCohort } from '../../../src/domain/cohort';
 import { ValidatedProperty } from '../../common/validated-property';
-import { ActorDto } from './journey-commands.dto';
 
 const COHORT_SCHEMA = {
   type: 'string',
@@ -34,13 +33,12 @@ export function CohortField(): PropertyDecorator {
   });
 }
 
-/** PUT /onboardings/:id/cohort: the cohort, or null to take the onboarding out of any. */
-export class SetCohortDto extends ActorDto {
-  @ValidatedProperty({
+/** PUT /onboardings/:id/cohort's field: required, a cohort or null for none. */
+export function CohortOrNoneField(): PropertyDecorator {
+  return ValidatedProperty({
     constraint: CohortConstraint,
     constraints: [true],
     optional: false,
     schema: { ...COHORT_SCHEMA, nullable: true, description: 'The cohort, or null for none' },
-  })
-  cohort: string | null;
+  });
 }
