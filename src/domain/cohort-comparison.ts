@@ -193,7 +193,17 @@ function ttvOnTrack(a: CohortAggregates, baselines: Baseline[], criterion: strin
   const counts = a.byTier
     .map((t) => `${t.tier}: ${t.beatingBaseline} within, ${t.pastBaseline} past, of ${t.onboardings}`)
     .join('; ');
-  if (behind.length) return { criterion, status: 'fail', why: `behind the baseline in ${behind.map((t) => t.tier).join(', ')} (${counts})` };
-  if (decided === 0) return { criterion, status: 'unknown', why: `no onboarding has reached value or passed the baseline yet (${counts})` };
+  if (behind.length)
+    return {
+      criterion,
+      status: 'fail',
+      why: `behind the baseline in ${behind.map((t) => t.tier).join(', ')} (${counts})`,
+    };
+  if (decided === 0)
+    return {
+      criterion,
+      status: 'unknown',
+      why: `no onboarding has reached value or passed the baseline yet (${counts})`,
+    };
   return { criterion, status: 'pass', why: counts };
 }

@@ -31,11 +31,7 @@ export interface DashboardFacts {
 }
 
 export type AtRiskKind =
-  | 'stalled'
-  | `open-blocker:${string}`
-  | 'hypercare-breach'
-  | 'unacknowledged-escalation'
-  | 'automation-failure';
+  'stalled' | `open-blocker:${string}` | 'hypercare-breach' | 'unacknowledged-escalation' | 'automation-failure';
 
 type ProjectedState = Omit<OnboardingState, 'outbox'>;
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { DashboardFacts } from '../domain/dashboard-facts';
+import type { AtRiskKind, DashboardFacts } from '../domain/dashboard-facts';
+import { monthOf, rollupEntriesOf } from '../domain/dashboard-rollup';
 import type { OnboardingState } from '../domain/onboarding';
 
 /** The columns an aggregate filters by, copied onto every facts row so one table answers it. */
@@ -23,17 +24,18 @@ export function factFiltersOf(state: Omit<OnboardingState, 'outbox'>): FactFilte
   };
 }
 
+export type FactRow = FactFilters & { status: string; stalled: boolean; playbookVersion: number; asOf: Date };
+
 /**
  * Replaces one onboarding's dashboard facts (src/domain/dashboard-facts.ts): its row in
- * `onboarding_facts` and its rows in `stage_durations`. Called in the projection's transaction,
- * only when the onboarding's row moved forward, so the facts follow the same (startedAt,
- * revision) order as the row. Also used by the dashboard benchmark to seed.
+ * `onboarding_facts`, its rows in `stage_durations`, and its share of the monthly counters
+ * (`dashboard_rollups`: what it adds now minus what it added before). Called in the projection's
+ * transaction, only when the onboarding's row moved forward, so the facts follow the same
+ * (startedAt, revision) order as the row.
  */
-export async function writeDashboardFacts(
-  tx: EntityManager,
-  f: FactFilters & { status: string; stalled: boolean; playbookVersion: number; asOf: Date },
-  facts: DashboardFacts,
-): Promise<void> {
+export async function writeDashboardFacts(tx: EntityManager, f: FactRow, facts: DashboardFacts): Promise<void> {
+  const before = await storedFacts(tx, f.onboardingId);
+  await adjustRollups(tx, before, { row: f, facts });
   await tx.query(
     `INSERT INTO onboarding_facts AS o (onboarding_id, tier, segment, cohort, csm_id, closed_won_at, status, stalled,
         at_risk, at_risk_kinds, ttv_days, ttv_target_days, milestones_total, milestones_met, milestones_missed,
@@ -93,4 +95,111 @@ export async function writeDashboardFacts(
       ...facts.stageDurations.flatMap((s) => [s.seq, s.stage, s.days]),
     ],
   );
+}
+
+interface StoredFacts {
+  row: Pick<FactRow, 'tier' | 'segment' | 'closedWonAt' | 'status' | 'stalled'>;
+  facts: DashboardFacts;
+}
+
+/** What the onboarding counted for before this write (locked until the transaction ends). */
+async function storedFacts(tx: EntityManager, onboardingId: string): Promise<StoredFacts | undefined> {
+  const [r] = await tx.query(`SELECT * FROM onboarding_facts WHERE onboarding_id = $1 FOR UPDATE`, [onboardingId]);
+  if (!r) return undefined;
+  const stages: Array<{ seq: number; stage: string; days: number }> = await tx.query(
+    `SELECT seq, stage, days FROM stage_durations WHERE onboarding_id = $1 ORDER BY seq`,
+    [onboardingId],
+  );
+  return {
+    row: {
+      tier: r.tier,
+      segment: r.segment,
+      closedWonAt: (r.closed_won_at as Date).toISOString(),
+      status: r.status,
+      stalled: r.stalled,
+    },
+    facts: {
+      ttvDays: r.ttv_days,
+      ttvTargetDays: r.ttv_target_days,
+      milestonesTotal: r.milestones_total,
+      milestonesMet: r.milestones_met,
+      milestonesMissed: r.milestones_missed,
+      milestonesAchieved: r.milestones_achieved,
+      milestonesOverdue: r.milestones_overdue,
+      escalationsByLevel: [r.escalations_l1, r.escalations_l2, r.escalations_l3],
+      atRiskKinds: r.at_risk_kinds as AtRiskKind[],
+      automationFailures: r.automation_failures,
+      stageDurations: stages.map((s) => ({ seq: Number(s.seq), stage: s.stage, days: Number(s.days) })),
+    },
+  };
+}
+
+/**
+ * Adds the new contribution and takes the old one away, in one statement. Rows are written in
+ * key order, so two projections touching the same counters lock them in the same order and
+ * cannot deadlock.
+ */
+async function adjustRollups(tx: EntityManager, before: StoredFacts | undefined, after: StoredFacts): Promise<void> {
+  const deltas = new Map<string, { key: unknown[]; n: number }>();
+  const add = ({ row, facts }: StoredFacts, sign: number) => {
+    for (const e of rollupEntriesOf(row, facts)) {
+      const key = [e.metric, row.tier, row.segment, monthOf(row.closedWonAt), e.key, e.value];
+      const id = JSON.stringify(key);
+      const entry = deltas.get(id) ?? { key, n: 0 };
+      entry.n += sign * e.n;
+      deltas.set(id, entry);
+    }
+  };
+  if (before) add(before, -1);
+  add(after, 1);
+  const changed = [...deltas.entries()].filter(([, d]) => d.n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (changed.length === 0) return;
+  const columns: unknown[][] = Array.from({ length: 7 }, () => []);
+  for (const [, d] of changed) [...d.key, d.n].forEach((v, i) => columns[i].push(v));
+  await tx.query(
+    `INSERT INTO dashboard_rollups AS r (metric, tier, segment, month, key, value, n)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::int[], $7::bigint[])
+     ON CONFLICT (metric, tier, segment, month, key, value) DO UPDATE SET n = r.n + EXCLUDED.n`,
+    columns,
+  );
+}
+
+/**
+ * Rebuilds every counter from the fact tables, the same sums as rollupEntriesOf: after a bulk
+ * load (the benchmark), or to repair. Takes a while on a large book; the projection keeps them
+ * from then on.
+ */
+export async function rebuildDashboardRollups(tx: EntityManager): Promise<void> {
+  await tx.query(`DELETE FROM dashboard_rollups`);
+  const month = `date_trunc('month', closed_won_at AT TIME ZONE 'UTC')::date`;
+  const active = `status <> 'completed'`;
+  await tx.query(`
+    INSERT INTO dashboard_rollups (metric, tier, segment, month, key, value, n)
+    SELECT 'count', f.tier, f.segment, ${month}, c.key, 0, sum(c.n)
+      FROM onboarding_facts f,
+           LATERAL (VALUES ('started', 1), ('active', (${active})::int), ('completed', (NOT ${active})::int),
+              ('stalled', (${active} AND stalled)::int),
+              ('at_risk', (${active} AND cardinality(at_risk_kinds) > 0)::int),
+              ('ttv_within', coalesce((ttv_days <= ttv_target_days)::int, 0)),
+              ('met', milestones_met::int), ('missed', milestones_missed::int),
+              ('decided', (milestones_missed > 0 OR milestones_met = milestones_total)::int),
+              ('all_met', (milestones_met = milestones_total)::int),
+              ('l1', escalations_l1), ('l2', escalations_l2), ('l3', escalations_l3)) AS c(key, n)
+     WHERE c.n <> 0
+     GROUP BY 2, 3, 4, 5`);
+  await tx.query(`
+    INSERT INTO dashboard_rollups (metric, tier, segment, month, key, value, n)
+    SELECT 'ttv', tier, segment, ${month}, '', floor(ttv_days + 0.5)::int, count(*)
+      FROM onboarding_facts WHERE ttv_days IS NOT NULL GROUP BY 2, 3, 4, 6`);
+  await tx.query(`
+    INSERT INTO dashboard_rollups (metric, tier, segment, month, key, value, n)
+    SELECT 'stage', tier, segment, ${month}, stage, floor(days + 0.5)::int, count(*)
+      FROM stage_durations GROUP BY 2, 3, 4, 5, 6
+    UNION ALL
+    SELECT 'stage-seq', tier, segment, ${month}, stage, seq, count(*)
+      FROM stage_durations GROUP BY 2, 3, 4, 5, 6`);
+  await tx.query(`
+    INSERT INTO dashboard_rollups (metric, tier, segment, month, key, value, n)
+    SELECT 'risk', tier, segment, ${month}, kind, 0, count(*)
+      FROM onboarding_facts, unnest(at_risk_kinds) AS kind WHERE ${active} GROUP BY 2, 3, 4, 5`);
 }
