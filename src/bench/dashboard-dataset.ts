@@ -117,8 +117,7 @@ function writeOne(i: number, range: SeededRange, facts: unknown[][], stages: unk
   const kinds: string[] = [];
   if (stalled) kinds.push('stalled');
   if (status !== 'completed' && r() < 0.08) kinds.push(RISK_KINDS[Math.floor(r() * RISK_KINDS.length)]);
-  const cohort =
-    i % 1250 < 1 ? `pilot-${Math.floor(i / 10_000)}` : r() < 0.2 ? `q${Math.floor(ageDays / 91)}` : null;
+  const cohort = i % 1250 < 1 ? `pilot-${Math.floor(i / 10_000)}` : r() < 0.2 ? `q${Math.floor(ageDays / 91)}` : null;
   const csms = Math.max(1, Math.round(range.bookSize / ONBOARDINGS_PER_CSM));
   const csm = status === 'handoff-incomplete' ? null : `csm-${Math.floor(r() * csms)}`;
   const id = `bench-${i}`;
@@ -146,9 +145,14 @@ function writeOne(i: number, range: SeededRange, facts: unknown[][], stages: unk
   ];
   row.forEach((v, c) => facts[c].push(v));
   // Stages left so far: in proportion to the way through the journey.
-  const left = status === 'completed' ? stageCount : Math.min(stageCount - 1, Math.floor((ageDays / (wouldTake * 2.2)) * stageCount));
+  const left =
+    status === 'completed'
+      ? stageCount
+      : Math.min(stageCount - 1, Math.floor((ageDays / (wouldTake * 2.2)) * stageCount));
   for (let s = 0; s < left; s++) {
     const days = (wouldTake * 2.2 * (0.6 + r() * 0.8)) / stageCount;
-    [id, s, p.stages[s], days, p.tier, segment, cohort, csm, closedWon.toISOString()].forEach((v, c) => stages[c].push(v));
+    [id, s, p.stages[s], days, p.tier, segment, cohort, csm, closedWon.toISOString()].forEach((v, c) =>
+      stages[c].push(v),
+    );
   }
 }

@@ -1,10 +1,10 @@
 import type { DashboardFacts } from './dashboard-facts';
 
 /**
- * Monthly counters of the dashboard facts per (tier, segment, closed-won month), kept by the
+ * Monthly counters of the dashboard facts per (tier, segment, cohort, closed-won month), kept by the
  * projection as deltas: what an onboarding adds to them now, minus what it added before. The
  * leadership dashboard reads these instead of every onboarding's row when its filters are tier,
- * segment and whole months, so its cost follows the number of months and distinct day values,
+ * segment, cohort and whole months, so its cost follows the number of months and distinct day values,
  * not the number of onboardings.
  *
  * The one approximation: TTV and stage durations are counted by day (rounded to the nearest),

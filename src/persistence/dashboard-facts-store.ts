@@ -98,7 +98,7 @@ export async function writeDashboardFacts(tx: EntityManager, f: FactRow, facts: 
 }
 
 interface StoredFacts {
-  row: Pick<FactRow, 'tier' | 'segment' | 'closedWonAt' | 'status' | 'stalled'>;
+  row: Pick<FactRow, 'tier' | 'segment' | 'cohort' | 'closedWonAt' | 'status' | 'stalled'>;
   facts: DashboardFacts;
 }
 
@@ -114,6 +114,7 @@ async function storedFacts(tx: EntityManager, onboardingId: string): Promise<Sto
     row: {
       tier: r.tier,
       segment: r.segment,
+      cohort: r.cohort,
       closedWonAt: (r.closed_won_at as Date).toISOString(),
       status: r.status,
       stalled: r.stalled,
@@ -143,7 +144,7 @@ async function adjustRollups(tx: EntityManager, before: StoredFacts | undefined,
   const deltas = new Map<string, { key: unknown[]; n: number }>();
   const add = ({ row, facts }: StoredFacts, sign: number) => {
     for (const e of rollupEntriesOf(row, facts)) {
-      const key = [e.metric, row.tier, row.segment, monthOf(row.closedWonAt), e.key, e.value];
+      const key = [e.metric, row.tier, row.segment, row.cohort ?? '', monthOf(row.closedWonAt), e.key, e.value];
       const id = JSON.stringify(key);
       const entry = deltas.get(id) ?? { key, n: 0 };
       entry.n += sign * e.n;
@@ -154,12 +155,12 @@ async function adjustRollups(tx: EntityManager, before: StoredFacts | undefined,
   add(after, 1);
   const changed = [...deltas.entries()].filter(([, d]) => d.n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (changed.length === 0) return;
-  const columns: unknown[][] = Array.from({ length: 7 }, () => []);
+  const columns: unknown[][] = Array.from({ length: 8 }, () => []);
   for (const [, d] of changed) [...d.key, d.n].forEach((v, i) => columns[i].push(v));
   await tx.query(
-    `INSERT INTO dashboard_rollups AS r (metric, tier, segment, month, key, value, n)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::int[], $7::bigint[])
-     ON CONFLICT (metric, tier, segment, month, key, value) DO UPDATE SET n = r.n + EXCLUDED.n`,
+    `INSERT INTO dashboard_rollups AS r (metric, tier, segment, cohort, month, key, value, n)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::int[], $8::bigint[])
+     ON CONFLICT (metric, tier, segment, cohort, month, key, value) DO UPDATE SET n = r.n + EXCLUDED.n`,
     columns,
   );
 }
@@ -174,8 +175,8 @@ export async function rebuildDashboardRollups(tx: EntityManager): Promise<void> 
   const month = `date_trunc('month', closed_won_at AT TIME ZONE 'UTC')::date`;
   const active = `status <> 'completed'`;
   await tx.query(`
-    INSERT INTO dashboard_rollups (metric, tier, segment, month, key, value, n)
-    SELECT 'count', f.tier, f.segment, ${month}, c.key, 0, sum(c.n)
+    INSERT INTO dashboard_rollups (metric, tier, segment, cohort, month, key, value, n)
+    SELECT 'count', f.tier, f.segment, coalesce(f.cohort, ''), ${month}, c.key, 0, sum(c.n)
       FROM onboarding_facts f,
            LATERAL (VALUES ('started', 1), ('active', (${active})::int), ('completed', (NOT ${active})::int),
               ('stalled', (${active} AND stalled)::int),
@@ -186,20 +187,20 @@ export async function rebuildDashboardRollups(tx: EntityManager): Promise<void> 
               ('all_met', (milestones_met = milestones_total)::int),
               ('l1', escalations_l1), ('l2', escalations_l2), ('l3', escalations_l3)) AS c(key, n)
      WHERE c.n <> 0
-     GROUP BY 2, 3, 4, 5`);
+     GROUP BY 2, 3, 4, 5, 6`);
   await tx.query(`
-    INSERT INTO dashboard_rollups (metric, tier, segment, month, key, value, n)
-    SELECT 'ttv', tier, segment, ${month}, '', floor(ttv_days + 0.5)::int, count(*)
-      FROM onboarding_facts WHERE ttv_days IS NOT NULL GROUP BY 2, 3, 4, 6`);
+    INSERT INTO dashboard_rollups (metric, tier, segment, cohort, month, key, value, n)
+    SELECT 'ttv', tier, segment, coalesce(cohort, ''), ${month}, '', floor(ttv_days + 0.5)::int, count(*)
+      FROM onboarding_facts WHERE ttv_days IS NOT NULL GROUP BY 2, 3, 4, 5, 7`);
   await tx.query(`
-    INSERT INTO dashboard_rollups (metric, tier, segment, month, key, value, n)
-    SELECT 'stage', tier, segment, ${month}, stage, floor(days + 0.5)::int, count(*)
-      FROM stage_durations GROUP BY 2, 3, 4, 5, 6
+    INSERT INTO dashboard_rollups (metric, tier, segment, cohort, month, key, value, n)
+    SELECT 'stage', tier, segment, coalesce(cohort, ''), ${month}, stage, floor(days + 0.5)::int, count(*)
+      FROM stage_durations GROUP BY 2, 3, 4, 5, 6, 7
     UNION ALL
-    SELECT 'stage-seq', tier, segment, ${month}, stage, seq, count(*)
-      FROM stage_durations GROUP BY 2, 3, 4, 5, 6`);
+    SELECT 'stage-seq', tier, segment, coalesce(cohort, ''), ${month}, stage, seq, count(*)
+      FROM stage_durations GROUP BY 2, 3, 4, 5, 6, 7`);
   await tx.query(`
-    INSERT INTO dashboard_rollups (metric, tier, segment, month, key, value, n)
-    SELECT 'risk', tier, segment, ${month}, kind, 0, count(*)
-      FROM onboarding_facts, unnest(at_risk_kinds) AS kind WHERE ${active} GROUP BY 2, 3, 4, 5`);
+    INSERT INTO dashboard_rollups (metric, tier, segment, cohort, month, key, value, n)
+    SELECT 'risk', tier, segment, coalesce(cohort, ''), ${month}, kind, 0, count(*)
+      FROM onboarding_facts, unnest(at_risk_kinds) AS kind WHERE ${active} GROUP BY 2, 3, 4, 5, 6`);
 }

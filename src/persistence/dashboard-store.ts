@@ -49,12 +49,7 @@ function isMonthStart(iso: string): boolean {
 const monthStart = (iso: string): string => new Date(iso).toISOString().slice(0, 10);
 
 export function readsRollups(filter: DashboardFilter): boolean {
-  return (
-    !filter.cohort &&
-    !filter.csm &&
-    (!filter.from || isMonthStart(filter.from)) &&
-    (!filter.to || isMonthStart(filter.to))
-  );
+  return !filter.csm && (!filter.from || isMonthStart(filter.from)) && (!filter.to || isMonthStart(filter.to));
 }
 
 const num = (v: unknown): number => Number(v ?? 0);
@@ -74,9 +69,9 @@ export class DashboardStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * By tier, segment and whole months (or no period), from the monthly counters: the cost follows
-   * months and distinct day values, not onboardings. A CSM, a cohort or a period that cuts a
-   * month reads the facts rows instead (exact, through their indexes).
+   * By tier, segment, cohort and whole months (or no period), from the monthly counters: the cost
+   * follows months and distinct day values, not onboardings. A CSM or a period that cuts a month
+   * reads the facts rows instead (exact, through their indexes).
    */
   async leadership(filter: DashboardFilter): Promise<LeadershipAggregates> {
     return readsRollups(filter) ? this.leadershipFromRollups(filter) : this.leadershipFromFacts(filter);
@@ -91,6 +86,7 @@ export class DashboardStore {
     };
     if (filter.tier) add('tier = ?', filter.tier);
     if (filter.segment) add('segment = ?', filter.segment);
+    if (filter.cohort) add('cohort = ?', filter.cohort);
     if (filter.from) add('month >= ?::date', monthStart(filter.from));
     if (filter.to) add('month < ?::date', monthStart(filter.to));
     const rows: Array<{ metric: string; tier: Tier; key: string; value: number; n: string }> =

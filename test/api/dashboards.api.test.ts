@@ -202,13 +202,13 @@ afterAll(async () => {
 
 describe('GET /dashboards/leadership', () => {
   it('answers the figures computed from the same facts, for the whole period and for each filter', async () => {
-    // Tier, segment and whole months read the monthly counters (days rounded); the rest, the facts rows.
+    // Tier, segment, cohort and whole months read the monthly counters (days rounded); the rest, the facts rows.
     const cases: Array<[string, (r: Row) => boolean, boolean]> = [
       [PERIOD_2020, () => true, true],
       [`${PERIOD_2020}&tier=tech-touch`, (r) => r.tier === 'tech-touch', true],
       [`${PERIOD_2020}&segment=smb`, (r) => r.segment === 'smb', true],
       ['from=2020-03-01&to=2020-07-01', (r) => r.closedWonAt >= '2020-03-01' && r.closedWonAt < '2020-07-01', true],
-      [`cohort=syn-alpha`, (r) => r.cohort === 'syn-alpha', false],
+      [`cohort=syn-alpha`, (r) => r.cohort === 'syn-alpha', true],
       [`${PERIOD_2020}&csm=csm-b`, (r) => r.csmId === 'csm-b', false],
       ['from=2020-03-15&to=2020-07-01', (r) => r.closedWonAt >= '2020-03-15' && r.closedWonAt < '2020-07-01', false],
     ];
@@ -492,14 +492,15 @@ describe('the monthly counters', () => {
       ...r,
       status: i % 2 ? ('completed' as const) : r.status,
       tier: i % 3 ? r.tier : ('self-service' as const),
+      cohort: i % 6 ? r.cohort : 'syn-moved',
       closedWonAt: i % 4 ? r.closedWonAt : '2020-11-30T23:00:00.000Z',
       facts: { ...r.facts, ttvDays: i % 5 ? r.facts.ttvDays : 12.5, stageDurations: r.facts.stageDurations.slice(1) },
     }));
     await insert(changed);
     const snapshot = () =>
       db.query(
-        `SELECT metric, tier, segment, month::text, key, value, n::int FROM dashboard_rollups WHERE n <> 0
-          ORDER BY metric, tier, segment, month, key, value`,
+        `SELECT metric, tier, segment, cohort, month::text, key, value, n::int FROM dashboard_rollups WHERE n <> 0
+          ORDER BY metric, tier, segment, cohort, month, key, value`,
       );
     const kept = await snapshot();
     await db.transaction((tx) => rebuildDashboardRollups(tx));

@@ -5,7 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * facts as narrow columns (`onboarding_facts`, one row per onboarding, written by the projection
  * with the row) and the stages it has left (`stage_durations`), both carrying the filter columns
  * so an aggregate reads one table through an index; monthly counters of the same facts
- * (`dashboard_rollups`) for the views by tier, segment and whole months; and the baselines CS Ops
+ * (`dashboard_rollups`) for the views by tier, segment, cohort and whole months; and the baselines CS Ops
  * enters.
  *
  * Onboardings projected before this migration get their facts at their next projection.
@@ -70,17 +70,19 @@ export class DashboardFacts1764280000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX stage_durations_cohort_idx ON stage_durations (cohort, closed_won_at) WHERE cohort IS NOT NULL`,
     );
-    // Monthly counters per (tier, segment), kept by the projection as deltas (src/domain/dashboard-rollup.ts).
+    // Monthly counters per (tier, segment, cohort: '' for none), kept by the projection as deltas
+    // (src/domain/dashboard-rollup.ts).
     await queryRunner.query(`
       CREATE TABLE dashboard_rollups (
         metric  text NOT NULL,
         tier    text NOT NULL,
         segment text NOT NULL,
+        cohort  text NOT NULL,
         month   date NOT NULL,
         key     text NOT NULL,
         value   integer NOT NULL,
         n       bigint NOT NULL,
-        PRIMARY KEY (metric, tier, segment, month, key, value)
+        PRIMARY KEY (metric, tier, segment, cohort, month, key, value)
       )`);
     await queryRunner.query(`
       CREATE TABLE baselines (
