@@ -20,7 +20,8 @@ export class DashboardsController {
   @Get('leadership')
   @Allow(...ROUTE_ROLES.readDashboards)
   @ApiOperation({
-    summary: 'The leadership dashboard: counts, TTV against target, completion within target, stages, stalls, escalations, at risk, red flags',
+    summary:
+      'The leadership dashboard: counts, TTV against target, completion within target, stages, stalls, escalations, at risk, red flags',
     description:
       'From the read model (may trail the live state by a moment). The period (`from`, `to`) is on closed-won; every figure counts the onboardings the filters select.',
   })
@@ -34,7 +35,8 @@ export class DashboardsController {
   @Allow(...ROUTE_ROLES.readDashboards)
   @ApiParam({ name: 'cohort', example: 'pilot-2027q1', schema: { type: 'string', pattern: COHORT_PATTERN.source } })
   @ApiOperation({
-    summary: "A cohort beside the baseline or another cohort, with counts, a small-sample note and the pilot's success criteria",
+    summary:
+      "A cohort beside the baseline or another cohort, with counts, a small-sample note and the pilot's success criteria",
   })
   @ApiResponse({ status: 200, description: '{ cohort, against, checklist }' })
   @ApiResponse({ status: 400, description: 'Not a cohort slug' })
@@ -45,7 +47,10 @@ export class DashboardsController {
   @Get('baseline')
   @Allow(...ROUTE_ROLES.readDashboards)
   @ApiOperation({ summary: 'The latest baseline of each tier, with who entered it and when' })
-  @ApiResponse({ status: 200, description: '{ items: [{ tier, version, medianTtvDays, completionWithinTargetRate, ... }] }' })
+  @ApiResponse({
+    status: 200,
+    description: '{ items: [{ tier, version, medianTtvDays, completionWithinTargetRate, ... }] }',
+  })
   baseline() {
     return this.dashboards.baseline();
   }
