@@ -7,6 +7,8 @@ import { AuthModule } from './auth/auth.module';
 import type { AuthOptions } from './auth/auth.options';
 import { CodecModule } from './codec/codec.module';
 import type { CodecOptions } from './codec/codec.options';
+import { CrmWebhooksModule } from './crm-webhooks/crm-webhooks.module';
+import type { CrmWebhooksOptions } from './crm-webhooks/crm-webhooks.options';
 import { dataSourceOptions } from '../src/persistence/data-source';
 import { PathParamPipe } from './common/path-param';
 import { DependencyDeadlineInterceptor } from './common/dependency-deadline.interceptor';
@@ -41,6 +43,8 @@ export interface AppModuleOptions {
   redFlags?: RedFlagThresholds;
   /** Only to write the OpenAPI document (npm run openapi): nothing connects to the database. */
   documentOnly?: boolean;
+  /** Inbound CRM webhooks (src/integrations/crm/crm-webhook-config.ts); default: none configured (their routes answer 404). */
+  crmWebhooks?: CrmWebhooksOptions;
 }
 
 /** Enough for a request's few sequential calls, each within the deadline, to finish first. */
@@ -49,7 +53,8 @@ const CLEANUP_EVERY_MS = 15 * 60_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health, webhooks, dashboards, codec) over two shared
+ * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health, webhooks, dashboards, codec, CRM
+ * webhooks) over two shared
  * ones: the database and Temporal. Cross-cutting concerns live in api/common and api/auth and are
  * applied here to every route: the bearer guard (each route declares who may call it), the
  * problem-details filter, the path-parameter pipe, the validation pipe and the dependency
@@ -84,6 +89,7 @@ export class AppModule {
         WebhooksModule,
         DashboardsModule.forRoot(opts.redFlags ?? loadSettings().redFlags),
         CodecModule.forRoot(opts.codec ?? { enabled: false, payloadCodec: undefined, uiOrigins: [] }),
+        CrmWebhooksModule.forRoot(opts.crmWebhooks),
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

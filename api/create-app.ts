@@ -8,6 +8,7 @@ import { quietFrameworkStartup, requestLogging } from '../src/infra/request-logg
 import { AppModule, type AppModuleOptions } from './app.module';
 import { hardenHttp } from './common/http-hardening';
 import { documentErrorContract } from './common/openapi-contract';
+import { addCrmWebhookSecuritySchemes } from './crm-webhooks/crm-signatures';
 
 export const OPENAPI_PATH = 'docs';
 
@@ -19,20 +20,21 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   return documentErrorContract(
     SwaggerModule.createDocument(
       app,
-      new DocumentBuilder()
-        .setTitle('Onboarding Orchestrator')
-        .setDescription('Customer onboardings run as durable Temporal workflows')
-        .setVersion('0.1.0')
-        .addBearerAuth(
-          {
-            type: 'http',
-            scheme: 'bearer',
-            description:
-              'An API key (`oo_…`, from `npm run api-keys -- create`) or an access token of the configured OIDC issuer. Each operation lists the roles it allows under `x-roles`.',
-          },
-          BEARER_SCHEME,
-        )
-        .build(),
+      addCrmWebhookSecuritySchemes(
+        new DocumentBuilder()
+          .setTitle('Onboarding Orchestrator')
+          .setDescription('Customer onboardings run as durable Temporal workflows')
+          .setVersion('0.1.0')
+          .addBearerAuth(
+            {
+              type: 'http',
+              scheme: 'bearer',
+              description:
+                'An API key (`oo_…`, from `npm run api-keys -- create`) or an access token of the configured OIDC issuer. Each operation lists the roles it allows under `x-roles`.',
+            },
+            BEARER_SCHEME,
+          ),
+      ).build(),
     ),
   );
 }

@@ -1,6 +1,7 @@
 // The API as its own process (docker-compose, or several API replicas behind a balancer).
 import 'reflect-metadata';
 import { loadSettings } from '../src/config/settings';
+import { crmWebhookConfig } from '../src/integrations/crm/crm-webhook-config';
 import { createLogger, describeError } from '../src/infra/logger';
 import { payloadCodecFor } from '../src/infra/payload-encryption';
 import { connectClient } from '../src/infra/temporal-connection';
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: settings.logLevel });
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
   // Its own process against a cluster: keys are required (or PAYLOAD_ENCRYPTION=off), never made up here.
+  // Before connecting: a bad field mapping file stops the start here, naming what is wrong.
+  const crmWebhooks = crmWebhookConfig(settings.crmWebhooks);
   const payloadCodec = payloadCodecFor(settings, { embedded: false, log: (line) => logger.warn(line) });
   const { client, connection } = await connectClient(
     settings.temporalAddress,
@@ -27,6 +30,7 @@ async function main(): Promise<void> {
     // Off unless CODEC_ENDPOINT=on; then it needs the operator role (the UI forwards the operator's token).
     codec: { enabled: settings.codecEndpoint ?? false, payloadCodec, uiOrigins: settings.temporalUiOrigins },
     auth: { oidc: settings.oidc, embeddedDefault: false, rateLimitPerMinute: settings.rateLimitPerMinute },
+    crmWebhooks,
   });
   app.enableShutdownHooks();
   app.getHttpServer().on('close', () => void connection.close());

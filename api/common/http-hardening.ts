@@ -21,7 +21,17 @@ export function hardenHttp(app: INestApplication): void {
   // Helmet's defaults, except upgrade-insecure-requests: it would break the OpenAPI page served over plain HTTP.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.use(jsonOnly);
-  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, verify: refuseDeepJson }));
+  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true, verify: keepRawBody }));
+}
+
+/**
+ * The bytes as received, kept on `req.rawBody` (Nest's RawBodyRequest) for routes that check a
+ * signature over them (inbound CRM webhooks): re-serialising the parsed body changes them.
+ * Checked for depth first, so a refused body is never kept.
+ */
+function keepRawBody(req: Request, res: Response, buf: Buffer): void {
+  refuseDeepJson(req, res, buf);
+  (req as Request & { rawBody?: Buffer }).rawBody = buf;
 }
 
 /** A request that carries a body must say it is JSON; an empty body (Content-Length: 0) carries none. */

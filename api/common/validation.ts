@@ -1,5 +1,9 @@
 import { type ValidationError, ValidationPipe } from '@nestjs/common';
+import type { ValidatorOptions } from 'class-validator';
 import { type FieldError, invalidRequest } from './problem-details';
+
+/** What every DTO is checked with, by the pipe and by code that builds a DTO itself (a CRM webhook's mapped command). */
+export const VALIDATOR_OPTIONS = { whitelist: true, forbidNonWhitelisted: true } satisfies ValidatorOptions;
 
 /**
  * class-validator for every body, query and path DTO: unknown properties are refused, and each
@@ -7,8 +11,7 @@ import { type FieldError, invalidRequest } from './problem-details';
  */
 export function requestValidationPipe(): ValidationPipe {
   return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
+    ...VALIDATOR_OPTIONS,
     transform: true,
     exceptionFactory: (errors) => invalidRequest(fieldErrors(errors)),
   });

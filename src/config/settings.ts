@@ -52,6 +52,23 @@ export interface Settings {
   rateLimitPerMinute: number;
   /** The leadership dashboard's red flags: RED_FLAG_COMPLETION_MIN, RED_FLAG_TTV_OVER_BASELINE, RED_FLAG_STALLED_MAX. */
   redFlags: RedFlagThresholds;
+  /** Inbound closed-won webhooks from CRMs (see crmWebhookSettings). */
+  crmWebhooks: CrmWebhookSettings;
+}
+
+/** Each endpoint answers only when its secret is set (otherwise 404): there is no safe default secret. */
+export interface CrmWebhookSettings {
+  /** HUBSPOT_CLIENT_SECRET: the HubSpot app's client secret, which signs its requests (v3). */
+  hubspotClientSecret?: string;
+  /** CRM_WEBHOOK_SECRET: the generic endpoint's Standard Webhooks secret (`whsec_` + base64). */
+  genericSecret?: string;
+  /** CRM_FIELD_MAPPING_FILE: a JSON file replacing the default field mapping of hubspot and/or generic. */
+  fieldMappingFile?: string;
+  /**
+   * CRM_WEBHOOK_PUBLIC_URL: the API's URL as HubSpot calls it (`https://onboarding.example.com`),
+   * which HubSpot signs; unset: the request's own protocol and Host header.
+   */
+  publicUrl?: string;
 }
 
 /** Bearer JWTs from an OIDC issuer, verified against its JWKS; roles and CSM id from claims. */
@@ -120,6 +137,20 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       ttvOverBaseline: fraction(env, 'RED_FLAG_TTV_OVER_BASELINE', DEFAULT_RED_FLAG_THRESHOLDS.ttvOverBaseline, 10),
       stalledMax: fraction(env, 'RED_FLAG_STALLED_MAX', DEFAULT_RED_FLAG_THRESHOLDS.stalledMax),
     },
+    crmWebhooks: crmWebhookSettings(env),
+  };
+}
+
+function crmWebhookSettings(env: NodeJS.ProcessEnv): CrmWebhookSettings {
+  const genericSecret = env.CRM_WEBHOOK_SECRET || undefined;
+  const problem = genericSecret && webhookSecretProblem(genericSecret);
+  if (problem) throw new Error(`CRM_WEBHOOK_SECRET ${problem}`);
+  const fieldMappingFile = env.CRM_FIELD_MAPPING_FILE ? path.resolve(env.CRM_FIELD_MAPPING_FILE) : undefined;
+  return {
+    hubspotClientSecret: env.HUBSPOT_CLIENT_SECRET || undefined,
+    genericSecret,
+    fieldMappingFile,
+    publicUrl: url(env, 'CRM_WEBHOOK_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
   };
 }
 

@@ -14,6 +14,7 @@ import { CreateIdempotencyRecords1764226000000 } from './migrations/176422600000
 import { CreateApiKeys1764230000000 } from './migrations/1764230000000-CreateApiKeys';
 import { AuditPrincipals1764235000000 } from './migrations/1764235000000-AuditPrincipals';
 import { CreateEventWebhooks1764250000000 } from './migrations/1764250000000-CreateEventWebhooks';
+import { CreateCrmDeliveries1764260000000 } from './migrations/1764260000000-CreateCrmDeliveries';
 import { CreateSatisfactionResponses1764270000000 } from './migrations/1764270000000-CreateSatisfactionResponses';
 import { DashboardFacts1764280000000 } from './migrations/1764280000000-DashboardFacts';
 
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   CreateApiKeys1764230000000,
   AuditPrincipals1764235000000,
   CreateEventWebhooks1764250000000,
+  CreateCrmDeliveries1764260000000,
   CreateSatisfactionResponses1764270000000,
   DashboardFacts1764280000000,
 ];

@@ -16,6 +16,7 @@ import { DataSource } from 'typeorm';
 import { createApp, OPENAPI_PATH } from '../../api/create-app';
 import { createOnboardingWorker } from '../../worker/create-worker';
 import { loadSettings, type Settings } from '../config/settings';
+import { crmWebhookConfig } from '../integrations/crm/crm-webhook-config';
 import { EMBEDDED_DATABASE } from '../infra/embedded-database';
 import { STOP_GRACE_MS as POSTGRES_STOP_GRACE_MS, startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { createLogger, describeError, type Logger, temporalLogger } from '../infra/logger';
@@ -72,6 +73,8 @@ async function start(
 ): Promise<void> {
   // Before anything starts: a second stack would otherwise bring up its servers, then fail.
   await assertPortFree(settings.apiPort, { host: settings.host, what: 'API', setting: 'PORT' });
+  // CRM webhooks answer only with their secrets set (no default secret is safe); a bad mapping file stops the start now.
+  const crmWebhooks = crmWebhookConfig(settings.crmWebhooks);
   const log = (line: string) => logger.warn(line);
   // The embedded dev server keeps its data in DATA_DIR: with no keys configured, a key file is
   // created there once. Against any other Temporal, keys (or PAYLOAD_ENCRYPTION=off) are required.
@@ -173,6 +176,7 @@ async function start(
       embeddedDefault: codecEndpoint && settings.codecEndpoint === undefined,
       rateLimitPerMinute: settings.rateLimitPerMinute,
     },
+    crmWebhooks,
   });
   await app.listen(settings.apiPort, settings.host);
   shutdown.add('API', () => app.close());

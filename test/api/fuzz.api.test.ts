@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_PLAYBOOKS } from '../../src/domain/default-playbooks';
+import { GENERIC_DEFAULT_MAPPING, HUBSPOT_DEFAULT_MAPPING } from '../../src/integrations/crm/default-mappings';
 import { TIERS } from '../../src/domain/segment';
 import { closedWonBody } from '../fixtures/onboarding-input';
 import { type ApiHarness, startApiHarness } from '../support/api-harness';
@@ -26,6 +27,11 @@ const CHECKS = [
   'response_schema_conformance',
 ];
 
+const FUZZ_CRM_WEBHOOKS = {
+  hubspot: { clientSecret: 'fuzz-hubspot-secret', mapping: HUBSPOT_DEFAULT_MAPPING },
+  generic: { secret: `whsec_${Buffer.alloc(32, 9).toString('base64')}`, mapping: GENERIC_DEFAULT_MAPPING },
+};
+
 let h: ApiHarness;
 let database: OwnDatabase | undefined;
 let baseUrl: string;
@@ -35,7 +41,8 @@ beforeAll(async () => {
   // A database of its own: onboardings that other test files left in the shared read model have
   // no worker any more, and whatever the list returns, schemathesis tries on other routes.
   database = await createOwnDatabase('fuzz');
-  h = await startApiHarness({ databaseUrl: database.url });
+  // The CRM webhooks configured, so that generated requests reach their signature checks (not a 404).
+  h = await startApiHarness({ databaseUrl: database.url, crmWebhooks: FUZZ_CRM_WEBHOOKS });
   await h.app.listen(0, '127.0.0.1');
   baseUrl = `http://127.0.0.1:${(h.http.address() as AddressInfo).port}`;
   // Something real for the generated requests to reach: an onboarding with a risk.

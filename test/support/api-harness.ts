@@ -8,6 +8,7 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../api/create-app';
 import type { DeliveryRetry } from '../../src/contracts/event-delivery.contract';
+import type { CrmWebhooksOptions } from '../../api/crm-webhooks/crm-webhooks.options';
 import { DEFAULT_TEMPORAL_UI_ORIGINS, loadSettings } from '../../src/config/settings';
 import { upsertCsms } from '../../src/persistence/csm-roster';
 import { ApiKeyStore } from '../../src/persistence/api-key-store';
@@ -58,6 +59,8 @@ export interface ApiHarnessOptions {
   codecEndpoint?: boolean;
   /** The backoff of event deliveries (default: production's, seconds to an hour apart). */
   eventDeliveryRetry?: DeliveryRetry;
+  /** Inbound CRM webhooks: none configured by default (their routes answer 404). */
+  crmWebhooks?: CrmWebhooksOptions;
 }
 
 /** Payloads are encrypted with the run's test keys, as in production. */
@@ -93,6 +96,7 @@ export async function startApiHarness(opts: ApiHarnessOptions = {}): Promise<Api
     taskQueue,
     logger: false,
     codec: { enabled: opts.codecEndpoint ?? true, payloadCodec, uiOrigins: DEFAULT_TEMPORAL_UI_ORIGINS },
+    crmWebhooks: opts.crmWebhooks,
   });
   await app.init();
   const keys = new ApiKeyStore(dataSource);
