@@ -324,9 +324,19 @@ describe('baselines', () => {
       .send({ medianTtvDays: 19, completionWithinTargetRate: 0.45 })
       .expect(200);
     expect(second.body.version).toBe(2);
+    // A retry under the same Idempotency-Key gets the first answer, not a third version.
+    const retried = () =>
+      h
+        .as(opsKey)
+        .put('/dashboards/baseline/self-service')
+        .set('idempotency-key', 'baseline-retry-1')
+        .send({ medianTtvDays: 19, completionWithinTargetRate: 0.45 })
+        .expect(200);
+    expect((await retried()).body.version).toBe(3);
+    expect((await retried()).body.version).toBe(3);
     const list = await h.api.get('/dashboards/baseline').expect(200);
     expect(list.body.items).toEqual(
-      expect.arrayContaining([expect.objectContaining({ tier: 'self-service', version: 2, medianTtvDays: 19 })]),
+      expect.arrayContaining([expect.objectContaining({ tier: 'self-service', version: 3, medianTtvDays: 19 })]),
     );
 
     await h
