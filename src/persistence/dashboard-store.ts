@@ -77,7 +77,7 @@ export class DashboardStore {
     return readsRollups(filter) ? this.leadershipFromRollups(filter) : this.leadershipFromFacts(filter);
   }
 
-  async leadershipFromRollups(filter: DashboardFilter): Promise<LeadershipAggregates> {
+  private async leadershipFromRollups(filter: DashboardFilter): Promise<LeadershipAggregates> {
     const clauses: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, value: unknown) => {
@@ -152,7 +152,7 @@ export class DashboardStore {
     };
   }
 
-  async leadershipFromFacts(filter: DashboardFilter): Promise<LeadershipAggregates> {
+  private async leadershipFromFacts(filter: DashboardFilter): Promise<LeadershipAggregates> {
     const w = whereOf(filter);
     const [[totals], byTier, histogram, stages, kinds] = await Promise.all([
       this.dataSource.query(
