@@ -2,7 +2,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
 import { domainEventsOf, type ProjectedBefore } from '../src/domain/domain-events';
 import type { AuditEntry } from '../src/domain/outbox';
+import { dashboardFactsOf } from '../src/domain/dashboard-facts';
 import type { DeliveryStarter } from '../src/infra/event-delivery-starter';
+import { factFiltersOf, writeDashboardFacts } from '../src/persistence/dashboard-facts-store';
 import { markDeliveryStarted, recordDomainEvents, unstartedDeliveries } from '../src/persistence/event-store';
 import { failingPermanently } from './permanent-failures';
 
@@ -13,6 +15,7 @@ const COLUMNS = [
   'segment',
   'tier',
   'playbook_version',
+  'cohort',
   'status',
   'stage',
   'stage_entered_at',
@@ -110,7 +113,22 @@ async function project(tx: EntityManager, { state, waitingOn, atRiskReasons }: O
     : isOlder(stored, state)
       ? { stalledSince: stored.stalled_since?.toISOString() ?? null, atRisk: stored.at_risk }
       : undefined;
-  await upsertRow(tx, { state, waitingOn, atRiskReasons });
+  const moved = await upsertRow(tx, { state, waitingOn, atRiskReasons });
+  if (moved) {
+    // The dashboards' facts follow the row: written only when the row moved forward.
+    const asOf = new Date();
+    await writeDashboardFacts(
+      tx,
+      {
+        ...factFiltersOf(state),
+        status: state.status,
+        stalled: Boolean(state.stalledSince),
+        playbookVersion: state.playbookVersion,
+        asOf,
+      },
+      dashboardFactsOf(state, asOf),
+    );
+  }
   const atRisk = atRiskReasons.length > 0;
   await recordDomainEvents(tx, domainEventsOf(state, { asOf: new Date().toISOString(), atRisk, before }));
 }
@@ -121,8 +139,14 @@ function isOlder(stored: { started_at: Date; revision: number }, state: Onboardi
   return storedStart < start || (storedStart === start && Number(stored.revision) < state.revision);
 }
 
-/** The row moves only forward: a write not newer than the stored (startedAt, revision) changes nothing. */
-async function upsertRow(tx: EntityManager, { state, waitingOn, atRiskReasons }: OnboardingProjection): Promise<void> {
+/**
+ * The row moves only forward: a write not newer than the stored (startedAt, revision) changes
+ * nothing. Answers whether it was written.
+ */
+async function upsertRow(
+  tx: EntityManager,
+  { state, waitingOn, atRiskReasons }: OnboardingProjection,
+): Promise<boolean> {
   const firstValue = state.milestones.find((m) => m.key === state.firstValueMilestone)?.achievedAt ?? null;
   const values = [
     state.onboardingId,
@@ -131,6 +155,7 @@ async function upsertRow(tx: EntityManager, { state, waitingOn, atRiskReasons }:
     state.segment,
     state.tier,
     state.playbookVersion,
+    state.cohort ?? null,
     state.status,
     state.stage.key,
     state.stage.enteredAt,
@@ -159,11 +184,13 @@ async function upsertRow(tx: EntityManager, { state, waitingOn, atRiskReasons }:
   const updates = COLUMNS.filter((c) => c !== 'id')
     .map((c) => `${c} = EXCLUDED.${c}`)
     .join(', ');
-  await tx.query(
+  const written: unknown[] = await tx.query(
     `INSERT INTO onboardings AS o (${COLUMNS.join(', ')}, projected_at)
        VALUES (${placeholders}, now())
        ON CONFLICT (id) DO UPDATE SET ${updates}, projected_at = now()
-       WHERE (o.started_at, o.revision) < (EXCLUDED.started_at, EXCLUDED.revision)`,
+       WHERE (o.started_at, o.revision) < (EXCLUDED.started_at, EXCLUDED.revision)
+       RETURNING id`,
     values,
   );
+  return written.length > 0;
 }

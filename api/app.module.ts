@@ -17,6 +17,8 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { TemporalModule } from './common/temporal.module';
 import { requestValidationPipe } from './common/validation';
 import { CutoversModule } from './cutovers/cutovers.module';
+import { DashboardsModule } from './dashboards/dashboards.module';
+import type { RedFlagThresholds } from '../src/domain/red-flags';
 import { HealthModule } from './health/health.module';
 import { OnboardingsModule } from './onboardings/onboardings.module';
 import { PlaybooksModule } from './playbooks/playbooks.module';
@@ -47,6 +49,8 @@ export interface AppModuleOptions {
    * secrets random per process (tools and tests of other things), links to the local API.
    */
   pages?: PageOptions;
+  /** The leadership dashboard's red-flag thresholds; default RED_FLAG_* (60%, 20%, 15%). */
+  redFlags?: RedFlagThresholds;
   /** Only to write the OpenAPI document (npm run openapi): nothing connects to the database. */
   documentOnly?: boolean;
   /** Inbound CRM webhooks (src/integrations/crm/crm-webhook-config.ts); default: none configured (their routes answer 404). */
@@ -59,7 +63,8 @@ const CLEANUP_EVERY_MS = 15 * 60_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health, webhooks, codec, CRM webhooks) over two shared
+ * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health, webhooks, dashboards, codec, CRM
+ * webhooks) over two shared
  * ones: the database and Temporal. Cross-cutting concerns live in api/common and api/auth and are
  * applied here to every route: the bearer guard (each route declares who may call it), the
  * problem-details filter, the path-parameter pipe, the validation pipe and the dependency
@@ -108,6 +113,7 @@ export class AppModule {
         PortfolioModule,
         PagesModule,
         TrackerModule.forRoot(pages.trackerLinks),
+        DashboardsModule.forRoot(opts.redFlags ?? loadSettings().redFlags),
         CodecModule.forRoot(opts.codec ?? { enabled: false, payloadCodec: undefined, uiOrigins: [] }),
         CrmWebhooksModule.forRoot(opts.crmWebhooks),
       ],

@@ -30,6 +30,7 @@ import {
   requestCutoverUpdate,
   resolveRiskUpdate,
   rosterChangedSignal,
+  setCohortUpdate,
 } from '../src/contracts/onboarding.contract';
 import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
 import { AT_RISK, CSM, STAGE, STATUS, WAITING_ON } from '../src/contracts/search-attributes';
@@ -46,6 +47,7 @@ import {
   recordRisk,
   requestCutover,
   resolveRisk,
+  setCohort,
 } from '../src/domain/commands';
 import { csmAssignmentDue, noCsmCapacity, rosterChangeBeforeWait, rosterChanged } from '../src/domain/csm-wait';
 import { DEFAULT_CUTOVER_PLAN } from '../src/domain/cutover';
@@ -187,6 +189,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   handle(completeHandoffUpdate, completeHandoff);
   handle(acknowledgeEscalationUpdate, acknowledgeEscalation);
   handle(requestCutoverUpdate, requestCutover);
+  handle(setCohortUpdate, setCohort);
   setHandler(cutoverStatusSignal, ({ cutoverId, status }) => {
     state = cutoverStarted(state, cutoverId, status);
     publish();

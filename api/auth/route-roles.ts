@@ -32,6 +32,12 @@ export const ROUTE_ROLES = {
   teamPages: ['csm', 'cs-lead', 'cs-ops', 'vp-cs', 'admin', 'operator'],
   /** Issue a new tracker link for the customer, or revoke every link issued so far. */
   manageTrackerLinks: ['csm', 'cs-lead', 'cs-ops'],
+  /** Put an onboarding in a cohort (the pilot) after closed-won. */
+  assignCohorts: ['cs-ops', 'cs-lead', 'admin', 'cs-platform'],
+  /** Read the leadership dashboard, the baselines and the cohort comparisons. */
+  readDashboards: ['vp-cs', 'cs-lead', 'cs-ops', 'admin', 'operator'],
+  /** Enter the pre-program baseline figures. */
+  manageBaseline: ['cs-ops', 'admin'],
   /** Decode payloads for the Temporal Web UI. */
   decodePayloads: ['operator'],
 } as const satisfies Record<string, readonly PrincipalRole[]>;

@@ -1,9 +1,9 @@
 import { Allow, OpenInEmbeddedDefault, Public } from '../auth/access.decorator';
 import { ROUTE_ROLES } from '../auth/route-roles';
-import { Body, Controller, HttpCode, Inject, Options, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Options, Post, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Payload } from '@temporalio/common';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { PayloadDecryptionError } from '../../src/infra/payload-codec';
 import { ApiProblems } from '../common/openapi-contract';
 import { type FieldError, invalidRequest, notFound, ProblemException } from '../common/problem-details';
@@ -32,8 +32,8 @@ export class CodecController {
   @ApiResponse({ status: 200, type: CodecPayloadsDto, description: 'The payloads, decoded, in the same order' })
   @ApiResponse({ status: 400, description: 'A payload is not base64, or does not decrypt (unknown key id, altered)' })
   @ApiProblems(404)
-  async decode(@Body() body: CodecPayloadsDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const codec = this.open(req, res);
+  async decode(@Body() body: CodecPayloadsDto) {
+    const codec = this.codec();
     const payloads = fromWire(body.payloads);
     if (!codec) return { payloads: toWire(payloads) };
     try {
@@ -53,8 +53,8 @@ export class CodecController {
   @ApiResponse({ status: 200, type: CodecPayloadsDto, description: 'The payloads, encoded, in the same order' })
   @ApiResponse({ status: 400, description: 'A payload is not base64' })
   @ApiProblems(404)
-  async encode(@Body() body: CodecPayloadsDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const codec = this.open(req, res);
+  async encode(@Body() body: CodecPayloadsDto) {
+    const codec = this.codec();
     const payloads = fromWire(body.payloads);
     return { payloads: toWire(codec ? await codec.encode(payloads) : payloads) };
   }
@@ -64,21 +64,15 @@ export class CodecController {
   @Public() // browsers send a preflight without credentials
   @ApiExcludeEndpoint()
   @HttpCode(204)
-  preflight(@Req() req: Request, @Res({ passthrough: true }) res: Response): void {
-    this.open(req, res);
+  preflight(@Res({ passthrough: true }) res: Response): void {
+    this.codec();
     res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
     res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-Namespace, Authorization');
     res.setHeader('Access-Control-Max-Age', '600');
   }
 
-  /** CORS headers for the UI's origin (also on refusals, so the UI can read them); 404 when disabled. */
-  private open(req: Request, res: Response) {
-    const origin = req.headers.origin;
-    res.vary('Origin');
-    if (origin && this.opts.uiOrigins.includes(origin)) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Allow-Credentials', 'true');
-    }
+  /** The codec, or 404 when the endpoint is disabled (CORS headers come from CodecModule's middleware). */
+  private codec() {
     if (!this.opts.enabled)
       throw notFound('the codec endpoint is disabled (CODEC_ENDPOINT=on enables it; see README, "Payload encryption")');
     return this.opts.payloadCodec;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
@@ -9,6 +9,7 @@ import {
   recordMilestoneUpdate,
   recordRiskUpdate,
   resolveRiskUpdate,
+  setCohortUpdate,
 } from '../../src/contracts/onboarding.contract';
 import {
   AcknowledgeEscalationDto,
@@ -17,6 +18,7 @@ import {
   CompleteTaskDto,
   RecordRiskDto,
   ResolveRiskDto,
+  SetCohortDto,
 } from './dto/journey-commands.dto';
 import { Allow } from '../auth/access.decorator';
 import { attributed, type Caller, confinedCsm, CurrentCaller } from '../auth/caller';
@@ -214,6 +216,19 @@ export class OnboardingsController {
       { ...attributed(body, caller), escalationId },
       updateId,
     );
+  }
+
+  @Put(':id/cohort')
+  @Allow(...ROUTE_ROLES.assignCohorts)
+  @ApiOperation({
+    summary: 'Put the onboarding in a cohort (e.g. the pilot), or null for none; the same cohort again changes nothing',
+  })
+  @ApiResponse({ status: 200, description: "The onboarding's new state" })
+  @ApiResponse({ status: 400, description: 'Not a cohort slug; the message names the rule' })
+  @ApiProblems(404, 409)
+  // No idempotency key needed: setting the cohort it already has changes nothing.
+  setCohort(@Param('id') id: string, @Body() body: SetCohortDto, @CurrentCaller() caller: Caller) {
+    return this.onboardings.update(id, setCohortUpdate, attributed(body, caller));
   }
 
   @Get(':id/audit')

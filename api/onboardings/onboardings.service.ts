@@ -84,6 +84,7 @@ export class OnboardingsService {
       salesOwner: { name: dto.salesOwner.name, email: dto.salesOwner.email },
       closedWonAt: new Date(dto.closedWonAt ?? Date.now()).toISOString(),
       playbook,
+      ...(dto.cohort ? { cohort: dto.cohort } : {}),
     };
     const initial = startOnboarding(input, new Date());
     try {
@@ -177,6 +178,7 @@ export class OnboardingsService {
       ...(query.status ? { status: query.status } : {}),
       ...(query.stage ? { stage: query.stage } : {}),
       ...(query.csm ? { csmId: query.csm } : {}),
+      ...(query.cohort ? { cohort: query.cohort } : {}),
       ...(query.waitingOn ? { waitingOn: query.waitingOn } : {}),
       ...(query.atRisk !== undefined ? { atRisk: query.atRisk } : {}),
     };

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../contracts/onboarding.contract';
 import { parseKeyList, type PayloadKeySet } from '../infra/payload-codec';
 import { webhookSecretProblem } from '../infra/standard-webhooks';
+import { DEFAULT_RED_FLAG_THRESHOLDS, type RedFlagThresholds } from '../domain/red-flags';
 
 /**
  * Runtime settings from the environment. When DATABASE_URL or TEMPORAL_ADDRESS is set, the
@@ -49,6 +50,8 @@ export interface Settings {
   oidc?: OidcOptions;
   /** Requests per minute per API key or token (RATE_LIMIT_PER_MINUTE; 0: no limit). */
   rateLimitPerMinute: number;
+  /** The leadership dashboard's red flags: RED_FLAG_COMPLETION_MIN, RED_FLAG_TTV_OVER_BASELINE, RED_FLAG_STALLED_MAX. */
+  redFlags: RedFlagThresholds;
   /** Inbound closed-won webhooks from CRMs (see crmWebhookSettings). */
   crmWebhooks: CrmWebhookSettings;
   /** Pages and the customer's tracker link (src/infra/page-secrets.ts). */
@@ -147,6 +150,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ...notificationSettings(env),
     oidc: oidcSettings(env),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
+    redFlags: {
+      completionMin: fraction(env, 'RED_FLAG_COMPLETION_MIN', DEFAULT_RED_FLAG_THRESHOLDS.completionMin),
+      ttvOverBaseline: fraction(env, 'RED_FLAG_TTV_OVER_BASELINE', DEFAULT_RED_FLAG_THRESHOLDS.ttvOverBaseline, 10),
+      stalledMax: fraction(env, 'RED_FLAG_STALLED_MAX', DEFAULT_RED_FLAG_THRESHOLDS.stalledMax),
+    },
     crmWebhooks: crmWebhookSettings(env),
     pages: pageSettings(env),
   };
@@ -291,6 +299,16 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
 }
 
 /** Zero would mean "no deadline" or "forget at once": neither is a setting anyone wants. */
+/** A share written as a decimal (0.6 for 60%), from 0 to `max`; "60" is refused, not read as 6000%. */
+function fraction(env: NodeJS.ProcessEnv, name: string, fallback: number, max = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || value > max)
+    throw new Error(`${name} must be a decimal share from 0 to ${max} (0.6 for 60%), got '${raw}'`);
+  return value;
+}
+
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = integer(env, name, fallback);
   if (value < 1) throw new Error(`${name} must be a positive integer, got '${value}'`);

@@ -9,6 +9,7 @@ import type {
   RecordRiskCommand,
   RequestCutoverCommand,
   ResolveRiskCommand,
+  SetCohortCommand,
 } from '../domain/commands';
 import type { OnboardingState } from '../domain/onboarding';
 import type { WaitingOn } from '../domain/waiting-on';
@@ -50,6 +51,7 @@ export const acknowledgeEscalationUpdate = defineUpdate<OnboardingView, [Acknowl
   'acknowledgeEscalation',
 );
 export const requestCutoverUpdate = defineUpdate<OnboardingView, [RequestCutoverCommand]>('requestCutover');
+export const setCohortUpdate = defineUpdate<OnboardingView, [SetCohortCommand]>('setCohort');
 
 /** Sent by a cutover child to its onboarding when it ends (a signal reaches the latest run, even after continue-as-new). */
 export const cutoverFinishedSignal = defineSignal<[CutoverOutcome]>('cutoverFinished');

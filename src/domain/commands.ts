@@ -1,3 +1,4 @@
+import { COHORT_RULE, isCohort } from './cohort';
 import { type CutoverMode, type CutoverOutcome, cutoverIdFor } from './cutover';
 import { cutoverReadinessProblems } from './cutover-readiness';
 import { produce } from './draft';
@@ -67,6 +68,12 @@ export interface CompleteHandoffCommand {
 
 export interface RequestCutoverCommand {
   mode: CutoverMode;
+  actor: string;
+}
+
+export interface SetCohortCommand {
+  /** The cohort (a slug, src/domain/cohort.ts), or null to take the onboarding out of any. */
+  cohort: string | null;
   actor: string;
 }
 
@@ -391,6 +398,35 @@ export const acknowledgeEscalation: Command<AcknowledgeEscalationCommand> = {
         e.acknowledgedAt = at;
         e.acknowledgedBy = command.actor;
         audit(draft, at, command.actor, 'escalation-acknowledged', { id: e.id });
+      },
+      false,
+    );
+  },
+};
+
+/**
+ * Puts the onboarding in a cohort (or none) after closed-won, e.g. when CS Ops picks the pilot.
+ * Not progress: the stall clock does not restart. Setting the cohort it already has changes
+ * nothing (no audit entry, no revision), so a repeated PUT is harmless.
+ */
+export const setCohort: Command<SetCohortCommand> = {
+  check(state, command) {
+    requireText(command?.actor, 'actor');
+    if (command.cohort !== null && !isCohort(command.cohort)) refuse('InvalidCommand', `cohort ${COHORT_RULE}`);
+    requireOpen(state);
+  },
+  apply(state, playbook, command, now) {
+    this.check(state, command, now, playbook);
+    if ((state.cohort ?? null) === command.cohort) return state;
+    return accepted(
+      state,
+      playbook,
+      now,
+      (draft, at) => {
+        const previous = draft.cohort ?? null;
+        if (command.cohort === null) delete draft.cohort;
+        else draft.cohort = command.cohort;
+        audit(draft, at, command.actor, 'cohort-set', { cohort: command.cohort, previous });
       },
       false,
     );

@@ -39,6 +39,8 @@ export interface OnboardingInput {
   /** ISO timestamp of the CRM's closed-won event: TTV is measured from here. */
   closedWonAt: string;
   playbook: Playbook;
+  /** The cohort it is compared in (e.g. `pilot-2027q1`, src/domain/cohort.ts); absent in older inputs. */
+  cohort?: string;
   /** Set by continue-as-new: the state to carry on from. */
   resume?: OnboardingState;
   /**
@@ -155,6 +157,8 @@ export interface OnboardingState {
   segment: Segment;
   tier: Tier;
   playbookVersion: number;
+  /** The cohort it is compared in; set on closed-won or later (setCohort), absent when none. */
+  cohort?: string;
   closedWonAt: string;
   /** When the workflow started; with `revision` it orders writes to the read model. */
   startedAt: string;
@@ -207,6 +211,8 @@ export function startOnboarding(input: OnboardingInput, now: Date): OnboardingSt
     segment: input.segment,
     tier: input.tier,
     playbookVersion: playbook.version,
+    // Only when given: states of older runs have no such key, and new ones without a cohort match them.
+    ...(input.cohort ? { cohort: input.cohort } : {}),
     closedWonAt: input.closedWonAt,
     startedAt: at,
     status: handoffMissing.length > 0 ? 'handoff-incomplete' : 'in-progress',

@@ -16,6 +16,7 @@ import { AuditPrincipals1764235000000 } from './migrations/1764235000000-AuditPr
 import { CreateEventWebhooks1764250000000 } from './migrations/1764250000000-CreateEventWebhooks';
 import { CreateCrmDeliveries1764260000000 } from './migrations/1764260000000-CreateCrmDeliveries';
 import { CreateSatisfactionResponses1764270000000 } from './migrations/1764270000000-CreateSatisfactionResponses';
+import { DashboardFacts1764280000000 } from './migrations/1764280000000-DashboardFacts';
 import { CreateTrackerLinks1764290000000 } from './migrations/1764290000000-CreateTrackerLinks';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   CreateEventWebhooks1764250000000,
   CreateCrmDeliveries1764260000000,
   CreateSatisfactionResponses1764270000000,
+  DashboardFacts1764280000000,
   CreateTrackerLinks1764290000000,
 ];
 

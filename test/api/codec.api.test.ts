@@ -187,7 +187,9 @@ describe('the codec endpoint for the Web UI', () => {
 
   it('decodes only for the operator role outside the embedded default: 401 without a key, 403 for other roles', async () => {
     const body = { payloads: [toUi(input())] };
-    await request(h.http).post('/codec/decode').send(body).expect(401);
+    const unauthenticated = await request(h.http).post('/codec/decode').set('Origin', UI_ORIGIN).send(body).expect(401);
+    // With CORS, so the UI can read why.
+    expect(unauthenticated.headers['access-control-allow-origin']).toBe(UI_ORIGIN);
     const platform = await h.createKey(['cs-platform', 'csm', 'admin'], { csmId: 'csm-test-ana' });
     const refused = await h.as(platform).post('/codec/decode').send(body).expect(403);
     expect(refused.body).toMatchObject({ code: 'RoleNotAllowed' });

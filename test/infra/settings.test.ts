@@ -56,3 +56,21 @@ it('bounds the API’s waits for its dependencies and keeps idempotency keys for
     /IDEMPOTENCY_TTL_HOURS must be a non-negative integer/,
   );
 });
+
+describe('red-flag thresholds', () => {
+  it('default to the seed’s 60%, 20% and 15%, and take decimal shares from the environment', () => {
+    expect(loadSettings({}).redFlags).toEqual({ completionMin: 0.6, ttvOverBaseline: 0.2, stalledMax: 0.15 });
+    expect(
+      loadSettings({ RED_FLAG_COMPLETION_MIN: '0.5', RED_FLAG_TTV_OVER_BASELINE: '0.25', RED_FLAG_STALLED_MAX: '0.1' })
+        .redFlags,
+    ).toEqual({ completionMin: 0.5, ttvOverBaseline: 0.25, stalledMax: 0.1 });
+  });
+
+  it('refuses a percentage written as a whole number, and anything that is not a share', () => {
+    expect(() => loadSettings({ RED_FLAG_COMPLETION_MIN: '60' })).toThrow(
+      /RED_FLAG_COMPLETION_MIN must be a decimal share/,
+    );
+    expect(() => loadSettings({ RED_FLAG_STALLED_MAX: '-0.1' })).toThrow(/RED_FLAG_STALLED_MAX/);
+    expect(() => loadSettings({ RED_FLAG_TTV_OVER_BASELINE: 'lots' })).toThrow(/RED_FLAG_TTV_OVER_BASELINE/);
+  });
+});

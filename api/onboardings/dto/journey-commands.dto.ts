@@ -5,6 +5,7 @@ import { FreeText } from '../../common/free-text';
 import { IsoDate } from '../../common/iso-date';
 import { RISK_CATEGORIES, RiskCategory } from '../../../src/domain/onboarding';
 import { ROLES, Role } from '../../../src/domain/roles';
+import { CohortOrNoneField } from './cohort.dto';
 import { HandoffDto } from './start-onboarding.dto';
 
 /**
@@ -81,3 +82,8 @@ export class CompleteHandoffDto extends ActorDto {
 }
 
 export class AcknowledgeEscalationDto extends ActorDto {}
+
+/** PUT /onboardings/:id/cohort: the cohort, or null to take the onboarding out of any. */
+export class SetCohortDto extends ActorDto {
+  @CohortOrNoneField() cohort: string | null;
+}

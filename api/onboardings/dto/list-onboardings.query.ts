@@ -13,6 +13,7 @@ export class ListOnboardingsQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
   @FreeText({ max: 200, optional: true }) stage?: string;
   @FreeText({ max: 200, optional: true, api: { description: "A CSM's id: that CSM's portfolio" } }) csm?: string;
+  @FreeText({ max: 64, optional: true, api: { description: 'A cohort, e.g. pilot-2027q1' } }) cohort?: string;
   @ApiPropertyOptional({ enum: WAITING_ON_KINDS }) @IsOptional() @IsIn(WAITING_ON_KINDS) waitingOn?: WaitingOnKind;
   @ApiPropertyOptional({ description: 'true: only onboardings at risk; false: only those not at risk' })
   @IsOptional()

@@ -19,6 +19,7 @@ import {
   ValidatorConstraintInterface,
 } from 'class-validator';
 import { FreeText } from '../../common/free-text';
+import { CohortField } from './cohort.dto';
 import { IsoDate } from '../../common/iso-date';
 import { isSegment, SEGMENTS, Segment } from '../../../src/domain/segment';
 import { COMPLEXITIES, Complexity } from '../../../src/domain/segmentation';
@@ -161,4 +162,7 @@ export class StartOnboardingDto {
 
   @IsoDate({ optional: true, api: { description: 'When the deal closed (ISO 8601); defaults to now' } })
   closedWonAt?: string;
+
+  @CohortField()
+  cohort?: string;
 }

@@ -32,6 +32,10 @@ export class OnboardingRecord {
   @Column({ type: 'text' })
   tier: string;
 
+  /** The cohort it is compared in (e.g. pilot-2027q1); null when none. */
+  @Column({ type: 'text', nullable: true })
+  cohort: string | null;
+
   @Column({ name: 'playbook_version', type: 'integer' })
   playbookVersion: number;
 
