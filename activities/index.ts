@@ -6,6 +6,7 @@ import { createCutoverActivities } from './cutover.activities';
 import { createEventDeliveryActivities } from './event-delivery.activities';
 import { createNotificationActivities } from './notification.activities';
 import { createReadModelActivities } from './read-model.activities';
+import { createSummaryReportActivities } from './summary-report.activities';
 
 export interface ActivityDeps {
   dataSource: DataSource;
@@ -30,5 +31,6 @@ export function createActivities(deps: ActivityDeps) {
       from: deps.mailFrom,
       webhook: deps.webhook,
     }),
+    ...createSummaryReportActivities({ dataSource: deps.dataSource, mailer: deps.mailer, from: deps.mailFrom }),
   };
 }

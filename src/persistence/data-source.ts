@@ -16,6 +16,7 @@ import { AuditPrincipals1764235000000 } from './migrations/1764235000000-AuditPr
 import { CreateEventWebhooks1764250000000 } from './migrations/1764250000000-CreateEventWebhooks';
 import { CreateCrmDeliveries1764260000000 } from './migrations/1764260000000-CreateCrmDeliveries';
 import { CreateSatisfactionResponses1764270000000 } from './migrations/1764270000000-CreateSatisfactionResponses';
+import { CreateReports1764300000000 } from './migrations/1764300000000-CreateReports';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
 // In timestamp order: TypeORM runs them in this order.
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   CreateEventWebhooks1764250000000,
   CreateCrmDeliveries1764260000000,
   CreateSatisfactionResponses1764270000000,
+  CreateReports1764300000000,
 ];
 
 /**
