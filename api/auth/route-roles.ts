@@ -28,6 +28,8 @@ export const ROUTE_ROLES = {
   manageWebhooks: ['admin'],
   /** Read the delivery log and redeliver. */
   operateWebhooks: ['operator', 'admin'],
+  /** Read the weekly (and monthly) summary reports: CS leadership, CS Ops and operators. */
+  readReports: ['vp-cs', 'cs-lead', 'cs-ops', 'admin', 'operator'],
   /** Decode payloads for the Temporal Web UI. */
   decodePayloads: ['operator'],
 } as const satisfies Record<string, readonly PrincipalRole[]>;
