@@ -14,7 +14,10 @@ export function summaryScheduleId(kind: ReportKind, prefix = 'summary-report'): 
 }
 
 /** Set by the scheduler on every workflow it starts: the nominal time, also for a catch-up or backfill. */
-export const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+export const SCHEDULED_START_TIME = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
 
 export interface SummaryReportInput {
   kind: ReportKind;
@@ -34,7 +37,11 @@ export interface SummaryReportOutcome {
 
 export interface SummaryReportActivities {
   /** Compiles and stores the period's report; a period already stored is returned as it is (the first compilation wins). */
-  compileSummaryReport(request: { kind: ReportKind; timeZone: string; periodEnd: string }): Promise<{ reportId: string }>;
+  compileSummaryReport(request: {
+    kind: ReportKind;
+    timeZone: string;
+    periodEnd: string;
+  }): Promise<{ reportId: string }>;
   /** Mails the stored report once (under a row lock on it); later calls send nothing. */
   mailSummaryReport(request: { reportId: string; recipients: string[] }): Promise<{ mailed: boolean }>;
 }

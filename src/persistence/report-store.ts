@@ -37,7 +37,8 @@ interface ReportRow {
   html_body?: string;
 }
 
-const SUMMARY_COLUMNS = 'id, kind, period, period_start, period_end, time_zone, generated_at, sent_at, recipients_count';
+const SUMMARY_COLUMNS =
+  'id, kind, period, period_start, period_end, time_zone, generated_at, sent_at, recipients_count';
 
 /** The `reports` table: written by the report activities, read by the API. */
 export class ReportStore {

@@ -103,15 +103,16 @@ async function escalationsRaised(dataSource: DataSource, period: ReportPeriod): 
 }
 
 async function stalls(dataSource: DataSource): Promise<StallLine[]> {
-  const rows: Array<Omit<StallLine, 'stalledSince' | 'waitingSince'> & { stalledSince: Date; waitingSince: Date | null }> =
-    await dataSource.query(
-      `SELECT ${REF_COLUMNS}, o.stalled_since AS "stalledSince", o.waiting_on AS "waitingOn",
+  const rows: Array<
+    Omit<StallLine, 'stalledSince' | 'waitingSince'> & { stalledSince: Date; waitingSince: Date | null }
+  > = await dataSource.query(
+    `SELECT ${REF_COLUMNS}, o.stalled_since AS "stalledSince", o.waiting_on AS "waitingOn",
               o.waiting_since AS "waitingSince"
          FROM onboardings o
         WHERE o.status <> 'completed' AND o.stalled_since IS NOT NULL
         ORDER BY o.stalled_since, o.id
         LIMIT ${REPORT_LIST_LIMIT}`,
-    );
+  );
   return rows.map((row) => ({
     ...row,
     stalledSince: row.stalledSince.toISOString(),

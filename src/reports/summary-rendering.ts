@@ -38,7 +38,8 @@ export function summaryText(report: SummaryReport): string {
     `STALLS (${report.stalls.length})`,
     ...list(
       report.stalls.map(
-        (s) => `- ${s.accountName} [${s.onboardingId}] in ${s.stage} since ${s.stalledSince}, waiting on ${s.waitingOn}`,
+        (s) =>
+          `- ${s.accountName} [${s.onboardingId}] in ${s.stage} since ${s.stalledSince}, waiting on ${s.waitingOn}`,
       ),
     ),
     ...report.sections.flatMap((s) => ['', s.title.toUpperCase(), ...list(s.lines.map((l) => `- ${l}`))]),
@@ -69,8 +70,7 @@ export function summaryHtml(
     `<p>${esc(`${report.period.start} to ${report.period.end} (${report.period.timeZone})`)}</p>`,
     `<p>${esc(`Started ${counts.started} · Completed ${counts.completed} · Active ${counts.active} · At risk ${counts.atRisk} · Stalled ${counts.stalled}`)}</p>`,
     ...charts.map(
-      (c) =>
-        `<h2>${esc(c.title)}</h2><img src="${esc(imageSrc(c))}" alt="${esc(c.title)}" width="640" height="280">`,
+      (c) => `<h2>${esc(c.title)}</h2><img src="${esc(imageSrc(c))}" alt="${esc(c.title)}" width="640" height="280">`,
     ),
     `<h2>Open blockers (${report.blockers.length})</h2>`,
     table(
