@@ -120,20 +120,26 @@ async function stalls(dataSource: DataSource): Promise<StallLine[]> {
   }));
 }
 
-/** Every local day of the period, days without a start or completion included (a chart without gaps). */
+/**
+ * Every local day the period touches, days without a start or completion included (a chart
+ * without gaps). A run at 07:00 covers part of its first and last day, so a week has 8 entries.
+ */
 function dailySeries(
   period: ReportPeriod,
   rows: Array<{ day: string; started: string; completed: string }>,
 ): SummaryReport['daily'] {
   const byDay = new Map(rows.map((r) => [r.day, r]));
-  const days: SummaryReport['daily'] = [];
   const end = Date.parse(period.end);
-  for (let t = Date.parse(period.start); t < end; t += 86_400_000) {
+  const instants: number[] = [];
+  for (let t = Date.parse(period.start); t < end; t += 86_400_000) instants.push(t);
+  instants.push(end - 1);
+  const dates = instants.map((t) => {
     const { year, month, day } = localDate(new Date(t), period.timeZone);
-    const date = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-    if (days.some((d) => d.date === date)) continue; // a daylight-saving day seen twice
+    return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  });
+  // A daylight-saving change can make two steps land on one day.
+  return [...new Set(dates)].map((date) => {
     const row = byDay.get(date);
-    days.push({ date, started: Number(row?.started ?? 0), completed: Number(row?.completed ?? 0) });
-  }
-  return days;
+    return { date, started: Number(row?.started ?? 0), completed: Number(row?.completed ?? 0) };
+  });
 }

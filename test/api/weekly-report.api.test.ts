@@ -223,7 +223,7 @@ describe('the weekly summary', () => {
         expect.objectContaining({ owner, decisionDueDate: '2026-11-20', fallback: 'Go live on CSV import' }),
       ]),
     );
-    expect(one.body.content.daily).toHaveLength(7);
+    expect(one.body.content.daily).toHaveLength(8); // both Mondays, each partly in the week
 
     const html = await h.api.get('/reports/weekly-2026-W46?format=html').expect(200);
     expect(html.headers['content-type']).toMatch(/^text\/html/);
