@@ -201,9 +201,29 @@ describe('the weekly summary', () => {
     expect(policies.catchupWindow).toBe(7 * 86_400_000);
   });
 
+  it('runs a monthly report too, and keeps without mailing when no one is to get it', async () => {
+    const handles = await ensureSummarySchedules(h.client, {
+      taskQueue: h.taskQueue,
+      idPrefix: `summary-monthly-${run}`,
+      reports: { ...reports(), weeklyCron: undefined, monthlyCron: '0 7 1 * *', recipients: [] },
+    });
+    schedules.push(...handles);
+    expect(handles.map((handle) => handle.scheduleId)).toEqual([`summary-monthly-${run}-monthly`]);
+    await handles[0].backfill({
+      start: new Date('2026-11-01T06:00:00Z'),
+      end: new Date('2026-11-01T08:00:00Z'),
+      overlap: ScheduleOverlapPolicy.BUFFER_ALL,
+    });
+    expect(await outcomesOf(handles[0], 1)).toEqual([{ reportId: 'monthly-2026-10', mailed: false }]);
+    const stored = await h.api.get('/reports/monthly-2026-10').expect(200);
+    expect(stored.body).toMatchObject({ kind: 'monthly', period: '2026-10', sentAt: null, recipientsCount: 0 });
+    expect(stored.body.text).toContain(`Decision owner: ${owner}`);
+    expect(reportMails().map(reportIdOf)).not.toContain('monthly-2026-10');
+  });
+
   it('lists past reports and shows each, as JSON or as the HTML mailed', async () => {
     const list = await h.api.get('/reports?limit=10').expect(200);
-    expect(list.body.total).toBeGreaterThanOrEqual(4);
+    expect(list.body.total).toBeGreaterThanOrEqual(5);
     expect(list.body.reports.map((r: { id: string }) => r.id)).toEqual(
       expect.arrayContaining(['weekly-2026-W44', 'weekly-2026-W45', 'weekly-2026-W46', 'weekly-2026-W47']),
     );
