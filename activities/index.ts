@@ -7,6 +7,7 @@ import { createCutoverActivities } from './cutover.activities';
 import { createEventDeliveryActivities } from './event-delivery.activities';
 import { createNotificationActivities } from './notification.activities';
 import { createReadModelActivities } from './read-model.activities';
+import { createSummaryReportActivities } from './summary-report.activities';
 
 export interface ActivityDeps {
   dataSource: DataSource;
@@ -34,5 +35,6 @@ export function createActivities(deps: ActivityDeps) {
       webhook: deps.webhook,
       trackerLinks: deps.trackerLinks,
     }),
+    ...createSummaryReportActivities({ dataSource: deps.dataSource, mailer: deps.mailer, from: deps.mailFrom }),
   };
 }

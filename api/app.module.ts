@@ -22,6 +22,7 @@ import type { RedFlagThresholds } from '../src/domain/red-flags';
 import { HealthModule } from './health/health.module';
 import { OnboardingsModule } from './onboardings/onboardings.module';
 import { PlaybooksModule } from './playbooks/playbooks.module';
+import { ReportsModule } from './reports/reports.module';
 import { RosterModule } from './roster/roster.module';
 import { SegmentationModule } from './segmentation/segmentation.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -63,8 +64,8 @@ const CLEANUP_EVERY_MS = 15 * 60_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, health, webhooks, dashboards, codec, CRM
- * webhooks) over two shared
+ * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, reports, health, webhooks, dashboards,
+ * codec, CRM webhooks) over two shared
  * ones: the database and Temporal. Cross-cutting concerns live in api/common and api/auth and are
  * applied here to every route: the bearer guard (each route declares who may call it), the
  * problem-details filter, the path-parameter pipe, the validation pipe and the dependency
@@ -108,6 +109,7 @@ export class AppModule {
         PlaybooksModule,
         SegmentationModule,
         RosterModule,
+        ReportsModule,
         HealthModule,
         WebhooksModule,
         PortfolioModule,

@@ -5,6 +5,7 @@ import { loadSettings } from '../src/config/settings';
 import { crmWebhookConfig } from '../src/integrations/crm/crm-webhook-config';
 import { createLogger, describeError } from '../src/infra/logger';
 import { payloadCodecFor } from '../src/infra/payload-encryption';
+import { ensureSummarySchedules } from '../src/infra/summary-report-schedule';
 import { connectClient } from '../src/infra/temporal-connection';
 import { createApp } from './create-app';
 
@@ -20,6 +21,10 @@ async function main(): Promise<void> {
     settings.temporalAddress,
     settings.temporalNamespace,
     payloadCodec,
+  );
+  // Every replica brings the report schedules up to its REPORT_* settings (idempotent).
+  await ensureSummarySchedules(client, { taskQueue: settings.taskQueue, reports: settings.reports }).catch((err) =>
+    logger.warn({ err }, `could not create or update the summary report schedules: ${describeError(err)}`),
   );
   const app = await createApp({
     databaseUrl: settings.databaseUrl,

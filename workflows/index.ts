@@ -2,3 +2,4 @@
 export { cutoverWorkflow } from './cutover.workflow';
 export { eventDeliveryWorkflow } from './event-delivery.workflow';
 export { onboardingWorkflow } from './onboarding.workflow';
+export { summaryReportWorkflow } from './summary-report.workflow';

@@ -38,6 +38,8 @@ export const ROUTE_ROLES = {
   readDashboards: ['vp-cs', 'cs-lead', 'cs-ops', 'admin', 'operator'],
   /** Enter the pre-program baseline figures. */
   manageBaseline: ['cs-ops', 'admin'],
+  /** Read the weekly (and monthly) summary reports: CS leadership, CS Ops and operators. */
+  readReports: ['vp-cs', 'cs-lead', 'cs-ops', 'admin', 'operator'],
   /** Decode payloads for the Temporal Web UI. */
   decodePayloads: ['operator'],
 } as const satisfies Record<string, readonly PrincipalRole[]>;

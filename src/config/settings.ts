@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { DEFAULT_TASK_QUEUE } from '../contracts/onboarding.contract';
+import { isTimeZone } from '../domain/report-period';
 import { parseKeyList, type PayloadKeySet } from '../infra/payload-codec';
 import { webhookSecretProblem } from '../infra/standard-webhooks';
 import { DEFAULT_RED_FLAG_THRESHOLDS, type RedFlagThresholds } from '../domain/red-flags';
@@ -56,7 +57,25 @@ export interface Settings {
   crmWebhooks: CrmWebhookSettings;
   /** Pages and the customer's tracker link (src/infra/page-secrets.ts). */
   pages: PageSettings;
+  /** The summary reports' schedules and recipients (see reportSettings). */
+  reports: ReportSettings;
 }
+
+/** The weekly (and optionally monthly) summary: when it runs, in which zone, and who gets it. */
+export interface ReportSettings {
+  /** REPORT_SCHEDULE_CRON: the weekly report's cron, default Monday 07:00 (`0 7 * * 1`); `off`: no weekly schedule. */
+  weeklyCron?: string;
+  /** REPORT_MONTHLY_CRON, e.g. `0 7 1 * *`; unset: no monthly report. */
+  monthlyCron?: string;
+  /** REPORT_TIME_ZONE: the IANA zone the crons run in and days are counted in, default UTC. */
+  timeZone: string;
+  /** REPORT_RECIPIENTS, comma-separated; empty: reports are compiled and kept (GET /reports) but not mailed. */
+  recipients: string[];
+  /** REPORT_CATCHUP_DAYS: how late a missed run (Temporal down) is still taken, default 7. */
+  catchupDays: number;
+}
+
+export const DEFAULT_WEEKLY_REPORT_CRON = '0 7 * * 1';
 
 /** Each endpoint answers only when its secret is set (otherwise 404): there is no safe default secret. */
 export interface CrmWebhookSettings {
@@ -157,6 +176,28 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     crmWebhooks: crmWebhookSettings(env),
     pages: pageSettings(env),
+    reports: reportSettings(env),
+  };
+}
+
+function reportSettings(env: NodeJS.ProcessEnv): ReportSettings {
+  const weekly = env.REPORT_SCHEDULE_CRON?.trim() || DEFAULT_WEEKLY_REPORT_CRON;
+  const timeZone = env.REPORT_TIME_ZONE?.trim() || 'UTC';
+  if (!isTimeZone(timeZone))
+    throw new Error(`REPORT_TIME_ZONE must be an IANA time zone (e.g. Europe/Berlin), got '${timeZone}'`);
+  const recipients = (env.REPORT_RECIPIENTS ?? '')
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
+  // Addresses are not echoed: the message names the variable only.
+  if (recipients.some((r) => !/^[^\s@]+@[^\s@]+$/.test(r)))
+    throw new Error('REPORT_RECIPIENTS must be comma-separated e-mail addresses');
+  return {
+    weeklyCron: weekly.toLowerCase() === 'off' ? undefined : weekly,
+    monthlyCron: env.REPORT_MONTHLY_CRON?.trim() || undefined,
+    timeZone,
+    recipients,
+    catchupDays: positive(env, 'REPORT_CATCHUP_DAYS', 7),
   };
 }
 

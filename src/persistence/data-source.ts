@@ -18,6 +18,7 @@ import { CreateCrmDeliveries1764260000000 } from './migrations/1764260000000-Cre
 import { CreateSatisfactionResponses1764270000000 } from './migrations/1764270000000-CreateSatisfactionResponses';
 import { DashboardFacts1764280000000 } from './migrations/1764280000000-DashboardFacts';
 import { CreateTrackerLinks1764290000000 } from './migrations/1764290000000-CreateTrackerLinks';
+import { CreateReports1764300000000 } from './migrations/1764300000000-CreateReports';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
 // In timestamp order: TypeORM runs them in this order.
@@ -37,6 +38,7 @@ export const MIGRATIONS = [
   CreateSatisfactionResponses1764270000000,
   DashboardFacts1764280000000,
   CreateTrackerLinks1764290000000,
+  CreateReports1764300000000,
 ];
 
 /**

@@ -24,6 +24,7 @@ import { createLogger, describeError, type Logger, temporalLogger } from '../inf
 import { assertPortFree } from '../infra/port-in-use';
 import { ensureSearchAttributes } from '../infra/search-attribute-registry';
 import { STOP_GRACE_MS as TEMPORAL_STOP_GRACE_MS, startTemporalDevServer } from '../infra/temporal-dev-server';
+import { ensureSummarySchedules } from '../infra/summary-report-schedule';
 import { connectClient, connectWorker } from '../infra/temporal-connection';
 import { payloadCodecFor } from '../infra/payload-encryption';
 import { ensureEmbeddedAdminKey } from '../keys/embedded-admin-key';
@@ -140,6 +141,11 @@ async function start(
 
   // Tracker links are signed by the worker and checked by the API: one secret, from settings or DATA_DIR.
   const pages = pageOptions(settings);
+  // The weekly summary's schedule, created or brought up to REPORT_* (a failure does not stop the service).
+  await ensureSummarySchedules(client.client, { taskQueue: settings.taskQueue, reports: settings.reports }).catch(
+    (err) => logger.warn({ err }, `could not create or update the summary report schedules: ${describeError(err)}`),
+  );
+
   const dataSource = await new DataSource(dataSourceOptions(databaseUrl)).initialize();
   shutdown.add('worker database pool', () => dataSource.destroy());
   const workerConnection = await connectWorker(temporalAddress, settings.temporalNamespace);

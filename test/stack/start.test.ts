@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { isListening } from '../../src/infra/port-in-use';
 import { commandLine, isRunning, stopLeftover } from '../../src/infra/server-process';
@@ -196,6 +197,19 @@ it('npm start: the URL block last, JSON lines without personal data, and on Ctrl
   );
   expect(JSON.parse(mailLine)).toMatchObject({ workflowId: 'onboarding-stack-1', recipients: expect.any(Number) });
   await request(ui).get('/').expect(200);
+  // The weekly summary's schedule was created at start, and its reports can be listed.
+  const connection = await Connection.connect({ address: `127.0.0.1:${ports[2]}` });
+  try {
+    // Listing schedules goes through visibility, which may trail the create by a moment.
+    await eventually(async () => {
+      for await (const schedule of new Client({ connection }).schedule.list())
+        if (schedule.scheduleId === 'summary-report-weekly') return true;
+      return undefined;
+    });
+  } finally {
+    await connection.close();
+  }
+  await admin().get('/reports').expect(200, { reports: [], total: 0 });
   // Payloads are encrypted with the key file the first start created, and the UI decodes them through the API.
   const keyFile = path.join(dataDir, 'payload-keys.json');
   expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
