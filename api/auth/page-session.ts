@@ -42,7 +42,8 @@ export class PageSessions {
     if (parts.length !== 3) return undefined;
     try {
       const [iv, sealed, tag] = parts.map((p) => Buffer.from(p, 'base64url'));
-      const decipher = createDecipheriv('aes-256-gcm', this.sealKey, iv);
+      // The full 16-byte tag only: a shorter one would be accepted by GCM and is easier to forge.
+      const decipher = createDecipheriv('aes-256-gcm', this.sealKey, iv, { authTagLength: 16 });
       decipher.setAuthTag(tag);
       const content = JSON.parse(Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8'));
       if (typeof content.key !== 'string' || typeof content.expiresAt !== 'number' || content.expiresAt <= now)
