@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { type Html, html } from './html';
 
 export interface PageFrame {
@@ -54,6 +55,11 @@ export function page(frame: PageFrame, content: Html): Html {
 }
 
 /** A date as people read it (UTC, the service's clock): 2027-01-15. */
+/** Answers a page: HTML, never cached (every page shows one person's or one customer's data). */
+export function sendPage(res: Response, status: number, frame: PageFrame, content: Html): void {
+  res.status(status).type('html').setHeader('Cache-Control', 'no-store').send(page(frame, content).value);
+}
+
 export function day(iso: string | Date | null | undefined): string {
   if (!iso) return '—';
   return new Date(iso).toISOString().slice(0, 10);

@@ -18,7 +18,7 @@ import { OnboardingAccess } from '../onboardings/onboarding-access';
 import { OnboardingsService } from '../onboardings/onboardings.service';
 import { html } from './html';
 import { AcknowledgeForm, MilestoneForm, ResolveRiskForm, RiskForm, TaskForm } from './journey-forms';
-import { page, type PageFrame } from './layout';
+import { sendPage, type PageFrame } from './layout';
 import { type AuditRow, onboardingPageContent } from './onboarding-view';
 import { PageErrorsFilter } from './page-errors.filter';
 
@@ -146,20 +146,16 @@ export class OnboardingPage {
     const caller = req.caller!;
     const [state, audit] = await Promise.all([this.onboardings.getState(id), this.onboardings.audit(id)]);
     const canAct = caller.principal.roles.some((r) => (ROUTE_ROLES.journeyWork as readonly string[]).includes(r));
-    res
-      .status(status)
-      .type('html')
-      .setHeader('Cache-Control', 'no-store')
-      .send(
-        page(
-          {
-            title: state.account.name,
-            signedIn: { name: principalLabel(caller.principal), csrfToken: req.csrfToken! },
-            notice,
-          },
-          html`${onboardingPageContent(state, audit.entries as AuditRow[], { csrf: req.csrfToken!, canAct, now: new Date() })}`,
-        ).value,
-      );
+    sendPage(
+      res,
+      status,
+      {
+        title: state.account.name,
+        signedIn: { name: principalLabel(caller.principal), csrfToken: req.csrfToken! },
+        notice,
+      },
+      html`${onboardingPageContent(state, audit.entries as AuditRow[], { csrf: req.csrfToken!, canAct, now: new Date() })}`,
+    );
   }
 }
 

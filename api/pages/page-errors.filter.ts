@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { problemOf } from '../common/problem-of';
 import { html } from './html';
-import { page } from './layout';
+import { sendPage } from './layout';
 
 /**
  * Errors of the HTML pages, as pages: a person without a session is sent to the sign-in form
@@ -36,15 +36,11 @@ export class PageErrorsFilter implements ExceptionFilter {
     }
     const title =
       status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 401 ? 'Sign in' : 'Refused';
-    response
-      .status(status)
-      .type('html')
-      .setHeader('Cache-Control', 'no-store')
-      .send(
-        page(
-          { title, notice: { kind: 'refused', text } },
-          html`<p><a href="/pages/portfolio">Back to the portfolio</a> · <a href="/pages/sign-in">Sign in</a></p>`,
-        ).value,
-      );
+    sendPage(
+      response,
+      status,
+      { title, notice: { kind: 'refused', text } },
+      html`<p><a href="/pages/portfolio">Back to the portfolio</a> · <a href="/pages/sign-in">Sign in</a></p>`,
+    );
   }
 }

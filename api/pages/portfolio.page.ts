@@ -8,7 +8,7 @@ import { principalLabel } from '../../src/domain/principal';
 import { type CsmPortfolio, PortfolioService } from '../portfolio/portfolio.service';
 import { loadChart } from './charts';
 import { type Html, html } from './html';
-import { day, page } from './layout';
+import { day, sendPage } from './layout';
 import { PageErrorsFilter } from './page-errors.filter';
 
 const NEED_WORDS: Record<PortfolioEntry['need'], string> = {
@@ -77,22 +77,19 @@ export class PortfolioPage {
                 </section>`
               : ''
           }`;
-    res
-      .type('html')
-      .setHeader('Cache-Control', 'no-store')
-      .send(
-        page(
-          {
-            title: csmId ? 'My portfolio' : "CSMs' portfolios",
-            signedIn: { name: principalLabel(caller.principal), csrfToken: req.csrfToken! },
-          },
-          html`<p class="muted">
-              Sorted by what needs the CSM first: overdue tasks or open escalations, at risk, waiting on the CSM, on
-              track; then the earliest due date. As of ${day(portfolio.generatedAt)}.
-            </p>
-            ${content}`,
-        ).value,
-      );
+    sendPage(
+      res,
+      200,
+      {
+        title: csmId ? 'My portfolio' : "CSMs' portfolios",
+        signedIn: { name: principalLabel(caller.principal), csrfToken: req.csrfToken! },
+      },
+      html`<p class="muted">
+          Sorted by what needs the CSM first: overdue tasks or open escalations, at risk, waiting on the CSM, on track;
+          then the earliest due date. As of ${day(portfolio.generatedAt)}.
+        </p>
+        ${content}`,
+    );
   }
 }
 

@@ -7,7 +7,7 @@ import { PageAllow, PublicPage } from '../auth/access.decorator';
 import { AUTH_OPTIONS, type AuthOptions } from '../auth/auth.options';
 import { PageSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/page-session';
 import { html } from './html';
-import { page } from './layout';
+import { sendPage } from './layout';
 import { PageErrorsFilter } from './page-errors.filter';
 
 export class SignInForm {
@@ -74,26 +74,22 @@ export class SignInController {
   }
 
   private send(res: Response, status: number, next: string, refusal?: string) {
-    res
-      .status(status)
-      .type('html')
-      .setHeader('Cache-Control', 'no-store')
-      .send(
-        page(
-          { title: 'Sign in', notice: refusal ? { kind: 'refused', text: refusal } : undefined },
-          html`<section>
-            <p>
-              Paste your API key (<code>oo_…</code>, from your administrator or <code>npm run api-keys</code>). It is
-              kept in an encrypted, HttpOnly cookie for 8 hours, never in the page.
-            </p>
-            <form method="post" action="/pages/sign-in" class="action">
-              <input type="hidden" name="next" value="${next}" />
-              <label for="key">API key</label>
-              <input id="key" name="key" type="password" autocomplete="off" size="60" required />
-              <button type="submit">Sign in</button>
-            </form>
-          </section>`,
-        ).value,
-      );
+    sendPage(
+      res,
+      status,
+      { title: 'Sign in', notice: refusal ? { kind: 'refused', text: refusal } : undefined },
+      html`<section>
+        <p>
+          Paste your API key (<code>oo_…</code>, from your administrator or <code>npm run api-keys</code>). It is kept
+          in an encrypted, HttpOnly cookie for 8 hours, never in the page.
+        </p>
+        <form method="post" action="/pages/sign-in" class="action">
+          <input type="hidden" name="next" value="${next}" />
+          <label for="key">API key</label>
+          <input id="key" name="key" type="password" autocomplete="off" size="60" required />
+          <button type="submit">Sign in</button>
+        </form>
+      </section>`,
+    );
   }
 }

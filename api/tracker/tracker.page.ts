@@ -8,7 +8,7 @@ import type { TrackerLinkRefusal } from '../../src/tracker/tracker-links';
 import { PublicPage } from '../auth/access.decorator';
 import { FreeText } from '../common/free-text';
 import { type Html, html } from '../pages/html';
-import { day, page, type PageFrame } from '../pages/layout';
+import { day, type PageFrame, sendPage } from '../pages/layout';
 import { PageErrorsFilter } from '../pages/page-errors.filter';
 import { TrackerService } from './tracker.service';
 
@@ -75,13 +75,9 @@ export class TrackerPage {
   }
 
   private send(res: Response, status: number, frame: PageFrame, content: Html) {
-    res
-      .status(status)
-      .type('html')
-      // The page is personal: never cached, never indexed (the link is a credential).
-      .setHeader('Cache-Control', 'no-store')
-      .setHeader('X-Robots-Tag', 'noindex, nofollow')
-      .send(page(frame, content).value);
+    // The page is personal: never indexed (the link is a credential); sendPage keeps it out of caches.
+    res.setHeader('X-Robots-Tag', 'noindex, nofollow');
+    sendPage(res, status, frame, content);
   }
 }
 

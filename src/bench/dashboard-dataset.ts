@@ -1,3 +1,4 @@
+import { mulberry32 } from '../infra/seeded-random';
 import type { DataSource } from 'typeorm';
 import type { Segment, Tier } from '../domain/segment';
 import { DAY_MS } from '../domain/time';
@@ -38,18 +39,6 @@ const RISK_KINDS = [
 
 export const ONBOARDINGS_PER_CSM = 60;
 const PERIOD_DAYS = 730;
-
-function generator(seed: number): () => number {
-  // mulberry32: small, fast, and good enough to spread test data.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SeededRange {
   /** Index of the first onboarding to write, and how many. */
@@ -93,7 +82,7 @@ export async function seedDashboardFacts(dataSource: DataSource, range: SeededRa
 }
 
 function writeOne(i: number, range: SeededRange, facts: unknown[][], stages: unknown[][]): void {
-  const r = generator(i * 7919 + 17);
+  const r = mulberry32(i * 7919 + 17);
   const roll = r();
   const segment: Segment = roll < 0.2 ? 'enterprise' : roll < 0.55 ? 'mid-market' : 'smb';
   const p = PROFILE[segment];

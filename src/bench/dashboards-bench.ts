@@ -1,3 +1,4 @@
+import { freePort } from '../infra/free-port';
 /**
  * `npm run bench:dashboards`: seeds 10,000 and then 100,000 onboardings' dashboard facts into a
  * fresh PostgreSQL database (a new database on DATABASE_URL's server, dropped afterwards; or an
@@ -6,7 +7,6 @@
  * 100k / 10k ratio. A measurement, not a test: nothing fails on a slow machine.
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -61,17 +61,6 @@ function cases(now: Date): Case[] {
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** A fresh database: on DATABASE_URL's server, or on an embedded one of its own. */

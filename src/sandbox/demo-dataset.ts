@@ -1,3 +1,4 @@
+import { mulberry32 } from '../infra/seeded-random';
 /**
  * A deterministic legacy dataset for the demo and for tests that need volume: the same sizes
  * always give the same records (so the same checksum), generated from a seeded PRNG.
@@ -70,16 +71,4 @@ function pad(n: number, width: number): string {
 
 function day(offset: number): string {
   return new Date(EPOCH + offset * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** A small seeded PRNG (Mulberry32): deterministic across machines and Node versions, unlike Math.random. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
