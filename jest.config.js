@@ -13,4 +13,5 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/quiet-temporal-logs.ts'],
   testTimeout: 60_000,
+  reporters: ['default', '<rootDir>/test/support/closing-line-reporter.js'],
 };
