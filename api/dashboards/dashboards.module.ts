@@ -21,6 +21,7 @@ export class DashboardsModule {
         { provide: RED_FLAG_THRESHOLDS, useValue: redFlags },
         DashboardsService,
       ],
+      exports: [DashboardsService],
     };
   }
 }
