@@ -39,4 +39,11 @@ nav button { background: #fff; color: var(--accent); }
 .stages li.done { border-color: #b9dfc7; background: #f1faf4; }
 .stages li.current { border-color: var(--accent); background: #eef3fc; }
 .next { font-size: 17px; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; margin: 8px 0; }
+input[type=number] { font: inherit; width: 6em; padding: 4px 6px; border: 1px solid var(--line); border-radius: 4px; }
+.choices { margin: 6px 0; }
+.choice { display: inline-block; margin: 2px 12px 2px 0; }
+textarea#definition { width: 100%; font: 13px/1.4 ui-monospace, monospace; }
+tr.day-start td { border-top: 2px solid var(--line); }
+pre.mermaid { background: #fff; text-align: center; }
 `;

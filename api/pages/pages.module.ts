@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { OnboardingsModule } from '../onboardings/onboardings.module';
+import { PlaybooksModule } from '../playbooks/playbooks.module';
 import { PortfolioModule } from '../portfolio/portfolio.module';
 import { AssetsController } from './assets.controller';
 import { OnboardingPage } from './onboarding.page';
+import { PlaybookPreviewPage } from './playbook-preview.page';
 import { PortfolioPage } from './portfolio.page';
 import { SignInController } from './sign-in.controller';
 
@@ -12,7 +14,7 @@ import { SignInController } from './sign-in.controller';
  * roles and per-onboarding checks as the JSON API apply.
  */
 @Module({
-  imports: [OnboardingsModule, PortfolioModule],
-  controllers: [SignInController, PortfolioPage, OnboardingPage, AssetsController],
+  imports: [OnboardingsModule, PortfolioModule, PlaybooksModule],
+  controllers: [SignInController, PortfolioPage, OnboardingPage, PlaybookPreviewPage, AssetsController],
 })
 export class PagesModule {}

@@ -13,6 +13,6 @@ import { PlaybooksService } from './playbooks.service';
     PlaybooksService,
     PlaybookPreviewService,
   ],
-  exports: [PlaybookStore],
+  exports: [PlaybookStore, PlaybooksService, PlaybookPreviewService],
 })
 export class PlaybooksModule {}
