@@ -102,6 +102,7 @@ export class AppModule {
           ...auth,
           sessionSecret: pages.sessionSecret,
           secureCookies: pages.trackerLinks.publicBaseUrl.startsWith('https:'),
+          publicBaseUrl: pages.trackerLinks.publicBaseUrl,
         }),
         IdempotencyModule.forRoot(idempotency),
         OnboardingsModule,

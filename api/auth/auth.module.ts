@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { RateLimitGuard } from './rate-limit.guard';
 
 const RATE_WINDOW_MS = 60_000;
+import { OidcSignIn } from './oidc-sign-in';
 import { TokenVerifier } from './token-verifier';
 
 /** Who may call what: API keys (src/persistence/api-key-store.ts), OIDC tokens, and the guard on every route. */
@@ -27,6 +28,7 @@ export class AuthModule {
         { provide: AUTH_OPTIONS, useValue: opts },
         { provide: ApiKeyStore, useFactory: (db: DataSource) => new ApiKeyStore(db), inject: [DataSource] },
         TokenVerifier,
+        OidcSignIn,
         // Without a configured secret (tests of other things, the OpenAPI writer) sessions last one process.
         {
           provide: PageSessions,
@@ -36,7 +38,7 @@ export class AuthModule {
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         ...(opts.rateLimitPerMinute ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
       ],
-      exports: [ApiKeyStore, AUTH_OPTIONS, PageSessions],
+      exports: [ApiKeyStore, AUTH_OPTIONS, PageSessions, OidcSignIn],
     };
   }
 }

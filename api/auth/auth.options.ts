@@ -19,4 +19,6 @@ export interface AuthOptions {
   sessionSecret?: string;
   /** Mark the session cookie Secure (the pages are reached over https). */
   secureCookies?: boolean;
+  /** Where people reach the pages (PUBLIC_BASE_URL): the OIDC sign-in's redirect URI is under it. */
+  publicBaseUrl?: string;
 }

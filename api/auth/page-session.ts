@@ -5,6 +5,23 @@ export const SESSION_COOKIE = 'oo_session';
 /** A working day: after it the person signs in again. */
 export const SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 
+/** What a browser keeps of one cookie: a longer sealed session would be dropped silently. */
+export const MAX_COOKIE_LENGTH = 4000;
+/** The cookie that carries an OIDC sign-in from the redirect to the callback. */
+export const PENDING_SIGN_IN_COOKIE = 'oo_sign_in';
+/** Time to sign in at the identity provider. */
+export const PENDING_SIGN_IN_TTL_MS = 10 * 60 * 1000;
+
+export interface PendingSignIn {
+  kind: 'oidc-pending';
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  /** The page to go back to. */
+  next: string;
+  expiresAt: number;
+}
+
 export interface PageSessionContent {
   /** The API key the person signed in with; the guard verifies it on every request (revocation applies). */
   key: string;
@@ -27,17 +44,44 @@ export class PageSessions {
     this.csrfKey = Buffer.from(hkdfSync('sha256', secret, 'onboarding-orchestrator', 'page-session-csrf', 32));
   }
 
-  seal(key: string, now = Date.now()): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.sealKey, iv);
-    const content: PageSessionContent = { key, expiresAt: now + SESSION_TTL_MS };
-    const sealed = Buffer.concat([cipher.update(JSON.stringify(content), 'utf8'), cipher.final()]);
-    return [iv, sealed, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.');
+  /**
+   * A session for an API key, or for an OIDC access token (`ttlMs`: until the token expires, at
+   * most a working day); either is verified again on every request.
+   */
+  seal(key: string, now = Date.now(), ttlMs = SESSION_TTL_MS): string {
+    const content: PageSessionContent = { key, expiresAt: now + Math.min(ttlMs, SESSION_TTL_MS) };
+    return this.sealJson(content);
   }
 
   /** The session's key, or undefined when the cookie is absent, tampered with or expired. */
   open(cookie: string | undefined, now = Date.now()): PageSessionContent | undefined {
-    if (!cookie || cookie.length > 4096) return undefined;
+    const content = this.openJson(cookie);
+    if (typeof content?.key !== 'string' || typeof content.expiresAt !== 'number' || content.expiresAt <= now)
+      return undefined;
+    return content as unknown as PageSessionContent;
+  }
+
+  /** An OIDC sign-in under way (state, nonce, PKCE verifier), between the redirect out and the callback. */
+  sealPending(pending: Omit<PendingSignIn, 'kind' | 'expiresAt'>, now = Date.now()): string {
+    return this.sealJson({ ...pending, kind: 'oidc-pending', expiresAt: now + PENDING_SIGN_IN_TTL_MS });
+  }
+
+  openPending(cookie: string | undefined, now = Date.now()): PendingSignIn | undefined {
+    const content = this.openJson(cookie);
+    if (content?.kind !== 'oidc-pending' || typeof content.expiresAt !== 'number' || content.expiresAt <= now)
+      return undefined;
+    return content as unknown as PendingSignIn;
+  }
+
+  private sealJson(content: object): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.sealKey, iv);
+    const sealed = Buffer.concat([cipher.update(JSON.stringify(content), 'utf8'), cipher.final()]);
+    return [iv, sealed, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.');
+  }
+
+  private openJson(cookie: string | undefined): Record<string, unknown> | undefined {
+    if (!cookie || cookie.length > MAX_COOKIE_LENGTH) return undefined;
     const parts = cookie.split('.');
     if (parts.length !== 3) return undefined;
     try {
@@ -45,10 +89,8 @@ export class PageSessions {
       // The full 16-byte tag only: a shorter one would be accepted by GCM and is easier to forge.
       const decipher = createDecipheriv('aes-256-gcm', this.sealKey, iv, { authTagLength: 16 });
       decipher.setAuthTag(tag);
-      const content = JSON.parse(Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8'));
-      if (typeof content.key !== 'string' || typeof content.expiresAt !== 'number' || content.expiresAt <= now)
-        return undefined;
-      return content as PageSessionContent;
+      const content: unknown = JSON.parse(Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8'));
+      return typeof content === 'object' && content !== null ? (content as Record<string, unknown>) : undefined;
     } catch {
       return undefined;
     }

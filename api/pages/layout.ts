@@ -7,6 +7,8 @@ export interface PageFrame {
   signedIn?: { name: string; csrfToken: string };
   /** A message in plain words above the content: the outcome of the last action, or a refusal. */
   notice?: { kind: 'ok' | 'refused'; text: string };
+  /** Go on to this page of ours at once (a same-site step, e.g. after signing in at the identity provider). */
+  refreshTo?: string;
 }
 
 /** The page shell: no inline script or style (Helmet's CSP), one stylesheet, readable without JavaScript. */
@@ -17,6 +19,7 @@ export function page(frame: PageFrame, content: Html): Html {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
+        ${frame.refreshTo ? html`<meta http-equiv="refresh" content="0;url=${frame.refreshTo}" />` : ''}
         <title>${frame.title} · Onboarding Orchestrator</title>
         <link rel="stylesheet" href="/pages/assets/pages.css" />
       </head>

@@ -119,6 +119,12 @@ export interface OidcOptions {
   csmClaim: string;
   /** The claim the audit log shows as the principal's name: OIDC_NAME_CLAIM, default `name` (else the subject). */
   nameClaim: string;
+  /**
+   * People sign in to the pages through the issuer (authorization code with PKCE) when this API is
+   * registered there as a client: OIDC_CLIENT_ID, OIDC_CLIENT_SECRET (none: a public client),
+   * OIDC_SCOPES (default `openid profile`). Its redirect URI is PUBLIC_BASE_URL/pages/sign-in/oidc/callback.
+   */
+  signIn?: { clientId: string; clientSecret?: string; scopes: string };
 }
 
 export type PayloadEncryptionSetting =
@@ -238,7 +244,8 @@ function pageSettings(env: NodeJS.ProcessEnv): PageSettings {
 function oidcSettings(env: NodeJS.ProcessEnv): OidcOptions | undefined {
   const issuer = env.OIDC_ISSUER || undefined;
   if (!issuer) {
-    if (env.OIDC_AUDIENCE || env.OIDC_JWKS_URL) throw new Error('OIDC_AUDIENCE and OIDC_JWKS_URL need OIDC_ISSUER');
+    if (env.OIDC_AUDIENCE || env.OIDC_JWKS_URL || env.OIDC_CLIENT_ID)
+      throw new Error('OIDC_AUDIENCE, OIDC_JWKS_URL and OIDC_CLIENT_ID need OIDC_ISSUER');
     return undefined;
   }
   const audience = env.OIDC_AUDIENCE || undefined;
@@ -252,6 +259,15 @@ function oidcSettings(env: NodeJS.ProcessEnv): OidcOptions | undefined {
     rolesClaim: env.OIDC_ROLES_CLAIM || 'roles',
     csmClaim: env.OIDC_CSM_CLAIM || 'csm_id',
     nameClaim: env.OIDC_NAME_CLAIM || 'name',
+    ...(env.OIDC_CLIENT_ID
+      ? {
+          signIn: {
+            clientId: env.OIDC_CLIENT_ID,
+            ...(env.OIDC_CLIENT_SECRET ? { clientSecret: env.OIDC_CLIENT_SECRET } : {}),
+            scopes: env.OIDC_SCOPES || 'openid profile',
+          },
+        }
+      : {}),
   };
 }
 
