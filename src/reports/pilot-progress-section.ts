@@ -25,9 +25,8 @@ export async function cohortsInFlight(
   dataSource: DataSource,
   limit = PILOT_COHORTS_LIMIT,
 ): Promise<{ cohorts: CohortInFlight[]; total: number }> {
-  const rows: Array<{ cohort: string; onboardings: string; in_flight: string; total: string }> =
-    await dataSource.query(
-      `SELECT cohort, count(*) AS onboardings, count(*) FILTER (WHERE status <> 'completed') AS in_flight,
+  const rows: Array<{ cohort: string; onboardings: string; in_flight: string; total: string }> = await dataSource.query(
+    `SELECT cohort, count(*) AS onboardings, count(*) FILTER (WHERE status <> 'completed') AS in_flight,
               count(*) OVER () AS total
          FROM onboarding_facts
         WHERE cohort IS NOT NULL
@@ -35,8 +34,8 @@ export async function cohortsInFlight(
        HAVING count(*) FILTER (WHERE status <> 'completed') > 0
         ORDER BY max(closed_won_at) DESC, cohort
         LIMIT $1`,
-      [limit],
-    );
+    [limit],
+  );
   return {
     cohorts: rows.map((r) => ({ cohort: r.cohort, onboardings: Number(r.onboardings), inFlight: Number(r.in_flight) })),
     total: Number(rows[0]?.total ?? 0),
@@ -49,10 +48,10 @@ export async function cohortsInFlight(
  * completion within target against each tier's baseline, stall rate, the small-sample note and
  * the pilot's success criteria.
  */
-export function pilotProgressSection(opts: { thresholds: RedFlagThresholds }): ReportSectionSource {
+export function pilotProgressSection(opts: { thresholds: RedFlagThresholds; limit?: number }): ReportSectionSource {
   return async (dataSource, _period, now) => {
     const dashboard = reportDashboard(dataSource, opts.thresholds);
-    const { cohorts, total } = await cohortsInFlight(dataSource);
+    const { cohorts, total } = await cohortsInFlight(dataSource, opts.limit);
     const groups: ReportSectionGroup[] = [];
     // One after the other: each comparison already runs its queries at once on the pool.
     for (const c of cohorts) groups.push(cohortGroup(c, await dashboard.comparison(c.cohort, 'baseline', now)));
@@ -65,7 +64,9 @@ export function pilotProgressLines(groups: ReportSectionGroup[], total: number, 
   if (total === 0) return { ...section, lines: ['No cohort has an onboarding in flight.'] };
   const cut =
     total > groups.length
-      ? [`${total} cohorts are in flight; the ${groups.length} most recently started are listed, the others are on the dashboard's cohort comparison.`]
+      ? [
+          `${total} cohorts are in flight; the ${groups.length} most recently started are listed, the others are on the dashboard's cohort comparison.`,
+        ]
       : [];
   return {
     ...section,

@@ -121,8 +121,7 @@ const ALERT_STYLE = 'color:#b00020;font-weight:bold';
 /** Alerts (red flags raised) in bold red, so they stand out in the mail; each group under its own heading. */
 function sectionHtml(s: ReportSection): string {
   const item = (l: string) => (s.alert ? `<li style="${ALERT_STYLE}">${esc(l)}</li>` : `<li>${esc(l)}</li>`);
-  const lines =
-    s.lines.length > 0 ? `<ul>${s.lines.map(item).join('')}</ul>` : s.groups?.length ? '' : '<p>None.</p>';
+  const lines = s.lines.length > 0 ? `<ul>${s.lines.map(item).join('')}</ul>` : s.groups?.length ? '' : '<p>None.</p>';
   const groups = (s.groups ?? []).map(
     (g) => `<h3>${esc(g.heading)}</h3><ul>${g.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`,
   );
