@@ -37,8 +37,8 @@ export function redFlagLines(figures: LeadershipFigures): ReportSection {
       key: 'red-flags',
       title: 'Red flags',
       lines: [
-        `None raised. ${asOf} Completion within target ${percent(c.share)} (minimum ${percent(thresholds.completionMin)}); ` +
-          `stalled ${percent(s.share)} of active (maximum ${percent(thresholds.stalledMax)}); ` +
+        `None raised. ${asOf} Completion within target: ${percent(c.share)} (minimum ${percent(thresholds.completionMin)}); ` +
+          `stalled: ${s.share === null ? 'no data' : `${percent(s.share)} of active`} (maximum ${percent(thresholds.stalledMax)}); ` +
           `no tier's median TTV more than ${percent(thresholds.ttvOverBaseline)} above its baseline.`,
         ...noBaseline,
       ],

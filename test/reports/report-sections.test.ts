@@ -109,7 +109,7 @@ describe('the red-flags section', () => {
       title: 'Red flags',
       lines: [
         'None raised. As of 2027-02-08T06:05:00.000Z, over the whole program (10 active, 0 completed). ' +
-          'Completion within target 70% (minimum 60%); stalled 10% of active (maximum 15%); ' +
+          'Completion within target: 70% (minimum 60%); stalled: 10% of active (maximum 15%); ' +
           "no tier's median TTV more than 20% above its baseline.",
       ],
     });
@@ -134,7 +134,7 @@ describe('the red-flags section', () => {
       now,
     );
     expect(loose.alert).toBeUndefined();
-    expect(loose.lines[0]).toMatch(/^None raised\. .*Completion within target 35% \(minimum 30%\)/);
+    expect(loose.lines[0]).toMatch(/^None raised\. .*Completion within target: 35% \(minimum 30%\)/);
 
     const report = await compileSummary(dataSource, period, {
       now,
