@@ -1,6 +1,9 @@
 import type { Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
+import type { RedFlagThresholds } from '../src/domain/red-flags';
 import type { DeliveryStarter } from '../src/infra/event-delivery-starter';
+import { pilotProgressSection } from '../src/reports/pilot-progress-section';
+import { redFlagsSection } from '../src/reports/red-flags-section';
 import type { TrackerLinks } from '../src/tracker/tracker-links';
 import { createCsmAssignmentActivities } from './csm-assignment.activities';
 import { createCutoverActivities } from './cutover.activities';
@@ -19,6 +22,8 @@ export interface ActivityDeps {
   startDelivery?: DeliveryStarter;
   /** Issues the tracker link the welcome mail carries. */
   trackerLinks?: TrackerLinks;
+  /** The red flags' thresholds (settings' RED_FLAG_*), which the summary report judges by as the dashboard does. */
+  redFlags: RedFlagThresholds;
 }
 
 /** Every activity the worker registers, built with their dependencies. */
@@ -35,6 +40,14 @@ export function createActivities(deps: ActivityDeps) {
       webhook: deps.webhook,
       trackerLinks: deps.trackerLinks,
     }),
-    ...createSummaryReportActivities({ dataSource: deps.dataSource, mailer: deps.mailer, from: deps.mailFrom }),
+    ...createSummaryReportActivities({
+      dataSource: deps.dataSource,
+      mailer: deps.mailer,
+      from: deps.mailFrom,
+      sectionSources: [
+        redFlagsSection({ thresholds: deps.redFlags }),
+        pilotProgressSection({ thresholds: deps.redFlags }),
+      ],
+    }),
   };
 }

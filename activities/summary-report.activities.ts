@@ -13,7 +13,7 @@ export interface SummaryReportDeps {
   dataSource: DataSource;
   mailer: Transporter;
   from: string;
-  /** Sections other modules add (red flags, pilot progress); none yet. */
+  /** Sections other modules add (the worker gives red flags and pilot progress: activities/index.ts). */
   sectionSources?: ReportSectionSource[];
   now?: () => Date;
 }

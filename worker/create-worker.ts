@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
 import type { Settings } from '../src/config/settings';
 import { DEFAULT_DELIVERY_RETRY, type DeliveryRetry } from '../src/contracts/event-delivery.contract';
+import { DEFAULT_RED_FLAG_THRESHOLDS, type RedFlagThresholds } from '../src/domain/red-flags';
 import { deliveryStarter } from '../src/infra/event-delivery-starter';
 import { createMailer } from '../src/infra/mailer';
 import { dataConverter } from '../src/infra/temporal-connection';
@@ -28,6 +29,8 @@ export interface OnboardingWorkerOptions {
   eventDeliveryRetry?: DeliveryRetry;
   /** Signs the tracker link of the welcome mail (src/infra/page-secrets.ts gives the secret); unset: no link. */
   trackerLinks?: TrackerLinkOptions;
+  /** The summary report's red-flag thresholds (settings' RED_FLAG_*, passed with the settings); default: the seed's. */
+  redFlags?: RedFlagThresholds;
 }
 
 export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<Worker> {
@@ -49,6 +52,7 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
       mailer: createMailer(opts.notifications),
       mailFrom: opts.notifications.mailFrom,
       migrationPlatformUrl: opts.migrationPlatformUrl,
+      redFlags: opts.redFlags ?? DEFAULT_RED_FLAG_THRESHOLDS,
       trackerLinks: opts.trackerLinks && new TrackerLinks(opts.dataSource, opts.trackerLinks),
       startDelivery: deliveryStarter(client, opts.taskQueue, opts.eventDeliveryRetry ?? DEFAULT_DELIVERY_RETRY),
       webhook:

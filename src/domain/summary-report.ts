@@ -18,8 +18,8 @@ export interface SummaryReport {
   /** Onboardings stalled as of compilation, and what they wait on. */
   stalls: StallLine[];
   /**
-   * Sections other modules contribute (red flags, pilot progress): filled by the section sources
-   * the worker is given, empty until those modules exist.
+   * Sections other modules contribute (red flags, pilot progress, src/reports/*-section.ts):
+   * filled by the section sources the worker is given.
    */
   sections: ReportSection[];
 }
@@ -65,6 +65,15 @@ export interface StallLine extends OnboardingRef {
 export interface ReportSection {
   key: string;
   title: string;
+  lines: string[];
+  /** The lines call for action (red flags raised): the HTML shows them in red, the text marks them. */
+  alert?: boolean;
+  /** Titled sublists after the lines (one per pilot cohort), so a reader sees where each begins. */
+  groups?: ReportSectionGroup[];
+}
+
+export interface ReportSectionGroup {
+  heading: string;
   lines: string[];
 }
 

@@ -11,10 +11,10 @@ import {
 } from '../domain/summary-report';
 
 /**
- * A module that adds a section to every report (red flags and pilot progress, once those
- * modules exist): it reads the read model itself and returns its lines.
+ * A module that adds a section to every report (red flags, pilot progress): it reads the read
+ * model itself and returns its lines. `now` is the compilation's, what "as it stands" means.
  */
-export type ReportSectionSource = (dataSource: DataSource, period: ReportPeriod) => Promise<ReportSection>;
+export type ReportSectionSource = (dataSource: DataSource, period: ReportPeriod, now: Date) => Promise<ReportSection>;
 
 /** Bounds each list in a report: a mail is read, not searched; the counts stay exact. */
 export const REPORT_LIST_LIMIT = 200;
@@ -64,7 +64,7 @@ export async function compileSummary(
     blockers: await openBlockers(dataSource, opts.now),
     escalations: await escalationsRaised(dataSource, period),
     stalls: await stalls(dataSource),
-    sections: await Promise.all(sectionSources.map((source) => source(dataSource, period))),
+    sections: await Promise.all(sectionSources.map((source) => source(dataSource, period, opts.now))),
   };
 }
 

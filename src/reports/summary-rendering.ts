@@ -1,5 +1,5 @@
 import type { ReportChart } from './summary-charts';
-import type { SummaryReport } from '../domain/summary-report';
+import type { ReportSection, SummaryReport } from '../domain/summary-report';
 
 /** The report's subject line: kind, period and the count a reader acts on. */
 export function summarySubject(report: SummaryReport): string {
@@ -42,7 +42,7 @@ export function summaryText(report: SummaryReport): string {
           `- ${s.accountName} [${s.onboardingId}] in ${s.stage} since ${s.stalledSince}, waiting on ${s.waitingOn}`,
       ),
     ),
-    ...report.sections.flatMap((s) => ['', s.title.toUpperCase(), ...list(s.lines.map((l) => `- ${l}`))]),
+    ...report.sections.flatMap(sectionText),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -99,11 +99,33 @@ export function summaryHtml(
       ['Account', 'Stage', 'Stalled since', 'Waiting on'],
       report.stalls.map((s) => [s.accountName, s.stage, s.stalledSince, s.waitingOn]),
     ),
-    ...report.sections.map(
-      (s) => `<h2>${esc(s.title)}</h2><ul>${s.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`,
-    ),
+    ...report.sections.map(sectionHtml),
     '</body></html>',
   ].join('\n');
+}
+
+/** A section's lines, then each group's heading with its lines indented under it; alerts marked `!`. */
+function sectionText(s: ReportSection): string[] {
+  const groups = s.groups ?? [];
+  const lines = s.lines.map((l) => `${s.alert ? '!' : '-'} ${l}`);
+  return [
+    '',
+    s.title.toUpperCase(),
+    ...(groups.length > 0 ? lines : list(lines)),
+    ...groups.flatMap((g) => [`- ${g.heading}`, ...g.lines.map((l) => `    ${l}`)]),
+  ];
+}
+
+const ALERT_STYLE = 'color:#b00020;font-weight:bold';
+
+/** Alerts (red flags raised) in bold red, so they stand out in the mail; each group under its own heading. */
+function sectionHtml(s: ReportSection): string {
+  const item = (l: string) => (s.alert ? `<li style="${ALERT_STYLE}">${esc(l)}</li>` : `<li>${esc(l)}</li>`);
+  const lines = s.lines.length > 0 ? `<ul>${s.lines.map(item).join('')}</ul>` : s.groups?.length ? '' : '<p>None.</p>';
+  const groups = (s.groups ?? []).map(
+    (g) => `<h3>${esc(g.heading)}</h3><ul>${g.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`,
+  );
+  return `<h2${s.alert ? ` style="color:#b00020"` : ''}>${esc(s.title)}</h2>${lines}${groups.join('')}`;
 }
 
 function list(lines: string[]): string[] {

@@ -1,27 +1,33 @@
 /**
  * The weekly summary (issue 10 item 6) end to end: a real Temporal Schedule starts the report
  * workflow for past weeks (a backfill: the catch-up of weeks nobody ran), the worker compiles
- * them from the read model and mails them to a real SMTP server with an inline PNG chart; the
- * same weeks again send nothing; a week started while no worker polls is sent when one comes.
+ * them from the read model and mails them to a real SMTP server with an inline PNG chart, the
+ * red flags and the pilot's progress; the same weeks again send nothing; a week started while no
+ * worker polls is sent when one comes. On a database of its own, so that the program's red
+ * flags and cohorts are this file's.
  */
 import type { ScheduleHandle } from '@temporalio/client';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { loadSettings } from '../../src/config/settings';
 import { SUMMARY_REPORT_WORKFLOW, type SummaryReportOutcome } from '../../src/contracts/summary-report.contract';
 import { ensureSummarySchedules } from '../../src/infra/summary-report-schedule';
+import { writeDashboardFacts } from '../../src/persistence/dashboard-facts-store';
 import { createOnboardingWorker } from '../../worker/create-worker';
 import { closedWonBody } from '../fixtures/onboarding-input';
-import { eventually, useApiHarness } from '../support/api-harness';
+import { type ApiHarness, eventually, startApiHarness } from '../support/api-harness';
+import { createOwnDatabase, type OwnDatabase } from '../support/own-database';
 import type { ReceivedMail } from '../support/smtp-inbox';
 import { testPayloadCodec, workflowBundle } from '../support/test-env';
 import { startTestWorker } from '../support/test-worker';
 
 jest.setTimeout(90_000);
 
-const h = useApiHarness();
+let h: ApiHarness;
+let database: OwnDatabase;
 const run = Math.random().toString(36).slice(2, 8);
 const accountId = `weekly-${run}`;
 const owner = `impl:lee-${run}`;
+const cohort = `pilot-${run}`;
 const RECIPIENTS = ['vp-cs@vendor.example', 'cs-lead@vendor.example'];
 const reports = (cron = '0 7 * * 1') => ({
   weeklyCron: cron,
@@ -59,8 +65,13 @@ async function outcomesOf(handle: ScheduleHandle, runs: number): Promise<Summary
 }
 
 beforeAll(async () => {
+  database = await createOwnDatabase('weekly_report');
+  h = await startApiHarness({ databaseUrl: database.url });
   const path = `/onboardings/onboarding-${accountId}`;
-  await h.api.post('/onboardings').send(closedWonBody(accountId)).expect(201);
+  await h.api
+    .post('/onboardings')
+    .send({ ...closedWonBody(accountId), cohort })
+    .expect(201);
   await h.api
     .post(`${path}/risks`)
     .send({
@@ -78,10 +89,41 @@ beforeAll(async () => {
     const [row] = await h.dataSource.query(`SELECT risks FROM onboardings WHERE account_id = $1`, [accountId]);
     return row?.risks?.length ? true : undefined;
   });
+  // A second onboarding, stalled (as the projection writes its facts): 1 of 2 active, a red flag.
+  await writeDashboardFacts(
+    h.dataSource.manager,
+    {
+      onboardingId: `onboarding-stalled-${run}`,
+      tier: 'tech-touch',
+      segment: 'mid-market',
+      cohort: null,
+      csmId: null,
+      closedWonAt: '2026-10-01T00:00:00Z',
+      status: 'in-progress',
+      stalled: true,
+      playbookVersion: 1,
+      asOf: new Date(),
+    },
+    {
+      ttvDays: null,
+      ttvTargetDays: 30,
+      milestonesTotal: 4,
+      milestonesMet: 0,
+      milestonesMissed: 0,
+      milestonesAchieved: 0,
+      milestonesOverdue: 0,
+      escalationsByLevel: [0, 0, 0],
+      atRiskKinds: ['stalled'],
+      automationFailures: 0,
+      stageDurations: [],
+    },
+  );
 });
 
 afterAll(async () => {
   for (const handle of schedules) await handle.delete().catch(() => undefined);
+  await h?.close();
+  await database?.drop();
 });
 
 describe('the weekly summary', () => {
@@ -103,6 +145,20 @@ describe('the weekly summary', () => {
       expect(mail.text).toContain(`Decision owner: ${owner}, due 2026-11-20`);
       expect(mail.text).toContain(`Holds Account ${accountId}`);
       expect(mail.text).toContain('otherwise: Go live on CSV import');
+      // The red flags as they stand, each with its figure and threshold, in red in the HTML.
+      const stalled = '50% of active onboardings are stalled (1 of 2), over the 15% maximum';
+      expect(mail.text).toContain(`RED FLAGS (1 RAISED)\n! ${stalled}\n`);
+      expect(mail.html).toContain(`<li style="color:#b00020;font-weight:bold">${stalled}</li>`);
+      // The pilot cohort in flight, against the baseline, with its sample note and checklist.
+      expect(mail.text).toContain(`PILOT PROGRESS\n- 1 cohort(s) in flight`);
+      expect(mail.text).toContain(
+        `- ${cohort}: 1 onboarding(s), 1 in flight, 0 completed\n` +
+          '    Small sample: 1 onboarding(s): too few to conclude from (fewer than 5)\n',
+      );
+      expect(mail.text).toContain(
+        '    Met: Every pilot onboarding entered its playbook (all 1 onboardings started their journey)\n',
+      );
+      expect(mail.html).toContain(`<h3>${cohort}: 1 onboarding(s), 1 in flight, 0 completed</h3>`);
       // The HTML shows the charts as inline PNG attachments.
       const pngs = mail.attachments.filter((a) => a.contentType === 'image/png');
       expect(pngs.map((a) => a.cid).sort()).toEqual([
