@@ -139,7 +139,7 @@ export function ttvComparisonChart(
   const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
   return svgChart(
     {
-      legend: { data: [names.mine, names.against], bottom: 0 },
+      legend: { data: [names.mine, names.against], bottom: 0, itemGap: 24 },
       grid: { left: 110, right: 40, top: 10, bottom: 40 },
       xAxis: { type: 'value', name: 'days' },
       yAxis: { type: 'category', data: tiers.map((t) => t.tier), inverse: true },

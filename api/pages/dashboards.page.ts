@@ -44,7 +44,11 @@ export class DashboardPages {
       sendPage(
         res,
         400,
-        { title: LEADERSHIP_TITLE, signedIn: signedInAs(req), notice: { kind: 'refused', text: `Refused: ${known.detail}` } },
+        {
+          title: LEADERSHIP_TITLE,
+          signedIn: signedInAs(req),
+          notice: { kind: 'refused', text: `Refused: ${known.detail}` },
+        },
         filterForm(values),
       );
       return;
@@ -56,8 +60,8 @@ export class DashboardPages {
       { title: LEADERSHIP_TITLE, signedIn: signedInAs(req) },
       html`${filterForm(values)}
         <p class="muted">
-          From the read model as of ${figures.asOf.slice(0, 16).replace('T', ' ')} UTC (it may trail the live state by
-          a moment). The period is on closed-won; every figure counts the onboardings the filters select.
+          From the read model as of ${figures.asOf.slice(0, 16).replace('T', ' ')} UTC (it may trail the live state by a
+          moment). The period is on closed-won; every figure counts the onboardings the filters select.
         </p>
         ${leadershipContent(figures)} ${compareForm(query.cohort)}`,
     );

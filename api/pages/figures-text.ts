@@ -12,6 +12,11 @@ export function percentText(share: number | null | undefined): string {
   return share === null || share === undefined ? NONE : `${oneDecimal(share * 100)}%`;
 }
 
+/** A change against a reference: +33.3% or -26%. */
+export function changeText(share: number | null | undefined): string {
+  return share === null || share === undefined ? NONE : `${share > 0 ? '+' : ''}${percentText(share)}`;
+}
+
 export function numberText(value: number | null | undefined): string {
   return value === null || value === undefined ? NONE : oneDecimal(value);
 }

@@ -3,7 +3,7 @@ import type { TtvBucket } from '../../src/domain/dashboard-figures';
 import type { RedFlagThresholds } from '../../src/domain/red-flags';
 import { SEGMENTS, TIERS } from '../../src/domain/segment';
 import { stageMediansChart, ttvHistogramChart } from './charts';
-import { daysText, numberText, percentText } from './figures-text';
+import { changeText, daysText, numberText, percentText } from './figures-text';
 import { type Html, html } from './html';
 import { moment } from './layout';
 import { table } from './table';
@@ -89,7 +89,10 @@ function redFlagsSection(flags: LeadershipFigures['redFlags'], t: RedFlagThresho
             (flag) =>
               html`<p class="flag" role="alert" data-kind="${flag.kind}">
                 <strong>Red flag:</strong> ${flag.message}
-                <span class="muted">(threshold ${flag.kind === 'ttv-over-baseline' ? daysText(flag.threshold) : percentText(flag.threshold)})</span>
+                <span class="muted"
+                  >(threshold
+                  ${flag.kind === 'ttv-over-baseline' ? daysText(flag.threshold) : percentText(flag.threshold)})</span
+                >
               </p>`,
           )
     }
@@ -117,7 +120,7 @@ function ttvSection(f: LeadershipFigures): Html {
         const baseline = f.baselines.find((b) => b.tier === t.tier);
         const against =
           baseline && t.median !== null
-            ? percentText((t.median - baseline.medianTtvDays) / baseline.medianTtvDays)
+            ? changeText((t.median - baseline.medianTtvDays) / baseline.medianTtvDays)
             : '—';
         return {
           data: t.tier,
@@ -171,10 +174,21 @@ function stagesSection(f: LeadershipFigures): Html {
 function baselinesSection(f: LeadershipFigures): Html {
   return html`<section id="baselines">
     <h2>Baselines</h2>
-    <p class="muted">The pre-program figures of the current-state audit, entered by CS Ops; the latest version counts.</p>
+    <p class="muted">
+      The pre-program figures of the current-state audit, entered by CS Ops; the latest version counts.
+    </p>
     ${table({
       id: 'baselines-table',
-      head: ['Tier', 'Median TTV', 'Completion within target', 'Sample', 'Version', 'Entered by', 'Entered at', 'Notes'],
+      head: [
+        'Tier',
+        'Median TTV',
+        'Completion within target',
+        'Sample',
+        'Version',
+        'Entered by',
+        'Entered at',
+        'Notes',
+      ],
       rows: f.baselines.map((b) => ({
         data: b.tier,
         cells: [
@@ -224,7 +238,9 @@ export function compareForm(cohort: string | undefined): Html {
   return html`<section id="compare">
     <h2>Compare a cohort</h2>
     <form method="get" action="/pages/dashboards/cohorts" class="filters">
-      <label>Cohort <input type="text" name="cohort" value="${cohort ?? ''}" placeholder="pilot-2027q1" required /></label>
+      <label
+        >Cohort <input type="text" name="cohort" value="${cohort ?? ''}" placeholder="pilot-2027q1" required
+      /></label>
       <label
         >against
         <input type="text" name="against" value="baseline" />

@@ -74,12 +74,13 @@ function comparisonRows(mine: CohortSide, against: CohortSide | BaselineSide): R
         : 'no response yet',
   });
   const notAudited = 'not in the audit';
-  const perTier = (f: (b: BaselineSide['byTier'][number]) => string) =>
+  // The baselines of the cohort's own tiers (every tier's while it has none): what it is measured against.
+  const baselines =
     against.kind === 'baseline'
-      ? against.byTier.length > 0
-        ? html`${against.byTier.map((b) => html`<div>${b.tier}: ${f(b)}</div>`)}`
-        : 'no baseline entered'
-      : '';
+      ? against.byTier.filter((b) => mine.byTier.length === 0 || mine.byTier.some((t) => t.tier === b.tier))
+      : [];
+  const perTier = (f: (b: BaselineSide['byTier'][number]) => string) =>
+    baselines.length > 0 ? html`${baselines.map((b) => html`<div>${b.tier}: ${f(b)}</div>`)}` : 'no baseline entered';
   const other: Record<string, Html | string> =
     against.kind === 'cohort'
       ? side(against)
@@ -102,12 +103,18 @@ function comparisonRows(mine: CohortSide, against: CohortSide | BaselineSide): R
     ['escalations', 'Escalations raised'],
     ['satisfaction', 'Satisfaction'],
   ];
-  return labels.map(([key, label]) => ({ data: key, cells: [html`<strong>${label}</strong>`, mineText[key], other[key]] }));
+  return labels.map(([key, label]) => ({
+    data: key,
+    cells: [html`<strong>${label}</strong>`, mineText[key], other[key]],
+  }));
 }
 
 function byTierSection(mine: CohortSide, against: CohortSide | BaselineSide, againstName: string): Html {
   const tiers = [
-    ...new Set([...mine.byTier.map((t) => t.tier), ...(against.kind === 'cohort' ? against.byTier.map((t) => t.tier) : [])]),
+    ...new Set([
+      ...mine.byTier.map((t) => t.tier),
+      ...(against.kind === 'cohort' ? against.byTier.map((t) => t.tier) : []),
+    ]),
   ];
   const rows = tiers.map((tier) => {
     const m = mine.byTier.find((t) => t.tier === tier);
@@ -130,38 +137,41 @@ function byTierSection(mine: CohortSide, against: CohortSide | BaselineSide, aga
         : `${o.onboardings} onboardings`;
     return { tier, mine: m?.ttvMedianDays ?? null, against: ttvAgainst, m, completionAgainst, source };
   });
+  const short = against.kind === 'cohort' ? against.cohort : 'baseline';
   return html`<section id="by-tier">
     <h2>By tier</h2>
-    <div class="grid">
-      <div class="chart" id="tier-chart">
-        ${ttvComparisonChart(rows, { mine: mine.cohort, against: againstName })}
-      </div>
-      ${table({
-        id: 'by-tier-table',
-        head: [
-          'Tier',
-          'Onboardings',
-          'Median TTV',
-          `Median TTV, ${againstName}`,
-          'Completion within target',
-          `Completion, ${againstName}`,
-          'Compared with',
+    ${table({
+      id: 'by-tier-table',
+      head: [
+        'Tier',
+        'Onboardings',
+        'Median TTV',
+        `Median TTV, ${short}`,
+        'Completion within target',
+        `Completion, ${short}`,
+        'Compared with',
+      ],
+      rows: rows.map((r) => ({
+        data: r.tier,
+        cells: [
+          r.tier,
+          String(r.m?.onboardings ?? 0),
+          `${daysText(r.mine)} (${r.m?.ttvOnboardings ?? 0} reached value)`,
+          daysText(r.against),
+          percentText(r.m?.completionWithinTargetShare),
+          percentText(r.completionAgainst),
+          r.source,
         ],
-        rows: rows.map((r) => ({
-          data: r.tier,
-          cells: [
-            r.tier,
-            String(r.m?.onboardings ?? 0),
-            `${daysText(r.mine)} (${r.m?.ttvOnboardings ?? 0} reached value)`,
-            daysText(r.against),
-            percentText(r.m?.completionWithinTargetShare),
-            percentText(r.completionAgainst),
-            r.source,
-          ],
-        })),
-        empty: 'No onboarding in this cohort yet.',
-      })}
-    </div>
+      })),
+      empty: 'No onboarding in this cohort yet.',
+    })}
+    ${
+      rows.length > 0
+        ? html`<div class="chart" id="tier-chart">
+            ${ttvComparisonChart(rows, { mine: mine.cohort, against: againstName })}
+          </div>`
+        : ''
+    }
   </section>`;
 }
 

@@ -15,7 +15,13 @@ export interface TableSpec {
 /** A plain data table: a chart's figures beside it, or a list; `data` marks a row for tests and links. */
 export function table(spec: TableSpec): Html {
   return html`<table id="${spec.id}" class="${spec.className ?? ''}">
-    ${spec.caption ? html`<caption>${spec.caption}</caption>` : ''}
+    ${
+      spec.caption
+        ? html`<caption>
+            ${spec.caption}
+          </caption>`
+        : ''
+    }
     <thead>
       <tr>
         ${spec.head.map((h) => html`<th scope="col">${h}</th>`)}
@@ -28,9 +34,10 @@ export function table(spec: TableSpec): Html {
               <td colspan="${spec.head.length}" class="muted">${spec.empty}</td>
             </tr>`
           : spec.rows.map(
-              (r) => html`<tr data-row="${r.data ?? ''}">
-                ${r.cells.map((c) => html`<td>${c ?? '—'}</td>`)}
-              </tr>`,
+              (r) =>
+                html`<tr data-row="${r.data ?? ''}">
+                  ${r.cells.map((c) => html`<td>${c ?? '—'}</td>`)}
+                </tr>`,
             )
       }
     </tbody>
