@@ -49,7 +49,7 @@ export function leadershipContent(f: LeadershipFigures): Html {
           id: 'escalations-table',
           head: ['Level', 'Escalations'],
           rows: [
-            { data: 'level1', cells: ['1 (CS lead)', f.escalationsByLevel.level1] },
+            { data: 'level1', cells: ['1', f.escalationsByLevel.level1] },
             { data: 'level2', cells: ['2', f.escalationsByLevel.level2] },
             { data: 'level3Plus', cells: ['3 and above', f.escalationsByLevel.level3Plus] },
           ],

@@ -297,6 +297,9 @@ describe('the pilot comparison page', () => {
     const bad = await page.goto(`${base}/pages/dashboards/cohorts/Not_A_Slug`);
     expect(bad?.status()).toBe(400);
     await expect(page.locator('.notice').textContent()).resolves.toContain('cohort must be 1-64 lowercase letters');
+    const badForm = await page.goto(`${base}/pages/dashboards/cohorts?cohort=Pilot%201&against=baseline`);
+    expect(badForm?.status()).toBe(400);
+    await expect(page.locator('.notice').textContent()).resolves.toContain('cohort must be 1-64 lowercase letters');
     const badAgainst = await page.goto(`${base}/pages/dashboards/cohorts/pilot-page?against=Not%20one`);
     expect(badAgainst?.status()).toBe(400);
     await expect(page.locator('.notice').textContent()).resolves.toContain('against must be baseline or a cohort');
