@@ -90,6 +90,7 @@ export class AppModule {
       sessionSecret: randomBytes(32).toString('base64url'),
     };
     const auth = opts.auth ?? { embeddedDefault: false };
+    const dashboards = DashboardsModule.forRoot(opts.redFlags ?? loadSettings().redFlags);
     return {
       module: AppModule,
       imports: [
@@ -114,9 +115,9 @@ export class AppModule {
         HealthModule,
         WebhooksModule,
         PortfolioModule,
-        PagesModule,
+        PagesModule.forRoot(dashboards),
         TrackerModule.forRoot(pages.trackerLinks),
-        DashboardsModule.forRoot(opts.redFlags ?? loadSettings().redFlags),
+        dashboards,
         CodecModule.forRoot(opts.codec ?? { enabled: false, payloadCodec: undefined, uiOrigins: [] }),
         CrmWebhooksModule.forRoot(opts.crmWebhooks),
       ],

@@ -79,3 +79,89 @@ export function milestoneTargetsChart(milestones: { name: string; targetDay: num
     'Milestones: target day against the day achieved',
   );
 }
+
+/** How many onboardings reached first value in each week after closed-won (the last bar: 12 weeks or more). */
+export function ttvHistogramChart(buckets: { label: string; count: number }[]): Html {
+  return svgChart(
+    {
+      grid: { left: 50, right: 20, top: 20, bottom: 50 },
+      xAxis: {
+        type: 'category',
+        data: buckets.map((b) => b.label),
+        name: 'days to first value',
+        nameLocation: 'middle',
+        nameGap: 32,
+        axisLabel: { interval: 0, fontSize: 10 },
+      },
+      yAxis: { type: 'value', name: 'onboardings', minInterval: 1 },
+      series: [
+        {
+          type: 'bar',
+          data: buckets.map((b) => b.count),
+          itemStyle: { color: '#2456a6' },
+          label: { show: true, position: 'top', formatter: (p) => (Number(p.value) > 0 ? String(p.value) : '') },
+        },
+      ],
+    },
+    640,
+    260,
+    'Time to value: onboardings by days from closed-won to first value',
+  );
+}
+
+/** The median days onboardings spent in each stage, in journey order. */
+export function stageMediansChart(stages: { stage: string; medianDays: number }[]): Html {
+  return svgChart(
+    {
+      grid: { left: 140, right: 40, top: 10, bottom: 30 },
+      xAxis: { type: 'value', name: 'days' },
+      yAxis: { type: 'category', data: stages.map((s) => s.stage), inverse: true },
+      series: [
+        {
+          type: 'bar',
+          data: stages.map((s) => Math.round(s.medianDays * 10) / 10),
+          itemStyle: { color: '#2456a6' },
+          label: { show: true, position: 'right' },
+        },
+      ],
+    },
+    640,
+    Math.max(120, 40 + stages.length * 34),
+    'Median days in each stage',
+  );
+}
+
+/** Each tier's median TTV beside what it is compared with (the baseline or another cohort). */
+export function ttvComparisonChart(
+  tiers: { tier: string; mine: number | null; against: number | null }[],
+  names: { mine: string; against: string },
+): Html {
+  const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+  return svgChart(
+    {
+      legend: { data: [names.mine, names.against], bottom: 0, itemGap: 24 },
+      grid: { left: 110, right: 40, top: 10, bottom: 40 },
+      xAxis: { type: 'value', name: 'days' },
+      yAxis: { type: 'category', data: tiers.map((t) => t.tier), inverse: true },
+      series: [
+        {
+          name: names.mine,
+          type: 'bar',
+          data: tiers.map((t) => round(t.mine)),
+          itemStyle: { color: '#2456a6' },
+          label: { show: true, position: 'right' },
+        },
+        {
+          name: names.against,
+          type: 'bar',
+          data: tiers.map((t) => round(t.against)),
+          itemStyle: { color: '#9aa5b8' },
+          label: { show: true, position: 'right' },
+        },
+      ],
+    },
+    640,
+    Math.max(140, 60 + tiers.length * 50),
+    `Median time to value by tier: ${names.mine} against ${names.against}`,
+  );
+}

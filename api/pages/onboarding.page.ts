@@ -9,7 +9,6 @@ import {
   recordRiskUpdate,
   resolveRiskUpdate,
 } from '../../src/contracts/onboarding.contract';
-import { principalLabel } from '../../src/domain/principal';
 import { PageAllow } from '../auth/access.decorator';
 import { attributed, type Caller, type RequestWithCaller } from '../auth/caller';
 import { ROUTE_ROLES } from '../auth/route-roles';
@@ -18,7 +17,7 @@ import { OnboardingAccess } from '../onboardings/onboarding-access';
 import { OnboardingsService } from '../onboardings/onboardings.service';
 import { html } from './html';
 import { AcknowledgeForm, MilestoneForm, ResolveRiskForm, RiskForm, TaskForm } from './journey-forms';
-import { sendPage, type PageFrame } from './layout';
+import { sendPage, signedInAs, type PageFrame } from './layout';
 import { type AuditRow, onboardingPageContent } from './onboarding-view';
 import { PageErrorsFilter } from './page-errors.filter';
 
@@ -151,7 +150,7 @@ export class OnboardingPage {
       status,
       {
         title: state.account.name,
-        signedIn: { name: principalLabel(caller.principal), csrfToken: req.csrfToken! },
+        signedIn: signedInAs(req),
         notice,
       },
       html`${onboardingPageContent(state, audit.entries as AuditRow[], { csrf: req.csrfToken!, canAct, now: new Date() })}`,

@@ -46,4 +46,22 @@ input[type=number] { font: inherit; width: 6em; padding: 4px 6px; border: 1px so
 textarea#definition { width: 100%; font: 13px/1.4 ui-monospace, monospace; }
 tr.day-start td { border-top: 2px solid var(--line); }
 pre.mermaid { background: #fff; text-align: center; }
+.notice.warn { background: #fff4d6; color: var(--warn); }
+form.filters { display: flex; gap: 10px 14px; flex-wrap: wrap; align-items: flex-end; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 10px 16px; margin-bottom: 16px; }
+form.filters label { display: flex; flex-direction: column; font-size: 13px; color: var(--muted); gap: 2px; }
+section form.filters { border: 0; padding: 0; margin: 0; }
+.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; }
+.figure { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; background: #fafbfd; display: flex; flex-direction: column; }
+.figure .label { font-size: 13px; color: var(--muted); }
+.figure .value { font-size: 24px; font-weight: 600; }
+.figure .note { font-size: 12px; }
+.flag { background: #fdecea; color: var(--bad); border-left: 4px solid var(--bad); padding: 8px 12px; border-radius: 4px; margin: 6px 0; }
+.no-flag { background: #e7f5ec; color: var(--ok); border-left: 4px solid var(--ok); padding: 8px 12px; border-radius: 4px; }
+table.compact td, table.compact th { padding: 2px 8px; }
+.checklist { list-style: none; padding: 0; margin: 0; }
+.checklist li { padding: 8px 0; border-bottom: 1px solid var(--line); }
+.checklist .tag { min-width: 64px; text-align: center; margin-right: 6px; }
+.tag.pass { background: #e7f5ec; color: var(--ok); }
+.tag.fail { background: #fdecea; color: var(--bad); }
+.tag.unknown { background: #eef1f6; color: var(--muted); }
 `;

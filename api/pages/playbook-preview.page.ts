@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
 import type { JourneyPreview } from '../../src/domain/preview';
-import { principalLabel } from '../../src/domain/principal';
 import type { Playbook } from '../../src/domain/playbook';
 import { PageAllow } from '../auth/access.decorator';
 import type { RequestWithCaller } from '../auth/caller';
@@ -10,7 +9,7 @@ import { invalidRequest } from '../common/problem-details';
 import { problemOf } from '../common/problem-of';
 import { type JourneyMapDocument, PlaybookPreviewService } from '../playbooks/playbook-preview.service';
 import { PlaybooksService } from '../playbooks/playbooks.service';
-import { sendPage } from './layout';
+import { sendPage, signedInAs } from './layout';
 import { PageErrorsFilter } from './page-errors.filter';
 import { previewPageContent, type PreviewSubject } from './playbook-preview-view';
 import { formValuesOf, type PreviewFormFields, scenarioOfForm } from './preview-form';
@@ -144,7 +143,7 @@ export class PlaybookPreviewPage {
   }
 
   private frame(req: RequestWithCaller, title: string) {
-    return { title, signedIn: { name: principalLabel(req.caller!.principal), csrfToken: req.csrfToken! } };
+    return { title, signedIn: signedInAs(req) };
   }
 }
 

@@ -4,11 +4,10 @@ import type { PortfolioEntry } from '../../src/domain/portfolio';
 import { PageAllow } from '../auth/access.decorator';
 import { confinedCsm, type RequestWithCaller } from '../auth/caller';
 import { ROUTE_ROLES } from '../auth/route-roles';
-import { principalLabel } from '../../src/domain/principal';
 import { type CsmPortfolio, PortfolioService } from '../portfolio/portfolio.service';
 import { loadChart } from './charts';
 import { type Html, html } from './html';
-import { day, sendPage } from './layout';
+import { day, sendPage, signedInAs } from './layout';
 import { PageErrorsFilter } from './page-errors.filter';
 
 const NEED_WORDS: Record<PortfolioEntry['need'], string> = {
@@ -82,7 +81,7 @@ export class PortfolioPage {
       200,
       {
         title: csmId ? 'My portfolio' : "CSMs' portfolios",
-        signedIn: { name: principalLabel(caller.principal), csrfToken: req.csrfToken! },
+        signedIn: signedInAs(req),
       },
       html`<p class="muted">
           Sorted by what needs the CSM first: overdue tasks or open escalations, at risk, waiting on the CSM, on track;

@@ -5,17 +5,9 @@
  * set on closed-won and later through the real workflow.
  */
 import { DataSource } from 'typeorm';
-import type { DashboardFacts } from '../../src/domain/dashboard-facts';
-import {
-  type LeadershipAggregates,
-  leadershipFigures,
-  percentileCont,
-  ttvBucketOf,
-} from '../../src/domain/dashboard-figures';
-import { dayOf } from '../../src/domain/dashboard-rollup';
-import type { Tier } from '../../src/domain/segment';
 import { dataSourceOptions } from '../../src/persistence/data-source';
-import { rebuildDashboardRollups, writeDashboardFacts } from '../../src/persistence/dashboard-facts-store';
+import { rebuildDashboardRollups } from '../../src/persistence/dashboard-facts-store';
+import { expectedFigures, insertRows, type Row, rounded, syntheticRows } from '../fixtures/dashboard-rows';
 import { closedWonBody } from '../fixtures/onboarding-input';
 import { type ApiHarness, eventually, startApiHarness } from '../support/api-harness';
 import { createOwnDatabase, type OwnDatabase } from '../support/own-database';
@@ -24,158 +16,7 @@ let h: ApiHarness;
 let database: OwnDatabase;
 let db: DataSource;
 
-interface Row {
-  id: string;
-  tier: Tier;
-  segment: 'enterprise' | 'mid-market' | 'smb';
-  cohort: string | null;
-  csmId: string | null;
-  closedWonAt: string;
-  status: 'handoff-incomplete' | 'in-progress' | 'completed';
-  stalled: boolean;
-  facts: DashboardFacts;
-}
-
-/** A deterministic pseudo-random sequence, so a failure can be reproduced. */
-function random(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return x / 2147483648;
-  };
-}
-
-const TIER_OF = { enterprise: 'high-touch', 'mid-market': 'tech-touch', smb: 'self-service' } as const;
-const KINDS = ['stalled', 'open-blocker:data', 'open-blocker:auth', 'unacknowledged-escalation', 'hypercare-breach'];
-
-/** Onboardings of 2020 with varied facts; `cohort` for some. */
-function syntheticRows(n: number, seed: number, cohortOf: (i: number) => string | null): Row[] {
-  const r = random(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  return Array.from({ length: n }, (_, i) => {
-    const segment = pick(['enterprise', 'mid-market', 'smb'] as const);
-    const total = 4 + Math.floor(r() * 2);
-    const met = Math.floor(r() * (total + 1));
-    const missed = Math.floor(r() * (total - met + 1));
-    const status = pick(['in-progress', 'in-progress', 'completed', 'handoff-incomplete'] as const);
-    const ttv = r() < 0.7 ? Math.round(r() * 1200) / 10 : null;
-    const kinds = r() < 0.4 ? [pick(KINDS), pick(KINDS)].filter((k, j, a) => a.indexOf(k) === j) : [];
-    const stages = Math.floor(r() * 4);
-    return {
-      id: `onboarding-syn-${seed}-${i}`,
-      tier: TIER_OF[segment],
-      segment,
-      cohort: cohortOf(i),
-      csmId: pick(['csm-a', 'csm-b', 'csm-c', null]),
-      closedWonAt: new Date(Date.UTC(2020, Math.floor(r() * 12), 1 + Math.floor(r() * 28))).toISOString(),
-      status,
-      stalled: status === 'in-progress' && r() < 0.3,
-      facts: {
-        ttvDays: ttv,
-        ttvTargetDays: pick([30, 45, 60]),
-        milestonesTotal: total,
-        milestonesMet: met,
-        milestonesMissed: missed,
-        milestonesAchieved: met + Math.floor(missed / 2),
-        milestonesOverdue: missed - Math.floor(missed / 2),
-        escalationsByLevel: [Math.floor(r() * 3), Math.floor(r() * 2), Math.floor(r() * 2)],
-        atRiskKinds: kinds as DashboardFacts['atRiskKinds'],
-        automationFailures: r() < 0.1 ? 1 : 0,
-        stageDurations: Array.from({ length: stages }, (__, seq) => ({
-          seq,
-          stage: ['welcome', 'technical-setup', 'training', 'adoption'][seq],
-          days: Math.round(r() * 300) / 10,
-        })),
-      },
-    };
-  });
-}
-
-async function insert(rows: Row[]): Promise<void> {
-  for (const row of rows) {
-    await writeDashboardFacts(
-      db.manager,
-      { ...row, onboardingId: row.id, playbookVersion: 1, asOf: new Date() },
-      row.facts,
-    );
-  }
-}
-
-/**
- * The figures, computed here from the rows with plain loops. `byDay`: TTV and stage durations
- * rounded to the day first, as the monthly counters keep them (views by tier, segment, months).
- */
-function expectedFigures(rows: Row[], { byDay }: { byDay: boolean }) {
-  const days = (d: number) => (byDay ? dayOf(d) : d);
-  const active = rows.filter((r) => r.status !== 'completed');
-  const ttvs = rows.flatMap((r) => (r.facts.ttvDays === null ? [] : [days(r.facts.ttvDays)]));
-  const histogram = new Map<number, number>();
-  for (const t of ttvs) histogram.set(ttvBucketOf(t), (histogram.get(ttvBucketOf(t)) ?? 0) + 1);
-  const stages = new Map<string, { seq: number; days: number[] }>();
-  for (const r of rows) {
-    for (const s of r.facts.stageDurations) {
-      const entry = stages.get(s.stage) ?? { seq: s.seq, days: [] };
-      entry.seq = Math.min(entry.seq, s.seq);
-      entry.days.push(days(s.days));
-      stages.set(s.stage, entry);
-    }
-  }
-  const kinds = new Map<string, number>();
-  for (const r of active) for (const k of r.facts.atRiskKinds) kinds.set(k, (kinds.get(k) ?? 0) + 1);
-  const tiers = [...new Set(rows.map((r) => r.tier))].sort();
-  const sum = (f: (r: Row) => number) => rows.reduce((n, r) => n + f(r), 0);
-  const aggregates: LeadershipAggregates = {
-    started: rows.length,
-    active: active.length,
-    completed: rows.length - active.length,
-    stalled: active.filter((r) => r.stalled).length,
-    atRisk: active.filter((r) => r.facts.atRiskKinds.length > 0).length,
-    ttv: {
-      n: ttvs.length,
-      median: percentileCont(ttvs, 0.5),
-      p75: percentileCont(ttvs, 0.75),
-      withinTarget: rows.filter((r) => r.facts.ttvDays !== null && r.facts.ttvDays <= r.facts.ttvTargetDays!).length,
-      histogram,
-      byTier: tiers.map((tier) => {
-        const values = rows
-          .filter((r) => r.tier === tier && r.facts.ttvDays !== null)
-          .map((r) => days(r.facts.ttvDays!));
-        return {
-          tier,
-          n: values.length,
-          median: percentileCont(values, 0.5),
-          p75: percentileCont(values, 0.75),
-          targetDays: null,
-        };
-      }),
-    },
-    milestones: { met: sum((r) => r.facts.milestonesMet), missed: sum((r) => r.facts.milestonesMissed) },
-    completion: {
-      decided: rows.filter((r) => r.facts.milestonesMissed > 0 || r.facts.milestonesMet === r.facts.milestonesTotal)
-        .length,
-      withinTarget: rows.filter((r) => r.facts.milestonesMet === r.facts.milestonesTotal).length,
-    },
-    stageDurations: [...stages.entries()]
-      .sort(([a, x], [b, y]) => x.seq - y.seq || a.localeCompare(b))
-      .map(([stage, { days }]) => ({ stage, visits: days.length, medianDays: percentileCont(days, 0.5)! })),
-    escalationsByLevel: {
-      level1: sum((r) => r.facts.escalationsByLevel[0]),
-      level2: sum((r) => r.facts.escalationsByLevel[1]),
-      level3Plus: sum((r) => r.facts.escalationsByLevel[2]),
-    },
-    atRiskKinds: [...kinds.entries()].map(([kind, count]) => ({ kind, count })),
-  };
-  return leadershipFigures(aggregates);
-}
-
-/** Doubles from PostgreSQL and from JavaScript agree to far more than these digits. */
-function rounded(value: unknown): unknown {
-  if (typeof value === 'number') return Math.round(value * 1e9) / 1e9;
-  if (Array.isArray(value)) return value.map(rounded);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]));
-  return value;
-}
+const insert = (rows: Row[]) => insertRows(db, rows);
 
 /** What the dashboard answers, without what the test does not compute (targets come from playbooks). */
 function figuresOf(body: Record<string, unknown>) {
