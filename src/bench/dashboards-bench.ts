@@ -34,7 +34,7 @@ function cases(now: Date): Case[] {
   // Calendar quarters, as a page offers them: whole months, which the monthly counters answer.
   const monthsBack = (k: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - k, 1)).toISOString();
   const quarter = (i: number): DashboardFilter => ({ from: monthsBack(3 * (i % 8) + 3), to: monthsBack(3 * (i % 8)) });
-  // A period that cuts months: read from the facts rows.
+  // A period that cuts months and days: whole months, the days of the cut months, the rows of the cut days.
   const days90 = (i: number): DashboardFilter => ({
     from: new Date(now.getTime() - (i % 8) * 91 * DAY_MS - 90 * DAY_MS).toISOString(),
     to: new Date(now.getTime() - (i % 8) * 91 * DAY_MS).toISOString(),
@@ -50,7 +50,7 @@ function cases(now: Date): Case[] {
     leadership('one tier', (_, i) => ({ tier: tiers[i % 3] })),
     leadership('one segment, one quarter', (_, i) => ({ segment: segments[i % 3], ...quarter(i) })),
     leadership('one quarter', (_, i) => quarter(i)),
-    leadership('90 days to a given day (facts rows)', (_, i) => days90(i)),
+    leadership('90 days to a given instant', (_, i) => days90(i)),
     leadership("one CSM's book", (size, i) => ({
       csm: `csm-${(i * 7) % Math.round(size / ONBOARDINGS_PER_CSM)}`,
     })),
@@ -138,6 +138,7 @@ async function main(): Promise<void> {
       await dataSource.query('VACUUM ANALYZE onboarding_facts');
       await dataSource.query('VACUUM ANALYZE stage_durations');
       await dataSource.query('VACUUM ANALYZE dashboard_rollups');
+      await dataSource.query('VACUUM ANALYZE dashboard_day_rollups');
       const seconds = ((performance.now() - t0) / 1000).toFixed(1);
       console.log(
         `\n${seeded.toLocaleString('en')} onboardings seeded in ${seconds} s; ${RUNS_PER_CASE} runs per view`,

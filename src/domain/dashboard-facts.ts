@@ -33,14 +33,29 @@ export interface DashboardFacts {
 export type AtRiskKind =
   'stalled' | `open-blocker:${string}` | 'hypercare-breach' | 'unacknowledged-escalation' | 'automation-failure';
 
-type ProjectedState = Omit<OnboardingState, 'outbox'>;
+/**
+ * What the facts are derived from: the projected state, or the read-model row that holds the same
+ * fields (the backfill, src/persistence/dashboard-facts-backfill.ts). Only the number of side
+ * effects refused counts.
+ */
+export type FactsSource = Pick<
+  OnboardingState,
+  | 'closedWonAt'
+  | 'milestones'
+  | 'firstValueMilestone'
+  | 'escalations'
+  | 'stageHistory'
+  | 'stalledSince'
+  | 'risks'
+  | 'hypercare'
+> & { sideEffectFailures?: readonly unknown[] };
 
 /**
  * The facts as of `asOf` (the projection's time). A milestone whose target passes later counts as
  * missed from the next projection on; the milestone's escalation timer projects the onboarding
  * when its target passes, so the lag is the escalation ladder's first delay at most.
  */
-export function dashboardFactsOf(state: ProjectedState, asOf: Date): DashboardFacts {
+export function dashboardFactsOf(state: FactsSource, asOf: Date): DashboardFacts {
   const now = asOf.getTime();
   const closedWon = Date.parse(state.closedWonAt);
   const firstValue = state.milestones.find((m) => m.key === state.firstValueMilestone);
@@ -78,7 +93,7 @@ export function dashboardFactsOf(state: ProjectedState, asOf: Date): DashboardFa
 }
 
 /** The kinds behind atRiskReasons (src/domain/onboarding.ts), one entry per kind. */
-export function atRiskKindsOf(state: ProjectedState): AtRiskKind[] {
+export function atRiskKindsOf(state: FactsSource): AtRiskKind[] {
   const kinds = new Set<AtRiskKind>();
   if (state.stalledSince) kinds.add('stalled');
   for (const risk of state.risks) {

@@ -1,11 +1,12 @@
 import type { DashboardFacts } from './dashboard-facts';
 
 /**
- * Monthly counters of the dashboard facts per (tier, segment, cohort, closed-won month), kept by the
- * projection as deltas: what an onboarding adds to them now, minus what it added before. The
- * leadership dashboard reads these instead of every onboarding's row when its filters are tier,
- * segment, cohort and whole months, so its cost follows the number of months and distinct day values,
- * not the number of onboardings.
+ * Monthly and daily counters of the dashboard facts per (tier, segment, cohort, closed-won month
+ * or day), kept by the projection as deltas: what an onboarding adds to them now, minus what it
+ * added before. The leadership dashboard reads these instead of every onboarding's row when its
+ * filters are tier, segment, cohort and a period (whole months from the monthly counters, the
+ * days of a cut month from the daily ones), so its cost follows the number of periods and
+ * distinct day values, not the number of onboardings.
  *
  * The one approximation: TTV and stage durations are counted by day (rounded to the nearest),
  * so their percentiles and histogram are those of the rounded values.
@@ -22,9 +23,14 @@ export interface RollupEntry {
 /** Days rounded to the nearest whole day (half up), the same in SQL: floor(days + 0.5). */
 export const dayOf = (days: number): number => Math.floor(days + 0.5);
 
-/** The first day of the closed-won month (UTC), the rollup's period key. */
+/** The closed-won day (UTC, YYYY-MM-DD), the daily counters' period key. */
+export function closedWonDateOf(closedWonAt: string): string {
+  return new Date(closedWonAt).toISOString().slice(0, 10);
+}
+
+/** The first day of the closed-won month (UTC), the monthly counters' period key. */
 export function monthOf(closedWonAt: string): string {
-  return `${closedWonAt.slice(0, 7)}-01`;
+  return `${closedWonDateOf(closedWonAt).slice(0, 7)}-01`;
 }
 
 export const COUNTERS = [

@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { AtRiskKind, DashboardFacts } from '../domain/dashboard-facts';
-import { monthOf, rollupEntriesOf } from '../domain/dashboard-rollup';
+import { closedWonDateOf, monthOf, rollupEntriesOf } from '../domain/dashboard-rollup';
 import type { OnboardingState } from '../domain/onboarding';
+import { counterRowsSql, ROLLUP_GRAINS } from './dashboard-rollup-sql';
 
 /** The columns an aggregate filters by, copied onto every facts row so one table answers it. */
 export interface FactFilters {
@@ -29,7 +30,7 @@ export type FactRow = FactFilters & { status: string; stalled: boolean; playbook
 /**
  * Replaces one onboarding's dashboard facts (src/domain/dashboard-facts.ts): its row in
  * `onboarding_facts`, its rows in `stage_durations`, and its share of the monthly counters
- * (`dashboard_rollups`: what it adds now minus what it added before). Called in the projection's
+ * (`dashboard_rollups`, `dashboard_day_rollups`: what it adds now minus what it added before). Called in the projection's
  * transaction, only when the onboarding's row moved forward, so the facts follow the same
  * (startedAt, revision) order as the row.
  */
@@ -136,71 +137,54 @@ async function storedFacts(tx: EntityManager, onboardingId: string): Promise<Sto
 }
 
 /**
- * Adds the new contribution and takes the old one away, in one statement. Rows are written in
- * key order, so two projections touching the same counters lock them in the same order and
- * cannot deadlock.
+ * Adds the new contribution and takes the old one away, in one statement per grain (monthly,
+ * then daily). Rows are written in key order, so two projections touching the same counters lock
+ * them in the same order and cannot deadlock.
  */
 async function adjustRollups(tx: EntityManager, before: StoredFacts | undefined, after: StoredFacts): Promise<void> {
-  const deltas = new Map<string, { key: unknown[]; n: number }>();
-  const add = ({ row, facts }: StoredFacts, sign: number) => {
-    for (const e of rollupEntriesOf(row, facts)) {
-      const key = [e.metric, row.tier, row.segment, row.cohort ?? '', monthOf(row.closedWonAt), e.key, e.value];
-      const id = JSON.stringify(key);
-      const entry = deltas.get(id) ?? { key, n: 0 };
-      entry.n += sign * e.n;
-      deltas.set(id, entry);
-    }
-  };
-  if (before) add(before, -1);
-  add(after, 1);
-  const changed = [...deltas.entries()].filter(([, d]) => d.n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (changed.length === 0) return;
-  const columns: unknown[][] = Array.from({ length: 8 }, () => []);
-  for (const [, d] of changed) [...d.key, d.n].forEach((v, i) => columns[i].push(v));
-  await tx.query(
-    `INSERT INTO dashboard_rollups AS r (metric, tier, segment, cohort, month, key, value, n)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::int[], $8::bigint[])
-     ON CONFLICT (metric, tier, segment, cohort, month, key, value) DO UPDATE SET n = r.n + EXCLUDED.n`,
-    columns,
-  );
+  for (const [grain, periodOf] of [
+    ['months', monthOf],
+    ['days', closedWonDateOf],
+  ] as const) {
+    const deltas = new Map<string, { key: unknown[]; n: number }>();
+    const add = ({ row, facts }: StoredFacts, sign: number) => {
+      for (const e of rollupEntriesOf(row, facts)) {
+        const key = [e.metric, row.tier, row.segment, row.cohort ?? '', periodOf(row.closedWonAt), e.key, e.value];
+        const id = JSON.stringify(key);
+        const entry = deltas.get(id) ?? { key, n: 0 };
+        entry.n += sign * e.n;
+        deltas.set(id, entry);
+      }
+    };
+    if (before) add(before, -1);
+    add(after, 1);
+    const changed = [...deltas.entries()].filter(([, d]) => d.n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (changed.length === 0) continue;
+    const columns: unknown[][] = Array.from({ length: 8 }, () => []);
+    for (const [, d] of changed) [...d.key, d.n].forEach((v, i) => columns[i].push(v));
+    const { table, column } = ROLLUP_GRAINS[grain];
+    await tx.query(
+      `INSERT INTO ${table} AS r (metric, tier, segment, cohort, ${column}, key, value, n)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::int[], $8::bigint[])
+       ON CONFLICT (metric, tier, segment, cohort, ${column}, key, value) DO UPDATE SET n = r.n + EXCLUDED.n`,
+      columns,
+    );
+  }
 }
 
 /**
- * Rebuilds every counter from the fact tables, the same sums as rollupEntriesOf: after a bulk
- * load (the benchmark), or to repair. Takes a while on a large book; the projection keeps them
- * from then on.
+ * Rebuilds every counter, monthly and daily, from the fact tables with the same sums as
+ * rollupEntriesOf: after a bulk load (the benchmark), a backfill, or to repair. Takes a while on
+ * a large book; the projection keeps them from then on.
  */
 export async function rebuildDashboardRollups(tx: EntityManager): Promise<void> {
-  await tx.query(`DELETE FROM dashboard_rollups`);
-  const month = `date_trunc('month', closed_won_at AT TIME ZONE 'UTC')::date`;
-  const active = `status <> 'completed'`;
-  await tx.query(`
-    INSERT INTO dashboard_rollups (metric, tier, segment, cohort, month, key, value, n)
-    SELECT 'count', f.tier, f.segment, coalesce(f.cohort, ''), ${month}, c.key, 0, sum(c.n)
-      FROM onboarding_facts f,
-           LATERAL (VALUES ('started', 1), ('active', (${active})::int), ('completed', (NOT ${active})::int),
-              ('stalled', (${active} AND stalled)::int),
-              ('at_risk', (${active} AND cardinality(at_risk_kinds) > 0)::int),
-              ('ttv_within', coalesce((ttv_days <= ttv_target_days)::int, 0)),
-              ('met', milestones_met::int), ('missed', milestones_missed::int),
-              ('decided', (milestones_missed > 0 OR milestones_met = milestones_total)::int),
-              ('all_met', (milestones_met = milestones_total)::int),
-              ('l1', escalations_l1), ('l2', escalations_l2), ('l3', escalations_l3)) AS c(key, n)
-     WHERE c.n <> 0
-     GROUP BY 2, 3, 4, 5, 6`);
-  await tx.query(`
-    INSERT INTO dashboard_rollups (metric, tier, segment, cohort, month, key, value, n)
-    SELECT 'ttv', tier, segment, coalesce(cohort, ''), ${month}, '', floor(ttv_days + 0.5)::int, count(*)
-      FROM onboarding_facts WHERE ttv_days IS NOT NULL GROUP BY 2, 3, 4, 5, 7`);
-  await tx.query(`
-    INSERT INTO dashboard_rollups (metric, tier, segment, cohort, month, key, value, n)
-    SELECT 'stage', tier, segment, coalesce(cohort, ''), ${month}, stage, floor(days + 0.5)::int, count(*)
-      FROM stage_durations GROUP BY 2, 3, 4, 5, 6, 7
-    UNION ALL
-    SELECT 'stage-seq', tier, segment, coalesce(cohort, ''), ${month}, stage, seq, count(*)
-      FROM stage_durations GROUP BY 2, 3, 4, 5, 6, 7`);
-  await tx.query(`
-    INSERT INTO dashboard_rollups (metric, tier, segment, cohort, month, key, value, n)
-    SELECT 'risk', tier, segment, coalesce(cohort, ''), ${month}, kind, 0, count(*)
-      FROM onboarding_facts, unnest(at_risk_kinds) AS kind WHERE ${active} GROUP BY 2, 3, 4, 5, 6`);
+  for (const { table, column, periodSql } of Object.values(ROLLUP_GRAINS)) {
+    await tx.query(`DELETE FROM ${table}`);
+    for (const select of counterRowsSql(periodSql)) {
+      // In period order, so one period's counters share pages.
+      await tx.query(
+        `INSERT INTO ${table} (metric, tier, segment, cohort, ${column}, key, value, n) ${select} ORDER BY 5`,
+      );
+    }
+  }
 }

@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { CohortAggregates, CohortTierAggregates } from '../domain/cohort-comparison';
 import type { LeadershipAggregates } from '../domain/dashboard-figures';
-import { TTV_BUCKET_DAYS, TTV_LAST_BUCKET, ttvBucketOf } from '../domain/dashboard-figures';
-import { type Counter, percentileOfCounts } from '../domain/dashboard-rollup';
+import { TTV_BUCKET_DAYS, TTV_LAST_BUCKET } from '../domain/dashboard-figures';
 import type { Tier } from '../domain/segment';
+import { leadershipFromCounters } from './dashboard-counters';
 
 /** What the leadership dashboard is filtered by; the period is on closed-won (when the onboarding began). */
 export interface DashboardFilter {
@@ -34,24 +34,6 @@ function whereOf(filter: DashboardFilter, alias = ''): { sql: string; params: un
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
-/** Midnight UTC of a month's first day: a period boundary the monthly counters can answer. */
-function isMonthStart(iso: string): boolean {
-  const d = new Date(iso);
-  return (
-    d.getUTCDate() === 1 &&
-    d.getUTCHours() === 0 &&
-    d.getUTCMinutes() === 0 &&
-    d.getUTCSeconds() === 0 &&
-    d.getUTCMilliseconds() === 0
-  );
-}
-
-const monthStart = (iso: string): string => new Date(iso).toISOString().slice(0, 10);
-
-export function readsRollups(filter: DashboardFilter): boolean {
-  return !filter.csm && (!filter.from || isMonthStart(filter.from)) && (!filter.to || isMonthStart(filter.to));
-}
-
 const num = (v: unknown): number => Number(v ?? 0);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
@@ -69,87 +51,13 @@ export class DashboardStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * By tier, segment, cohort and whole months (or no period), from the monthly counters: the cost
-   * follows months and distinct day values, not onboardings. A CSM or a period that cuts a month
-   * reads the facts rows instead (exact, through their indexes).
+   * By tier, segment, cohort and any period, from the monthly and daily counters: the cost follows
+   * the months and days read, not onboardings (src/persistence/dashboard-counters.ts). A CSM's
+   * book reads its own facts rows instead (exact, through their index; a book's size does not
+   * grow with the whole book's).
    */
   async leadership(filter: DashboardFilter): Promise<LeadershipAggregates> {
-    return readsRollups(filter) ? this.leadershipFromRollups(filter) : this.leadershipFromFacts(filter);
-  }
-
-  private async leadershipFromRollups(filter: DashboardFilter): Promise<LeadershipAggregates> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      clauses.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.tier) add('tier = ?', filter.tier);
-    if (filter.segment) add('segment = ?', filter.segment);
-    if (filter.cohort) add('cohort = ?', filter.cohort);
-    if (filter.from) add('month >= ?::date', monthStart(filter.from));
-    if (filter.to) add('month < ?::date', monthStart(filter.to));
-    const rows: Array<{ metric: string; tier: Tier; key: string; value: number; n: string }> =
-      await this.dataSource.query(
-        `SELECT metric, tier, key, value, sum(n) AS n FROM dashboard_rollups
-        ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''}
-        GROUP BY metric, tier, key, value HAVING sum(n) <> 0`,
-        params,
-      );
-    const counts = new Map<string, number>();
-    const ttvByTier = new Map<Tier, Array<[number, number]>>();
-    const stages = new Map<string, { seq: number; pairs: Array<[number, number]> }>();
-    const kinds = new Map<string, number>();
-    const stage = (key: string) => stages.get(key) ?? stages.set(key, { seq: Infinity, pairs: [] }).get(key)!;
-    for (const r of rows) {
-      const n = Number(r.n);
-      if (r.metric === 'count') counts.set(r.key, (counts.get(r.key) ?? 0) + n);
-      else if (r.metric === 'ttv') (ttvByTier.get(r.tier) ?? ttvByTier.set(r.tier, []).get(r.tier)!).push([r.value, n]);
-      else if (r.metric === 'stage') stage(r.key).pairs.push([r.value, n]);
-      else if (r.metric === 'stage-seq') stage(r.key).seq = Math.min(stage(r.key).seq, r.value);
-      else if (r.metric === 'risk') kinds.set(r.key, (kinds.get(r.key) ?? 0) + n);
-    }
-    const count = (c: Counter) => counts.get(c) ?? 0;
-    const ttv = [...ttvByTier.values()].flat();
-    const histogram = new Map<number, number>();
-    for (const [value, n] of ttv) histogram.set(ttvBucketOf(value), (histogram.get(ttvBucketOf(value)) ?? 0) + n);
-    const tiers = [...new Set([...ttvByTier.keys(), ...rows.map((r) => r.tier)])].sort();
-    return {
-      started: count('started'),
-      active: count('active'),
-      completed: count('completed'),
-      stalled: count('stalled'),
-      atRisk: count('at_risk'),
-      ttv: {
-        n: ttv.reduce((s, [, n]) => s + n, 0),
-        median: percentileOfCounts(ttv, 0.5),
-        p75: percentileOfCounts(ttv, 0.75),
-        withinTarget: count('ttv_within'),
-        histogram,
-        byTier: tiers.map((tier) => {
-          const pairs = ttvByTier.get(tier) ?? [];
-          return {
-            tier,
-            n: pairs.reduce((s, [, n]) => s + n, 0),
-            median: percentileOfCounts(pairs, 0.5),
-            p75: percentileOfCounts(pairs, 0.75),
-            targetDays: null,
-          };
-        }),
-      },
-      milestones: { met: count('met'), missed: count('missed') },
-      completion: { decided: count('decided'), withinTarget: count('all_met') },
-      stageDurations: [...stages.entries()]
-        .filter(([, s]) => s.pairs.length > 0)
-        .sort(([a, x], [b, y]) => x.seq - y.seq || (a < b ? -1 : a > b ? 1 : 0))
-        .map(([name, s]) => ({
-          stage: name,
-          visits: s.pairs.reduce((sum, [, n]) => sum + n, 0),
-          medianDays: percentileOfCounts(s.pairs, 0.5)!,
-        })),
-      escalationsByLevel: { level1: count('l1'), level2: count('l2'), level3Plus: count('l3') },
-      atRiskKinds: [...kinds.entries()].map(([kind, n]) => ({ kind, count: n })),
-    };
+    return filter.csm ? this.leadershipFromFacts(filter) : leadershipFromCounters(this.dataSource, filter);
   }
 
   private async leadershipFromFacts(filter: DashboardFilter): Promise<LeadershipAggregates> {

@@ -19,6 +19,7 @@ import { CreateSatisfactionResponses1764270000000 } from './migrations/176427000
 import { DashboardFacts1764280000000 } from './migrations/1764280000000-DashboardFacts';
 import { CreateTrackerLinks1764290000000 } from './migrations/1764290000000-CreateTrackerLinks';
 import { CreateReports1764300000000 } from './migrations/1764300000000-CreateReports';
+import { DashboardDayRollups1764310000000 } from './migrations/1764310000000-DashboardDayRollups';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
 // In timestamp order: TypeORM runs them in this order.
@@ -39,6 +40,7 @@ export const MIGRATIONS = [
   DashboardFacts1764280000000,
   CreateTrackerLinks1764290000000,
   CreateReports1764300000000,
+  DashboardDayRollups1764310000000,
 ];
 
 /**

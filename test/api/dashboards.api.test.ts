@@ -26,7 +26,16 @@ function figuresOf(body: Record<string, unknown>) {
 }
 
 const PERIOD_2020 = 'from=2020-01-01&to=2021-01-01';
-const rows = syntheticRows(60, 7, (i) => (i % 3 === 0 ? 'syn-alpha' : null));
+/**
+ * Onboardings closed-won at any hour from December 2019 to January 2021: around the ends of the
+ * periods that cut days, months and the year.
+ */
+const atAnyHour = syntheticRows(150, 13, (i) => (i % 4 === 0 ? 'syn-alpha' : null)).map((r, i) => ({
+  ...r,
+  id: r.id.replace('syn', 'hour'),
+  closedWonAt: new Date(Date.UTC(2019, 11, 1) + ((i * 7_919_337_041) % (427 * 86_400_000))).toISOString(),
+}));
+const rows = [...syntheticRows(60, 7, (i) => (i % 3 === 0 ? 'syn-alpha' : null)), ...atAnyHour];
 
 beforeAll(async () => {
   database = await createOwnDatabase('dashboards');
@@ -43,15 +52,18 @@ afterAll(async () => {
 
 describe('GET /dashboards/leadership', () => {
   it('answers the figures computed from the same facts, for the whole period and for each filter', async () => {
-    // Tier, segment, cohort and whole months read the monthly counters (days rounded); the rest, the facts rows.
+    // Tier, segment, cohort and any period read the counters (days rounded); a CSM, the facts rows.
+    const within = (from: string, to: string) => (r: Row) =>
+      Date.parse(r.closedWonAt) >= Date.parse(from) && Date.parse(r.closedWonAt) < Date.parse(to);
+    const in2020 = within('2020-01-01', '2021-01-01');
     const cases: Array<[string, (r: Row) => boolean, boolean]> = [
-      [PERIOD_2020, () => true, true],
-      [`${PERIOD_2020}&tier=tech-touch`, (r) => r.tier === 'tech-touch', true],
-      [`${PERIOD_2020}&segment=smb`, (r) => r.segment === 'smb', true],
-      ['from=2020-03-01&to=2020-07-01', (r) => r.closedWonAt >= '2020-03-01' && r.closedWonAt < '2020-07-01', true],
+      [PERIOD_2020, in2020, true],
+      [`${PERIOD_2020}&tier=tech-touch`, (r) => in2020(r) && r.tier === 'tech-touch', true],
+      [`${PERIOD_2020}&segment=smb`, (r) => in2020(r) && r.segment === 'smb', true],
+      ['from=2020-03-01&to=2020-07-01', within('2020-03-01', '2020-07-01'), true],
       [`cohort=syn-alpha`, (r) => r.cohort === 'syn-alpha', true],
-      [`${PERIOD_2020}&csm=csm-b`, (r) => r.csmId === 'csm-b', false],
-      ['from=2020-03-15&to=2020-07-01', (r) => r.closedWonAt >= '2020-03-15' && r.closedWonAt < '2020-07-01', false],
+      [`${PERIOD_2020}&csm=csm-b`, (r) => in2020(r) && r.csmId === 'csm-b', false],
+      ['from=2020-03-15&to=2020-07-01', within('2020-03-15', '2020-07-01'), true],
     ];
     for (const [query, selects, byDay] of cases) {
       const res = await h.api.get(`/dashboards/leadership?${query}`).expect(200);
@@ -60,6 +72,51 @@ describe('GET /dashboards/leadership', () => {
         figures: rounded(expectedFigures(rows.filter(selects), { byDay })),
       });
     }
+  });
+
+  it('answers a period that cuts months, days or the year with the figures of exactly its onboardings', async () => {
+    const periods: Array<[string, string | undefined, string | undefined]> = [
+      // Both ends cut a month: its days, or the month minus the days outside.
+      ['', '2020-03-15', '2020-07-10'],
+      ['', '2020-03-03', '2020-07-28'],
+      // Both ends cut a day too: its onboardings' rows.
+      ['', '2020-03-15T06:30:00Z', '2020-07-10T18:00:00Z'],
+      // Within one month; within one day.
+      ['', '2020-05-03', '2020-05-20'],
+      ['', '2020-05-02T12:00:00Z', '2020-05-30T12:00:00Z'],
+      ['', '2020-05-10T01:00:00Z', '2020-05-10T23:00:00Z'],
+      // Across the turn of a year.
+      ['', '2019-12-20T10:00:00Z', '2020-01-12'],
+      ['', '2020-12-03', '2021-01-28T09:00:00+02:00'],
+      // Open at one end; with the other filters.
+      ['', '2020-06-17T08:00:00Z', undefined],
+      ['', undefined, '2020-06-17T08:00:00Z'],
+      ['tier=tech-touch&', '2020-02-10', '2020-11-20T12:00:00Z'],
+      ['segment=enterprise&', '2019-12-31T23:00:00Z', '2020-09-09'],
+      ['cohort=syn-alpha&', '2020-04-29', '2021-01-02'],
+    ];
+    const other = (filters: string) => (r: Row) =>
+      (!filters.startsWith('tier') || r.tier === 'tech-touch') &&
+      (!filters.startsWith('segment') || r.segment === 'enterprise') &&
+      (!filters.startsWith('cohort') || r.cohort === 'syn-alpha');
+    let counted = 0;
+    for (const [filters, from, to] of periods) {
+      const query = `${filters}${from ? `from=${encodeURIComponent(from)}&` : ''}${to ? `to=${encodeURIComponent(to)}` : ''}`;
+      const selected = rows.filter(
+        (r) =>
+          other(filters)(r) &&
+          (!from || Date.parse(r.closedWonAt) >= Date.parse(from)) &&
+          (!to || Date.parse(r.closedWonAt) < Date.parse(to)),
+      );
+      counted += selected.length;
+      const res = await h.api.get(`/dashboards/leadership?${query}`).expect(200);
+      expect({ query, figures: figuresOf(res.body) }).toEqual({
+        query,
+        figures: rounded(expectedFigures(selected, { byDay: true })),
+      });
+    }
+    // The periods do select onboardings, near their ends too.
+    expect(counted).toBeGreaterThan(200);
   });
 
   it('draws TTV against each tier’s current playbook target, and answers empty filters with no rates rather than 0%', async () => {
@@ -337,7 +394,7 @@ describe('the cohort of an onboarding', () => {
   });
 });
 
-describe('the monthly counters', () => {
+describe('the monthly and daily counters', () => {
   it('kept by deltas as facts change (status, TTV, tier, month) equal a rebuild from the facts', async () => {
     const changed = rows.slice(0, 15).map((r, i) => ({
       ...r,
@@ -348,14 +405,16 @@ describe('the monthly counters', () => {
       facts: { ...r.facts, ttvDays: i % 5 ? r.facts.ttvDays : 12.5, stageDurations: r.facts.stageDurations.slice(1) },
     }));
     await insert(changed);
-    const snapshot = () =>
-      db.query(
-        `SELECT metric, tier, segment, cohort, month::text, key, value, n::int FROM dashboard_rollups WHERE n <> 0
-          ORDER BY metric, tier, segment, cohort, month, key, value`,
+    const snapshot = async () =>
+      Promise.all(
+        ['dashboard_rollups', 'dashboard_day_rollups'].map((table) =>
+          db.query(`SELECT * FROM ${table} WHERE n <> 0 ORDER BY metric, tier, segment, cohort, 5, key, value`),
+        ),
       );
     const kept = await snapshot();
     await db.transaction((tx) => rebuildDashboardRollups(tx));
     expect(await snapshot()).toEqual(kept);
-    expect(kept.length).toBeGreaterThan(0);
+    expect(kept[0].length).toBeGreaterThan(0);
+    expect(kept[1].length).toBeGreaterThan(kept[0].length);
   });
 });
