@@ -74,3 +74,23 @@ describe('red-flag thresholds', () => {
     expect(() => loadSettings({ RED_FLAG_TTV_OVER_BASELINE: 'lots' })).toThrow(/RED_FLAG_TTV_OVER_BASELINE/);
   });
 });
+
+describe('OIDC', () => {
+  const issuer = { OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'oo', OIDC_JWKS_URL: 'https://idp.example/jwks' };
+
+  it('signs people in to the pages through the issuer only when a client id is set', () => {
+    expect(loadSettings(issuer).oidc?.signIn).toBeUndefined();
+    expect(loadSettings({ ...issuer, OIDC_CLIENT_ID: 'pages' }).oidc?.signIn).toEqual({
+      clientId: 'pages',
+      scopes: 'openid profile',
+    });
+    expect(
+      loadSettings({ ...issuer, OIDC_CLIENT_ID: 'pages', OIDC_CLIENT_SECRET: 's3cret', OIDC_SCOPES: 'openid api' }).oidc
+        ?.signIn,
+    ).toEqual({ clientId: 'pages', clientSecret: 's3cret', scopes: 'openid api' });
+  });
+
+  it('refuses a client id without an issuer', () => {
+    expect(() => loadSettings({ OIDC_CLIENT_ID: 'pages' })).toThrow(/OIDC_CLIENT_ID need OIDC_ISSUER/);
+  });
+});
