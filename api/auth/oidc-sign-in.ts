@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type BaseClient, custom, errors, generators, Issuer } from 'openid-client';
 import { refuse } from '../common/problem-details';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
@@ -24,6 +24,7 @@ export interface SignedIn {
  */
 @Injectable()
 export class OidcSignIn {
+  private readonly logger = new Logger('OidcSignIn');
   private client?: Promise<BaseClient>;
 
   constructor(
@@ -41,6 +42,7 @@ export class OidcSignIn {
     const codeVerifier = generators.codeVerifier();
     const pending = { state: generators.state(), nonce: generators.nonce(), codeVerifier, next };
     const url = client.authorizationUrl({
+      ...this.opts.oidc!.signIn!.authorizeParams,
       scope: this.opts.oidc!.signIn!.scopes,
       state: pending.state,
       nonce: pending.nonce,
@@ -74,8 +76,12 @@ export class OidcSignIn {
           'SignInRefused',
           `the identity provider refused the sign-in: ${err.error_description ?? err.error}`,
         );
-      if (err instanceof errors.RPError)
-        throw refuse(401, 'SignInRefused', `the sign-in did not check out: ${err.message}`);
+      if (err instanceof errors.RPError) {
+        // Which check failed (state, nonce, issuer, audience, signature) is for the operator's
+        // log; the page says it plainly, without the values a forger would like to read.
+        this.logger.warn({ check: err.message }, 'an OIDC sign-in callback did not check out');
+        throw refuse(401, 'SignInRefused', 'the sign-in could not be completed; start it again');
+      }
       throw err;
     }
     const principal = accessToken ? await this.tokens.verify(accessToken) : undefined;

@@ -23,7 +23,12 @@ export interface PendingSignIn {
 }
 
 export interface PageSessionContent {
-  /** The API key the person signed in with; the guard verifies it on every request (revocation applies). */
+  /** Tells a session from a sign-in under way, both sealed alike. */
+  kind: 'session';
+  /**
+   * The credential the person signed in with, an API key or the identity provider's access token;
+   * the guard verifies it on every request as a bearer credential (a key's revocation applies).
+   */
   key: string;
   expiresAt: number;
 }
@@ -49,14 +54,19 @@ export class PageSessions {
    * most a working day); either is verified again on every request.
    */
   seal(key: string, now = Date.now(), ttlMs = SESSION_TTL_MS): string {
-    const content: PageSessionContent = { key, expiresAt: now + Math.min(ttlMs, SESSION_TTL_MS) };
+    const content: PageSessionContent = { kind: 'session', key, expiresAt: now + Math.min(ttlMs, SESSION_TTL_MS) };
     return this.sealJson(content);
   }
 
   /** The session's key, or undefined when the cookie is absent, tampered with or expired. */
   open(cookie: string | undefined, now = Date.now()): PageSessionContent | undefined {
     const content = this.openJson(cookie);
-    if (typeof content?.key !== 'string' || typeof content.expiresAt !== 'number' || content.expiresAt <= now)
+    if (
+      content?.kind !== 'session' ||
+      typeof content.key !== 'string' ||
+      typeof content.expiresAt !== 'number' ||
+      content.expiresAt <= now
+    )
       return undefined;
     return content as unknown as PageSessionContent;
   }

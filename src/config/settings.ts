@@ -124,7 +124,16 @@ export interface OidcOptions {
    * registered there as a client: OIDC_CLIENT_ID, OIDC_CLIENT_SECRET (none: a public client),
    * OIDC_SCOPES (default `openid profile`). Its redirect URI is PUBLIC_BASE_URL/pages/sign-in/oidc/callback.
    */
-  signIn?: { clientId: string; clientSecret?: string; scopes: string };
+  signIn?: {
+    clientId: string;
+    clientSecret?: string;
+    scopes: string;
+    /**
+     * More parameters of the authorization request (OIDC_AUTHORIZE_PARAMS, as a query string): what
+     * some issuers need to issue an access token for this API, e.g. `audience=…` or `resource=…`.
+     */
+    authorizeParams: Record<string, string>;
+  };
 }
 
 export type PayloadEncryptionSetting =
@@ -259,15 +268,33 @@ function oidcSettings(env: NodeJS.ProcessEnv): OidcOptions | undefined {
     rolesClaim: env.OIDC_ROLES_CLAIM || 'roles',
     csmClaim: env.OIDC_CSM_CLAIM || 'csm_id',
     nameClaim: env.OIDC_NAME_CLAIM || 'name',
-    ...(env.OIDC_CLIENT_ID
-      ? {
-          signIn: {
-            clientId: env.OIDC_CLIENT_ID,
-            ...(env.OIDC_CLIENT_SECRET ? { clientSecret: env.OIDC_CLIENT_SECRET } : {}),
-            scopes: env.OIDC_SCOPES || 'openid profile',
-          },
-        }
-      : {}),
+    ...(env.OIDC_CLIENT_ID ? { signIn: oidcSignIn(env, env.OIDC_CLIENT_ID) } : {}),
+  };
+}
+
+/** The parameters the sign-in sets itself: OIDC_AUTHORIZE_PARAMS may not replace them. */
+const OWN_AUTHORIZE_PARAMS = [
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+];
+
+function oidcSignIn(env: NodeJS.ProcessEnv, clientId: string): NonNullable<OidcOptions['signIn']> {
+  const scopes = env.OIDC_SCOPES || 'openid profile';
+  if (!scopes.split(/\s+/).includes('openid')) throw new Error(`OIDC_SCOPES must include openid, got '${scopes}'`);
+  const authorizeParams = Object.fromEntries(new URLSearchParams(env.OIDC_AUTHORIZE_PARAMS ?? ''));
+  const own = Object.keys(authorizeParams).filter((k) => OWN_AUTHORIZE_PARAMS.includes(k));
+  if (own.length > 0) throw new Error(`OIDC_AUTHORIZE_PARAMS may not set ${own.join(', ')}: the sign-in sets them`);
+  return {
+    clientId,
+    ...(env.OIDC_CLIENT_SECRET ? { clientSecret: env.OIDC_CLIENT_SECRET } : {}),
+    scopes,
+    authorizeParams,
   };
 }
 

@@ -282,11 +282,22 @@ export function atRiskReasons(state: OnboardingState): string[] {
   const open = state.escalations.filter((e) => !e.closedAt && !e.acknowledgedAt);
   if (open.length) reasons.push(`${open.length} unacknowledged escalation(s)`);
   // Data or messages were lost or altered: an operator should look (src/domain/side-effects.ts).
-  for (const f of state.sideEffectFailures ?? []) {
-    const outcome = { sanitised: 'stored without the refused characters', failed: 'not stored', none: 'not delivered' }[
-      f.fallback
-    ];
-    reasons.push(`${f.effect} refused ${f.occurrences} time(s) since ${f.firstAt} (${f.type} ${f.code}; ${outcome})`);
-  }
+  for (const f of state.sideEffectFailures ?? []) reasons.push(sideEffectRefusalReason(f));
   return reasons;
+}
+
+function sideEffectRefusalReason(f: SideEffectFailure): string {
+  const outcome = { sanitised: 'stored without the refused characters', failed: 'not stored', none: 'not delivered' }[
+    f.fallback
+  ];
+  return `${f.effect} refused ${f.occurrences} time(s) since ${f.firstAt} (${f.type} ${f.code}; ${outcome})`;
+}
+
+/**
+ * Whether an at-risk reason is a side effect refused for good: the read-model row keeps the
+ * reasons, not the refusals, and the dashboard facts backfill counts them from there. Beside the
+ * reason's wording, so that the two change together.
+ */
+export function isSideEffectRefusalReason(reason: string): boolean {
+  return /^(projection|audit|message) refused \d+ time\(s\) since \S+ \(/.test(reason);
 }

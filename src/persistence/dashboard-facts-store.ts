@@ -178,6 +178,13 @@ async function adjustRollups(tx: EntityManager, before: StoredFacts | undefined,
  * a large book; the projection keeps them from then on.
  */
 export async function rebuildDashboardRollups(tx: EntityManager): Promise<void> {
+  // Projections wait (readers do not) until the rebuild commits: a delta upserted between the
+  // DELETE and the INSERT would be a duplicate key, or lost.
+  await tx.query(
+    `LOCK TABLE ${Object.values(ROLLUP_GRAINS)
+      .map((g) => g.table)
+      .join(', ')} IN SHARE ROW EXCLUSIVE MODE`,
+  );
   for (const { table, column, periodSql } of Object.values(ROLLUP_GRAINS)) {
     await tx.query(`DELETE FROM ${table}`);
     for (const select of counterRowsSql(periodSql)) {

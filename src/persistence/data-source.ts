@@ -20,6 +20,7 @@ import { DashboardFacts1764280000000 } from './migrations/1764280000000-Dashboar
 import { CreateTrackerLinks1764290000000 } from './migrations/1764290000000-CreateTrackerLinks';
 import { CreateReports1764300000000 } from './migrations/1764300000000-CreateReports';
 import { DashboardDayRollups1764310000000 } from './migrations/1764310000000-DashboardDayRollups';
+import { reconcileDashboardFacts } from './dashboard-facts-backfill';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
 // In timestamp order: TypeORM runs them in this order.
@@ -86,7 +87,10 @@ export function dataSourceOptions(
   };
 }
 
-/** Applies pending migrations and closes the connection again. */
+/**
+ * Applies pending migrations, brings the dashboard's derived data up to date (facts missing,
+ * counters never built: see reconcileDashboardFacts), and closes the connection again.
+ */
 export async function migrate(databaseUrl: string): Promise<string[]> {
   // A migration may rewrite a large table: no query limit here.
   const dataSource = new DataSource(
@@ -95,6 +99,17 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations();
+    const reconciled = await reconcileDashboardFacts(dataSource);
+    if (reconciled.withoutPlaybook.length > 0) {
+      // Counts and ids only: these get their facts at their next projection.
+      console.warn(
+        JSON.stringify({
+          msg: 'dashboard facts not backfilled: playbook version not stored',
+          onboardings: reconciled.withoutPlaybook.length,
+          ids: reconciled.withoutPlaybook.slice(0, 20),
+        }),
+      );
+    }
     return applied.map((m) => m.name);
   } finally {
     await dataSource.destroy();

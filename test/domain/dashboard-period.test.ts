@@ -75,7 +75,22 @@ describe('a dashboard period split into months, days and rows', () => {
       const from = r() < 0.1 ? undefined : bound();
       const to = r() < 0.1 ? undefined : bound();
       const pieces = periodPieces(from, to);
-      for (const x of instants) {
+      // Where off-by-ones live: each bound, a millisecond either side, its midnight and its month's first day.
+      const edges = [from, to]
+        .filter((b): b is string => b !== undefined)
+        .flatMap((b) => {
+          const t = Date.parse(b);
+          const d = new Date(t);
+          return [
+            t - 1,
+            t,
+            t + 1,
+            Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()),
+            Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
+          ];
+        })
+        .map((t) => new Date(t).toISOString());
+      for (const x of [...instants, ...edges]) {
         const t = Date.parse(x);
         const inside = (from === undefined || t >= Date.parse(from)) && (to === undefined || t < Date.parse(to));
         if (countedBy(pieces, x) !== (inside ? 1 : 0)) {

@@ -83,11 +83,29 @@ describe('OIDC', () => {
     expect(loadSettings({ ...issuer, OIDC_CLIENT_ID: 'pages' }).oidc?.signIn).toEqual({
       clientId: 'pages',
       scopes: 'openid profile',
+      authorizeParams: {},
     });
     expect(
       loadSettings({ ...issuer, OIDC_CLIENT_ID: 'pages', OIDC_CLIENT_SECRET: 's3cret', OIDC_SCOPES: 'openid api' }).oidc
         ?.signIn,
-    ).toEqual({ clientId: 'pages', clientSecret: 's3cret', scopes: 'openid api' });
+    ).toEqual({ clientId: 'pages', clientSecret: 's3cret', scopes: 'openid api', authorizeParams: {} });
+    // What some issuers need to issue a token for this API.
+    expect(
+      loadSettings({
+        ...issuer,
+        OIDC_CLIENT_ID: 'pages',
+        OIDC_AUTHORIZE_PARAMS: 'audience=https%3A%2F%2Fapi&prompt=login',
+      }).oidc?.signIn?.authorizeParams,
+    ).toEqual({ audience: 'https://api', prompt: 'login' });
+  });
+
+  it('refuses scopes without openid, and parameters the sign-in sets itself', () => {
+    expect(() => loadSettings({ ...issuer, OIDC_CLIENT_ID: 'pages', OIDC_SCOPES: 'profile' })).toThrow(
+      "OIDC_SCOPES must include openid, got 'profile'",
+    );
+    expect(() =>
+      loadSettings({ ...issuer, OIDC_CLIENT_ID: 'pages', OIDC_AUTHORIZE_PARAMS: 'state=fixed&redirect_uri=x' }),
+    ).toThrow('OIDC_AUTHORIZE_PARAMS may not set state, redirect_uri: the sign-in sets them');
   });
 
   it('refuses a client id without an issuer', () => {

@@ -37,7 +37,12 @@ beforeAll(async () => {
         rolesClaim: 'roles',
         csmClaim: 'csm_id',
         nameClaim: 'name',
-        signIn: { clientId: idp.clientId, clientSecret: idp.clientSecret, scopes: 'openid profile' },
+        signIn: {
+          clientId: idp.clientId,
+          clientSecret: idp.clientSecret,
+          scopes: 'openid profile',
+          authorizeParams: { audience: AUDIENCE },
+        },
       },
     },
     pages: { ...h.pages, trackerLinks: { ...h.pages.trackerLinks, publicBaseUrl: base } },
@@ -76,6 +81,7 @@ describe('signing in through the identity provider', () => {
     expect(asked.get('state')).toBeTruthy();
     expect(asked.get('nonce')).toBeTruthy();
     expect(asked.get('redirect_uri')).toBe(`${base}/pages/sign-in/oidc/callback`);
+    expect(asked.get('audience')).toBe(AUDIENCE);
 
     const cookies = await context.cookies();
     expect(cookies.find((c) => c.name === 'oo_session')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
@@ -126,8 +132,21 @@ describe('signing in through the identity provider', () => {
     const callback = new URL(back.headers.location);
     callback.searchParams.set('state', 'not-the-state-sent');
     const crossed = await agent.get(`${callback.pathname}${callback.search}`).expect(401);
-    expect(crossed.text).toContain('the sign-in did not check out');
+    expect(crossed.text).toContain('the sign-in could not be completed; start it again');
+    expect(crossed.text).not.toContain('not-the-state-sent');
     expect(String(crossed.headers['set-cookie'] ?? '')).not.toContain('oo_session=');
+  });
+
+  it('goes back only to a page of ours, whatever `next` the sign-in was started with', async () => {
+    idp.next({ sub: 'lee@bank.example', claims: { roles: ['cs-lead'] } });
+    const agent = request.agent(app.getHttpServer());
+    const out = await agent.get(`/pages/sign-in/oidc?next=${encodeURIComponent('https://evil.example/x')}`).expect(303);
+    const authorize = new URL(out.headers.location);
+    const back = await request(idp.issuer).get(`${authorize.pathname}${authorize.search}`).expect(302);
+    const callback = new URL(back.headers.location);
+    const landed = await agent.get(`${callback.pathname}${callback.search}`).expect(200);
+    expect(landed.text).toContain('content="0;url=/pages/portfolio"');
+    expect(landed.text).not.toContain('evil.example');
   });
 
   it('offers no provider where none is configured', async () => {

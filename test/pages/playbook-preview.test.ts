@@ -101,7 +101,7 @@ describe('the playbook preview page', () => {
     const errors = (await page.locator('#preview-errors').textContent()) ?? '';
     expect(errors).toContain('scenario.horizonDays');
     expect(errors).toContain('scenario.handoffDelayDays');
-    // The form is there to correct it, with what was typed.
+    // The form is there to correct it (a number field cannot show "soon", so it shows none).
     expect(await page.inputValue('#handoffDelayDays')).toBe('');
     expect(await page.locator('#timeline').count()).toBe(0);
     await context.close();
@@ -118,6 +118,18 @@ describe('the playbook preview page', () => {
     const expected: JourneyPreview = (await h.api.post('/playbooks/preview').send({ definition: draft }).expect(200))
       .body;
     expect(await shownTimeline(page)).toEqual(timelineOf(expected));
+
+    // Names built to break out of the page's markup and Mermaid's labels are shown as typed, never run.
+    const hostile = structuredClone(techTouch);
+    hostile.stages[0].name = '</pre><script>window.pwned = 1</script> --> end %% "quoted"';
+    hostile.tasks[0].name = '"><img src=x onerror="window.pwned = 2">';
+    await page.fill('#definition', JSON.stringify(hostile));
+    await Promise.all([page.waitForURL(/\/pages\/playbooks\/preview$/), page.click('#scenario button[type=submit]')]);
+    await page.waitForSelector('body[data-journey-map="drawn"]');
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.locator('main script:not([src]), main img').count()).toBe(0);
+    expect(await page.locator('#journey-map svg').textContent()).toContain('</pre><script>window.pwned = 1</script>');
+    expect(await page.locator('#timeline').textContent()).toContain(hostile.tasks[0].key);
 
     await page.fill('#definition', '{ "tier": ');
     const [notJson] = await Promise.all([

@@ -13,7 +13,7 @@ import { recordSideEffectFailure } from '../../src/domain/side-effects';
 import { DAY_MS } from '../../src/domain/time';
 import { waitingOn } from '../../src/domain/waiting-on';
 import { dataSourceOptions } from '../../src/persistence/data-source';
-import { backfillDashboardFacts } from '../../src/persistence/dashboard-facts-backfill';
+import { backfillDashboardFacts, reconcileDashboardFacts } from '../../src/persistence/dashboard-facts-backfill';
 import { rebuildDashboardRollups } from '../../src/persistence/dashboard-facts-store';
 import { DashboardStore } from '../../src/persistence/dashboard-store';
 import { PlaybookStore } from '../../src/playbooks/playbook-store';
@@ -178,7 +178,7 @@ it('gives an onboarding without facts the facts its projection writes, and count
   const store = new DashboardStore(db);
   expect((await store.leadership({})).started).toBe(0);
 
-  const outcome = await db.transaction((tx) => backfillDashboardFacts(tx));
+  const outcome = await backfillDashboardFacts(db);
   expect(outcome).toEqual({ written: 3, withoutPlaybook: [] });
   const backfilled = await factsRows();
   // As of the row's projection; everything else as the projection wrote it.
@@ -195,7 +195,14 @@ it('gives an onboarding without facts the facts its projection writes, and count
   expect((await store.leadership({})).started).toBe(3);
 
   // Idempotent: nothing left to do.
-  expect(await db.transaction((tx) => backfillDashboardFacts(tx))).toEqual({ written: 0, withoutPlaybook: [] });
+  expect(await backfillDashboardFacts(db)).toEqual({ written: 0, withoutPlaybook: [] });
+
+  // After the release that added the daily counters, facts but no daily counters: the start's
+  // reconciliation builds them once, then has nothing to do.
+  await db.query(`DELETE FROM dashboard_day_rollups`);
+  expect(await reconcileDashboardFacts(db)).toEqual({ written: 0, withoutPlaybook: [], rebuilt: true });
+  expect(await counters()).toEqual(projectedCounters);
+  expect(await reconcileDashboardFacts(db)).toEqual({ written: 0, withoutPlaybook: [], rebuilt: false });
 });
 
 it('leaves an onboarding whose playbook version is not stored to its next projection', async () => {
@@ -203,7 +210,7 @@ it('leaves an onboarding whose playbook version is not stored to its next projec
   await project(state);
   await db.query(`DELETE FROM onboarding_facts WHERE onboarding_id = $1`, [state.onboardingId]);
   await db.query(`DELETE FROM stage_durations WHERE onboarding_id = $1`, [state.onboardingId]);
-  const outcome = await db.transaction((tx) => backfillDashboardFacts(tx));
+  const outcome = await backfillDashboardFacts(db);
   expect(outcome).toEqual({ written: 0, withoutPlaybook: [state.onboardingId] });
   const [row] = await db.query(`SELECT 1 FROM onboarding_facts WHERE onboarding_id = $1`, [state.onboardingId]);
   expect(row).toBeUndefined();

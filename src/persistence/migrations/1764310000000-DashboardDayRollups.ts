@@ -1,16 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { backfillDashboardFacts } from '../dashboard-facts-backfill';
-import { rebuildDashboardRollups } from '../dashboard-facts-store';
 
 /**
  * Daily counters of the dashboard facts (`dashboard_day_rollups`, the same rows as the monthly
  * `dashboard_rollups` per closed-won day), so a period that cuts months reads whole months and the
- * days of its cut months instead of every onboarding's row; and the facts of the onboardings
- * projected before migration 1764280000000, derived from their read-model rows
- * (src/persistence/dashboard-facts-backfill.ts). Then both counters are rebuilt from the facts.
- *
- * The backfill runs the current derivation on purpose: the facts must be what the projection
- * writes. On a fresh database it finds no onboarding and costs nothing.
+ * days of its cut months instead of every onboarding's row. Schema only: the counters are filled,
+ * and the facts of onboardings projected before migration 1764280000000 backfilled, by
+ * reconcileDashboardFacts after the migrations (src/persistence/dashboard-facts-backfill.ts),
+ * which runs the projection's current code; a migration must do the same forever.
  */
 export class DashboardDayRollups1764310000000 implements MigrationInterface {
   name = 'DashboardDayRollups1764310000000';
@@ -32,22 +28,9 @@ export class DashboardDayRollups1764310000000 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX dashboard_day_rollups_day_idx ON dashboard_day_rollups (day, tier, segment, cohort)`,
     );
-    const outcome = await backfillDashboardFacts(queryRunner.manager);
-    if (outcome.withoutPlaybook.length > 0) {
-      // Counts and ids only: these get their facts at their next projection.
-      console.warn(
-        JSON.stringify({
-          msg: 'dashboard facts not backfilled: playbook version not stored',
-          onboardings: outcome.withoutPlaybook.length,
-          ids: outcome.withoutPlaybook.slice(0, 20),
-        }),
-      );
-    }
-    await rebuildDashboardRollups(queryRunner.manager);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    // Backfilled facts stay: they are what the projection would have written.
     await queryRunner.query(`DROP TABLE dashboard_day_rollups`);
   }
 }
