@@ -3,11 +3,9 @@ import { type BaseClient, custom, errors, generators, Issuer } from 'openid-clie
 import { refuse } from '../common/problem-details';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import type { PendingSignIn } from './page-session';
-import { TokenVerifier } from './token-verifier';
+import { CLOCK_TOLERANCE_SECONDS, TokenVerifier } from './token-verifier';
 
 export const OIDC_CALLBACK_PATH = '/pages/sign-in/oidc/callback';
-/** Clock difference tolerated between the issuer and the API, as for bearer tokens. */
-const CLOCK_TOLERANCE_SECONDS = 30;
 
 /** What a finished sign-in gives the session: the access token, verified for this API, and how long it lasts. */
 export interface SignedIn {

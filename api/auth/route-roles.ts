@@ -40,7 +40,7 @@ export const ROUTE_ROLES = {
   manageBaseline: ['cs-ops', 'admin'],
   /** Read the weekly (and monthly) summary reports: CS leadership, CS Ops and operators. */
   readReports: ['vp-cs', 'cs-lead', 'cs-ops', 'admin', 'operator'],
-  /** The playbook preview and journey map pages: the people who read configuration. */
+  /** The playbook preview and journey map pages: the people among readConfiguration (not the CS platform). */
   playbookPages: ['admin', 'operator', 'cs-ops', 'cs-lead', 'vp-cs'],
   /** Decode payloads for the Temporal Web UI. */
   decodePayloads: ['operator'],

@@ -5,7 +5,7 @@ import type { Principal } from '../../src/domain/principal';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 
 /** Tokens older or newer than this much clock difference are still accepted (issuer and API clocks differ). */
-const CLOCK_TOLERANCE_SECONDS = 30;
+export const CLOCK_TOLERANCE_SECONDS = 30;
 
 /**
  * Verifies OIDC access tokens (JWTs) against the issuer's JWKS with `jose`: signature, issuer,

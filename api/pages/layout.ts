@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { principalLabel } from '../../src/domain/principal';
 import type { RequestWithCaller } from '../auth/caller';
 import { ROUTE_ROLES } from '../auth/route-roles';
+import { TIERS } from '../../src/domain/segment';
 import { type Html, html } from './html';
 
 export interface PageFrame {
@@ -54,7 +55,7 @@ export function page(frame: PageFrame, content: Html): Html {
               ? html`<nav>
                   <a href="/pages/portfolio">Portfolio</a>
                   ${frame.signedIn.mayReadDashboards ? html`<a href="/pages/dashboards/leadership">Dashboard</a>` : ''}
-                  ${frame.signedIn.mayPreviewPlaybooks ? html`<a href="/pages/playbooks/tech-touch/preview">Playbooks</a>` : ''}
+                  ${frame.signedIn.mayPreviewPlaybooks ? html`<a href="/pages/playbooks/${TIERS[0]}/preview">Playbooks</a>` : ''}
                   <span class="who">${frame.signedIn.name}</span>
                   <form method="post" action="/pages/sign-out" class="inline">
                     <input type="hidden" name="_csrf" value="${frame.signedIn.csrfToken}" />

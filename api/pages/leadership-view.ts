@@ -226,7 +226,7 @@ export function filterForm(values: FilterValues): Html {
     >
     <label>Cohort <input type="text" name="cohort" value="${values.cohort ?? ''}" placeholder="pilot-2027q1" /></label>
     <label>CSM id <input type="text" name="csm" value="${values.csm ?? ''}" /></label>
-    <label>Closed-won from <input type="date" name="from" value="${values.from ?? ''}" /></label>
+    <label>Closed-won from (UTC) <input type="date" name="from" value="${values.from ?? ''}" /></label>
     <label>to (exclusive) <input type="date" name="to" value="${values.to ?? ''}" /></label>
     <button type="submit">Apply</button>
     <a href="/pages/dashboards/leadership">Clear</a>

@@ -11,9 +11,9 @@ import { SignInController } from './sign-in.controller';
 
 /**
  * The team's pages, server-rendered: sign-in, the CSM's portfolio, an onboarding's page with its
- * daily-work forms, the leadership dashboard, the pilot comparison and the playbook preview. People sign in with their
- * API key once (page session cookie); the same roles and per-onboarding checks as the JSON API
- * apply.
+ * daily-work forms, the leadership dashboard, the pilot comparison and the playbook preview.
+ * People sign in once, with their API key or at the identity provider (a page session cookie);
+ * the same roles and per-onboarding checks as the JSON API apply.
  */
 @Module({})
 export class PagesModule {

@@ -1,12 +1,16 @@
 import type { CohortComparison } from '../../src/dashboards/leadership-dashboard';
-import type { BaselineSide, CohortSide, SuccessCriterion } from '../../src/domain/cohort-comparison';
+import { COHORT_PATTERN } from '../../src/domain/cohort';
+import {
+  type BaselineSide,
+  type CohortSide,
+  CRITERION_STATUS_WORDS,
+  type SuccessCriterion,
+} from '../../src/domain/cohort-comparison';
 import { ttvComparisonChart } from './charts';
 import { daysText, numberText, percentText } from './figures-text';
 import { type Html, html } from './html';
 import { day } from './layout';
 import { table } from './table';
-
-const STATUS_WORDS: Record<SuccessCriterion['status'], string> = { pass: 'Met', fail: 'Not met', unknown: 'Unknown' };
 
 /**
  * The pilot comparison's markup: the sample-size note first (a small pilot is indicative at
@@ -37,7 +41,7 @@ export function pilotContent(c: CohortComparison): Html {
             type="text"
             name="against"
             value="${against.kind === 'cohort' ? against.cohort : 'baseline'}"
-            pattern="[a-z0-9][a-z0-9-]{0,63}"
+            pattern="${COHORT_PATTERN.source.slice(1, -1)}"
         /></label>
         <button type="submit">Compare</button>
         <span class="muted"><code>baseline</code> (each tier's latest) or another cohort</span>
@@ -182,7 +186,7 @@ function checklistSection(checklist: SuccessCriterion[]): Html {
       ${checklist.map(
         (c) =>
           html`<li data-status="${c.status}">
-            <span class="tag ${c.status}">${STATUS_WORDS[c.status]}</span>
+            <span class="tag ${c.status}">${CRITERION_STATUS_WORDS[c.status]}</span>
             <strong>${c.criterion}</strong>
             <div class="muted">${c.why}</div>
           </li>`,

@@ -7,7 +7,7 @@ import type { RequestWithCaller } from '../auth/caller';
 import { ROUTE_ROLES } from '../auth/route-roles';
 import { invalidRequest } from '../common/problem-details';
 import { problemOf } from '../common/problem-of';
-import { type JourneyMapDocument, PlaybookPreviewService } from '../playbooks/playbook-preview.service';
+import { type JourneyMapDocument, mapOf, PlaybookPreviewService } from '../playbooks/playbook-preview.service';
 import { PlaybooksService } from '../playbooks/playbooks.service';
 import { sendPage, signedInAs } from './layout';
 import { PageErrorsFilter } from './page-errors.filter';
@@ -38,8 +38,7 @@ export class PlaybookPreviewPage {
     const version = versionOf(fields.version);
     const playbook =
       version === undefined ? await this.playbooks.latest(tier) : await this.playbooks.version(tier, version);
-    const map = await this.preview.publishedMap(tier, playbook.version);
-    this.answer(req, res, { kind: 'published', playbook }, fields, playbook, map);
+    this.answer(req, res, { kind: 'published', playbook }, fields, playbook, mapOf(playbook));
   }
 
   @Get(':tier/draft')
@@ -84,14 +83,13 @@ export class PlaybookPreviewPage {
       );
       return;
     }
-    let map: JourneyMapDocument;
+    let draft: { playbook: Playbook; map: JourneyMapDocument };
     try {
-      map = this.preview.draftMap(definition);
+      draft = this.preview.draft(definition);
     } catch (err) {
       return this.refused(req, res, subject(), fields, err);
     }
-    const playbook = (definition ?? {}) as Playbook;
-    this.answer(req, res, subject(playbook), fields, playbook, map);
+    this.answer(req, res, subject(draft.playbook), fields, draft.playbook, draft.map);
   }
 
   @Get(':tier/versions/:version/journey-map.mmd')

@@ -35,9 +35,10 @@ function safeNext(next: string | undefined): string {
 }
 
 /**
- * Signing in to the pages: the person pastes their API key once; the server verifies it and
- * answers with the page session cookie (the key sealed, HttpOnly, SameSite=Strict), so the key
- * never lives in the page or its JavaScript. The JSON API keeps its bearer header.
+ * Signing in to the pages: the person pastes their API key once, or signs in at the identity
+ * provider (OidcSignIn); the server verifies the key or the provider's access token and answers
+ * with the page session cookie (it sealed, HttpOnly, SameSite=Strict), so the credential never
+ * lives in the page or its JavaScript. The JSON API keeps its bearer header.
  */
 @Controller('pages')
 @UseFilters(PageErrorsFilter)

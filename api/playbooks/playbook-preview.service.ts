@@ -40,13 +40,18 @@ export class PlaybookPreviewService {
   }
 
   draftMap(definition: unknown): JourneyMapDocument {
+    return this.draft(definition).map;
+  }
+
+  /** A draft definition checked as a publish would check it, and its map. */
+  draft(definition: unknown): { playbook: Playbook; map: JourneyMapDocument } {
     const validated = validatePlaybook(definition);
     if (!validated.ok) throw invalidPlaybook(validated.errors);
-    return mapOf(validated.playbook);
+    return { playbook: validated.playbook, map: mapOf(validated.playbook) };
   }
 }
 
-function mapOf(playbook: Playbook): JourneyMapDocument {
+export function mapOf(playbook: Playbook): JourneyMapDocument {
   const { tier, version, name } = playbook;
   return { tier, version, name, fileName: journeyMapFileName(playbook), mermaid: journeyMap(playbook) };
 }

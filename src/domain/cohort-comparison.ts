@@ -127,6 +127,13 @@ export function baselineSide(a: CohortAggregates, baselines: Baseline[]): Baseli
 
 export type CriterionStatus = 'pass' | 'fail' | 'unknown';
 
+/** How a criterion's status is said, in the report and on the page alike. */
+export const CRITERION_STATUS_WORDS: Record<CriterionStatus, string> = {
+  pass: 'Met',
+  fail: 'Not met',
+  unknown: 'Unknown',
+};
+
 export interface SuccessCriterion {
   criterion: string;
   status: CriterionStatus;

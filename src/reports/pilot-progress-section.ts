@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { CohortComparison } from '../dashboards/leadership-dashboard';
-import type { CriterionStatus } from '../domain/cohort-comparison';
+import { CRITERION_STATUS_WORDS } from '../domain/cohort-comparison';
 import type { RedFlagThresholds } from '../domain/red-flags';
 import type { ReportSection, ReportSectionGroup } from '../domain/summary-report';
 import type { ReportSectionSource } from './compile-summary';
@@ -75,8 +75,6 @@ export function pilotProgressLines(groups: ReportSectionGroup[], total: number, 
   };
 }
 
-const CRITERION: Record<CriterionStatus, string> = { pass: 'Met', fail: 'Not met', unknown: 'Unknown' };
-
 export function cohortGroup(c: CohortInFlight, comparison: CohortComparison): ReportSectionGroup {
   const { cohort: side, against, checklist } = comparison;
   const baselines = against.kind === 'baseline' ? against.byTier : [];
@@ -97,7 +95,7 @@ export function cohortGroup(c: CohortInFlight, comparison: CohortComparison): Re
       `Median TTV: ${ttv.join('; ') || 'no onboarding yet'}`,
       `Completion within target: ${percent(cw.share)} (${cw.withinTarget} of ${cw.decided} decided) vs baseline ${completionBaselines.join('; ') || 'not entered'}`,
       `Stalled: ${side.stalled.stalled} of ${side.stalled.active} active (${percent(side.stalled.share)})`,
-      ...checklist.map((item) => `${CRITERION[item.status]}: ${item.criterion} (${item.why})`),
+      ...checklist.map((item) => `${CRITERION_STATUS_WORDS[item.status]}: ${item.criterion} (${item.why})`),
     ],
   };
 }
