@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { PREVIEW_LIMITS } from '../../src/playbooks/preview-request';
 import { ProblemException } from './problem-details';
 
 /** Bodies are JSON documents of at most this size; the largest real one, a playbook, is a few dozen kB. */
@@ -26,6 +27,12 @@ export function hardenHttp(app: INestApplication): void {
     res.setHeader('Referrer-Policy', 'same-origin');
     next();
   });
+  // A draft playbook pasted into the preview page is a definition as large as the JSON API takes,
+  // with a box per task, milestone and gate to tick; the first parser to read a body wins.
+  app.use(
+    PREVIEW_FORM_PATH,
+    express.urlencoded({ extended: false, limit: MAX_BODY_BYTES, parameterLimit: PREVIEW_FORM_FIELDS }),
+  );
   app.use(PAGE_FORM_PATHS, express.urlencoded({ extended: false, limit: MAX_FORM_BYTES, parameterLimit: 50 }));
   app.use(PAGE_FORM_PATHS, emptyFieldsAbsent);
   app.use(jsonOnly);
@@ -45,6 +52,9 @@ function keepRawBody(req: Request, res: Response, buf: Buffer): void {
 /** The HTML pages' forms (api/pages, api/tracker) post `application/x-www-form-urlencoded`; the JSON API does not. */
 const PAGE_FORM_PATHS = ['/pages', '/tracker'];
 const MAX_FORM_BYTES = 64 * 1024;
+const PREVIEW_FORM_PATH = '/pages/playbooks/preview';
+/** The preview's own fields and a box for each of the most tasks, milestones and gates a preview takes. */
+const PREVIEW_FORM_FIELDS = 10 + PREVIEW_LIMITS.tasks + PREVIEW_LIMITS.milestones + PREVIEW_LIMITS.gates;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 
 /** An empty form field is an absent one, as in the JSON API's optional fields. */

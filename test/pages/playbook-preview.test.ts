@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { JourneyPreview } from '../../src/domain/preview';
 import type { Playbook } from '../../src/domain/playbook';
+import request from 'supertest';
 import { type ApiHarness, startApiHarness } from '../support/api-harness';
 import { launchBrowser, listen, screenshot, signIn } from '../support/browser';
 
@@ -150,6 +151,25 @@ describe('the playbook preview page', () => {
     // The draft typed stays in the form, to be corrected.
     expect(await page.inputValue('#definition')).toContain('no-such-milestone');
     await context.close();
+  });
+
+  it('takes a draft as large as the JSON API does, with a box ticked for every item', async () => {
+    const agent = request.agent(h.http);
+    await agent.post('/pages/sign-in').type('form').send({ key: opsKey, next: '/pages/playbooks/tech-touch/draft' });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(
+      (await agent.get('/pages/playbooks/tech-touch/draft').expect(200)).text,
+    )![1];
+    // Beyond the 64 kB and 50 fields of the other page forms: a long description, 60 boxes.
+    const large = structuredClone(techTouch) as Playbook & { notes?: string };
+    large.gates = large.gates.map((g) => ({
+      ...g,
+      acceptanceCriteria: [...g.acceptanceCriteria, 'x'.repeat(100_000)],
+    }));
+    const boxes = Array.from({ length: 60 }, (_, i) => `neverTasks=no-such-task-${i}`).join('&');
+    const body = `_csrf=${encodeURIComponent(csrf)}&definition=${encodeURIComponent(JSON.stringify(large))}&${boxes}`;
+    const res = await agent.post('/pages/playbooks/preview').type('form').send(body).expect(400);
+    // Read and judged: the refusal names the scenario's first unknown task, not the body's size.
+    expect(res.text).toContain('scenario.never.tasks[0]');
   });
 
   it('is for the people who read configuration: a CSM is refused', async () => {
