@@ -35,6 +35,8 @@ export function spawnServer(opts: {
   gid?: number;
   /** Sent if this process exits without stopping the server (an uncaught error, process.exit). */
   stopSignal: NodeJS.Signals;
+  /** Its environment; default this process's. */
+  env?: NodeJS.ProcessEnv;
 }): ServerProcess {
   if (fs.existsSync(opts.logFile)) fs.renameSync(opts.logFile, `${opts.logFile}.1`);
   const log = fs.openSync(opts.logFile, 'a');
@@ -44,6 +46,7 @@ export function spawnServer(opts: {
     child = spawn(opts.command, opts.args, {
       stdio: ['ignore', log, log],
       detached: opts.ownProcessGroup,
+      ...(opts.env ? { env: opts.env } : {}),
       ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
     });
   } finally {

@@ -49,7 +49,7 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function findProjectRoot(from: string): string {
+export function findProjectRoot(from: string): string {
   let dir = from;
   while (!fs.existsSync(path.join(dir, 'package.json'))) {
     const parent = path.dirname(dir);
