@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { closedWonBody } from '../fixtures/onboarding-input';
 import { approveGoLive, authenticated, type AuthenticatedAgent, eventually } from '../support/api-harness';
 import { TEMPORAL_SERVICES } from '../../src/infra/temporal-cluster';
@@ -115,13 +116,13 @@ it('carries a cutover to its end when the worker running its migration is killed
     return res.status === 200 && res.body.status !== 'requested' ? res.body : undefined;
   }, 60_000);
 
-  const { client, connection } = await stack.temporalClient();
+  const temporalClient = await stack.temporalClient();
   let killed: (typeof stack.workers)[number];
   let heldAtKill: number;
   try {
     // The worker the server says runs the migration, once it has written some batches and not all.
     killed = await eventually(async () => {
-      const { raw } = await client.workflow.getHandle(cutoverId).describe();
+      const { raw } = await temporalClient.client.workflow.getHandle(cutoverId).describe();
       const migration = raw.pendingActivities?.find((a) => a.activityType?.name && a.lastWorkerIdentity);
       const held = stack.sandbox.target.size;
       if (!migration || held < 200 || held >= RECORDS) return undefined;
@@ -132,7 +133,7 @@ it('carries a cutover to its end when the worker running its migration is killed
       return worker;
     }, 60_000);
   } finally {
-    await connection.close();
+    await temporalClient.connection.close();
   }
   expect(await killed.server.exited).toBe('was stopped by SIGKILL');
   log(`cutover: killed ${killed.name} (${killed.identity}) with ${heldAtKill!} of ${RECORDS} records on the target`);
@@ -153,6 +154,21 @@ it('carries a cutover to its end when the worker running its migration is killed
   expect(stack.sandbox.target.size).toBe(RECORDS);
   expect(stack.sandbox.target.checksum().sha256).toBe(stack.sandbox.legacy.checksum().sha256);
   expect(stack.sandbox.target.stats.overwrites).toBe(0);
+  // The history: the migration's retry, after the dead worker's heartbeat timed out, ran on the survivor.
+  const { client, connection } = await stack.temporalClient();
+  try {
+    const { events } = await client.workflow.getHandle(cutoverId).fetchHistory();
+    const retries = events!
+      .map((e) => e.activityTaskStartedEventAttributes)
+      .filter((a) => a?.lastFailure?.timeoutFailureInfo);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]!.lastFailure!.timeoutFailureInfo!.timeoutType).toBe(
+      temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_HEARTBEAT,
+    );
+    expect(retries[0]!.identity).toBe(survivor.identity);
+  } finally {
+    await connection.close();
+  }
   log(
     `cutover: ${attempt.status} on ${survivor.name}; target ${stack.sandbox.target.size} records, ${stack.sandbox.target.stats.overwrites} overwritten`,
   );

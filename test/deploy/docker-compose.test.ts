@@ -20,21 +20,49 @@ it('passes the compose linter with no errors and no warnings', () => {
   expect(result.status).toBe(0);
 });
 
-it('runs PostgreSQL, Temporal on it, the Temporal UI, and migrate, worker and api from this repo', () => {
-  const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'));
+it('runs PostgreSQL, the Temporal services as separate containers on it, the UI, and migrate, two workers and api from this repo', () => {
+  // `<<` merges the shared blocks (x-temporal-server, x-onboarding-worker) into each service.
+  const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
   const services = compose.services;
-  expect(Object.keys(services).sort()).toEqual(['api', 'migrate', 'postgres', 'temporal', 'temporal-ui', 'worker']);
-  expect(services.temporal.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgres' });
-  for (const name of ['api', 'worker', 'migrate']) {
+  expect(Object.keys(services).sort()).toEqual([
+    'api',
+    'migrate',
+    'postgres',
+    'temporal-frontend',
+    'temporal-history',
+    'temporal-matching',
+    'temporal-namespace',
+    'temporal-schema',
+    'temporal-ui',
+    'temporal-worker',
+    'worker-1',
+    'worker-2',
+  ]);
+  // The real server, one service per container, on PostgreSQL persistence and visibility.
+  for (const service of ['frontend', 'history', 'matching', 'worker']) {
+    const temporal = services[`temporal-${service}`];
+    expect(temporal.image).toMatch(/^temporalio\/server:/);
+    expect(temporal.environment).toMatchObject({
+      DB: 'postgres12',
+      POSTGRES_SEEDS: 'postgres',
+      VISIBILITY_DBNAME: 'temporal_visibility',
+      TEMPORAL_SERVICES: service,
+    });
+    expect(temporal.depends_on['temporal-schema'].condition).toBe('service_completed_successfully');
+  }
+  expect(services['temporal-schema'].command.join(' ')).toContain('schema/postgresql/v12/visibility/versioned');
+  for (const name of ['api', 'worker-1', 'worker-2', 'migrate']) {
     expect(services[name].build).toBe('.');
     expect(services[name].environment.DATABASE_URL).toMatch(/@postgres:5432\//);
   }
-  for (const name of ['api', 'worker']) {
-    expect(services[name].environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  for (const name of ['api', 'worker-1', 'worker-2']) {
+    expect(services[name].environment.TEMPORAL_ADDRESS).toBe('temporal-frontend:7233');
     expect(services[name].depends_on.migrate.condition).toBe('service_completed_successfully');
+    expect(services[name].depends_on['temporal-namespace'].condition).toBe('service_completed_successfully');
     const entry = services[name].command.at(-1);
     expect(fs.existsSync(path.join(root, entry.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
   }
+  expect(services['worker-1'].command).toEqual(['node', 'dist/worker/main.js']);
   // The API listens on 127.0.0.1 by default, which a published port cannot reach.
   expect(services.api.environment.HOST).toBe('0.0.0.0');
 });
