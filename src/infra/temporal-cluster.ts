@@ -153,9 +153,9 @@ async function setUpSchema(
   log?.(`cluster: schema of '${database}' is current (${schemaDir})`);
 }
 
-type Ports = Record<TemporalService, { grpc: number; membership: number; http?: number }>;
+export type Ports = Record<TemporalService, { grpc: number; membership: number; http?: number }>;
 
-async function servicePorts(): Promise<Ports> {
+export async function servicePorts(): Promise<Ports> {
   const ports = {} as Ports;
   for (const name of TEMPORAL_SERVICES) ports[name] = { grpc: await freePort(), membership: await membershipPort() };
   ports.frontend.http = await freePort();
@@ -187,7 +187,7 @@ function isFree(port: number): Promise<boolean> {
  * No pprof and no metrics listener: those are one port per host in the server's global section,
  * and the four services share this host.
  */
-function clusterConfig(
+export function clusterConfig(
   pg: ClusterPostgres,
   databases: { persistence: string; visibility: string },
   ports: Ports,
