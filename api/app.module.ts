@@ -20,6 +20,7 @@ import { CutoversModule } from './cutovers/cutovers.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
 import type { RedFlagThresholds } from '../src/domain/red-flags';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OnboardingsModule } from './onboardings/onboardings.module';
 import { PlaybooksModule } from './playbooks/playbooks.module';
 import { ReportsModule } from './reports/reports.module';
@@ -113,6 +114,7 @@ export class AppModule {
         RosterModule,
         ReportsModule,
         HealthModule,
+        MetricsModule,
         WebhooksModule,
         PortfolioModule,
         PagesModule.forRoot(dashboards),

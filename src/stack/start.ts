@@ -11,7 +11,7 @@
 // was killed are recognised by their data folder and stopped at the next start.
 import 'reflect-metadata';
 import * as path from 'node:path';
-import { Runtime, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { createApp, OPENAPI_PATH } from '../../api/create-app';
 import { createOnboardingWorker } from '../../worker/create-worker';
@@ -27,6 +27,7 @@ import { STOP_GRACE_MS as TEMPORAL_STOP_GRACE_MS, startTemporalDevServer } from 
 import { ensureSummarySchedules } from '../infra/summary-report-schedule';
 import { connectClient, connectWorker } from '../infra/temporal-connection';
 import { payloadCodecFor } from '../infra/payload-encryption';
+import { installTemporalRuntime } from '../infra/worker-telemetry';
 import { ensureEmbeddedAdminKey } from '../keys/embedded-admin-key';
 import { seedDemoCsmRoster } from '../persistence/csm-roster';
 import { dataSourceOptions, migrate } from '../persistence/data-source';
@@ -39,10 +40,10 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   const logger = createLogger({ level: settings.logLevel });
   // The stack owns shutdown: the Temporal runtime must not react to signals on its own.
-  Runtime.install({
+  installTemporalRuntime({
     logger: temporalLogger(logger),
+    metricsAddress: settings.workerMetricsAddress,
     shutdownSignals: [],
-    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
   });
   // Each part has its own time to stop (the default: 10 s); the whole stop is given up after the
   // worker's grace plus a minute, and the process then exits 1 (see Shutdown).
@@ -172,6 +173,8 @@ async function start(
   );
   running.catch(fail('worker failure'));
 
+  // Open routes (the codec endpoint, /metrics) without a key only in the embedded default on this machine.
+  const embeddedDefault = codecEndpoint && settings.codecEndpoint === undefined;
   // The embedded database's owner gets a key with every role, so the README's examples just work.
   const adminKey = settings.databaseUrl ? undefined : await ensureEmbeddedAdminKey(dataSource, settings.dataDir);
   const app = await createApp({
@@ -184,7 +187,7 @@ async function start(
     // The local UI calls the codec endpoint without a key: open only when it listens on this machine.
     auth: {
       oidc: settings.oidc,
-      embeddedDefault: codecEndpoint && settings.codecEndpoint === undefined,
+      embeddedDefault,
       rateLimitPerMinute: settings.rateLimitPerMinute,
     },
     crmWebhooks,
@@ -201,6 +204,11 @@ async function start(
       `  API          ${api}`,
       `  OpenAPI docs ${api}/${OPENAPI_PATH}`,
       `  Health       ${api}/health`,
+      `  Metrics      ${api}/metrics (API${embeddedDefault ? '' : ', operator key'}); worker: ${
+        settings.workerMetricsAddress
+          ? `http://${settings.workerMetricsAddress}/metrics`
+          : 'off (WORKER_METRICS_ADDRESS)'
+      }`,
       ...(adminKey
         ? [
             adminKey.created
