@@ -1,0 +1,151 @@
+/**
+ * Metrics as an operator scrapes them from `npm start` (the built dist/src/stack/start.js): the
+ * API's /metrics (open in the embedded default), the worker's through the Temporal runtime's own
+ * Prometheus exporter on WORKER_METRICS_ADDRESS (which the runtime can install only once per
+ * process, hence a stack of its own), the domain counters moving when an onboarding starts, and
+ * the Grafana dashboard asking only for metrics the service exports.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import request from 'supertest';
+import { isRunning, stopLeftover } from '../../src/infra/server-process';
+import { closedWonBody } from '../fixtures/onboarding-input';
+import { authenticated, eventually } from '../support/api-harness';
+import { freePort } from '../support/free-port';
+import { dashboardPanels, metricNamesOf } from '../support/grafana-dashboard';
+
+jest.setTimeout(180_000);
+
+const root = path.resolve(__dirname, '../..');
+const entry = path.join(root, 'dist/src/stack/start.js');
+let dataDir: string;
+let stack: ChildProcess | undefined;
+let output = '';
+let api: string;
+let workerMetrics: string;
+
+beforeAll(async () => {
+  if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: npm test builds it (npm run build)`);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onboarding-metrics-'));
+  // As the start test does: the embedded PostgreSQL may run as another user, which must reach it.
+  fs.chmodSync(dataDir, 0o755);
+  const [apiPort, pgPort, temporalPort, uiPort, metricsPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  api = `http://127.0.0.1:${apiPort}`;
+  workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
+  stack = spawn(process.execPath, [entry], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: dataDir,
+      PORT: String(apiPort),
+      EMBEDDED_POSTGRES_PORT: String(pgPort),
+      EMBEDDED_TEMPORAL_PORT: String(temporalPort),
+      EMBEDDED_TEMPORAL_UI_PORT: String(uiPort),
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  stack.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + 120_000;
+  while (!output.includes('Press Ctrl-C to stop.')) {
+    if (stack.exitCode !== null) throw new Error(`stack exited with ${stack.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`stack not running after 120 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
+
+afterAll(async () => {
+  if (stack && stack.exitCode === null && stack.signalCode === null) {
+    const exited = new Promise((resolve) => stack!.once('exit', resolve));
+    process.kill(-stack.pid!, 'SIGINT');
+    await exited;
+  }
+  // Servers a failed stop left behind (their data folder records their pids).
+  for (const [file, signal] of [
+    ['postgres/postmaster.pid', 'SIGQUIT'],
+    ['temporal.pid', 'SIGKILL'],
+  ] as const) {
+    const pid = Number(fs.readFileSync(path.join(dataDir, file), { encoding: 'utf8', flag: 'a+' }).split('\n')[0]);
+    if (pid && isRunning(pid)) await stopLeftover(pid, signal, 5_000);
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The value of one series, or undefined when it is absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) &&
+        wanted.every((w) => l.slice(0, l.lastIndexOf(' ')).includes(w)),
+    );
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** Every metric family a scrape shows. */
+const families = (text: string) =>
+  new Set([...text.matchAll(/^# TYPE (\S+) (\w+)$/gm)].flatMap(([, name, type]) => expandedNames(name, type)));
+const expandedNames = (name: string, type: string) =>
+  type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name];
+
+it('serves the API and worker metrics, and counts an onboarding started once', async () => {
+  expect(output).toContain(`  Metrics      ${api}/metrics (API); worker: ${workerMetrics}`);
+  const admin = authenticated(api, fs.readFileSync(path.join(dataDir, 'admin.key'), 'utf8').trim());
+  await admin.post('/onboardings').send(closedWonBody('metrics-1', 'smb')).expect(201);
+
+  // The embedded default listens on this machine only: open without a key, like the codec endpoint.
+  const apiText = (await request(api).get('/metrics').expect(200)).text;
+  expect(sample(apiText, 'http_requests_total', { method: 'POST', route: '/onboardings', status: '201' })).toBe(1);
+  expect(apiText).not.toContain('metrics-1');
+
+  // The projection recorded the start: counted once, however often the state is projected.
+  const workerText = await eventually(async () => {
+    const text = await (await fetch(workerMetrics)).text();
+    return sample(text, 'onboarding_events_total', { type: 'onboarding.csm_assigned' }) ? text : undefined;
+  });
+  expect(sample(workerText, 'onboarding_events_total', { type: 'onboarding.started' })).toBe(1);
+  expect(workerText).not.toContain('metrics-1');
+  for (const name of [
+    'temporal_workflow_task_schedule_to_start_latency_seconds_count',
+    'temporal_activity_execution_latency_seconds_count',
+    'temporal_worker_task_slots_available',
+  ])
+    expect(sample(workerText, name)).toBeGreaterThan(0);
+
+  // Every query of the dashboard names a metric the service exports: seen in these scrapes, or
+  // one exported from its first occurrence (an escalation, a failed activity), named in the code
+  // that emits it (the domain counters; Temporal's native runtime).
+  const exported = new Set([...families(apiText), ...families(workerText)]);
+  const counters = fs.readFileSync(path.join(root, 'src/infra/domain-counters.ts'), 'utf8');
+  const runtime = fs.readFileSync(
+    path.join(
+      root,
+      `node_modules/@temporalio/core-bridge/releases/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-unknown-linux-gnu/index.node`,
+    ),
+    'latin1',
+  );
+  const unknown: string[] = [];
+  for (const panel of dashboardPanels())
+    for (const name of metricNamesOf(panel)) {
+      if (exported.has(name)) continue;
+      const base = name.replace(/_(total|seconds_bucket|seconds_sum|seconds_count)$/, '');
+      const declared = base.startsWith('temporal_')
+        ? runtime.includes(base.slice('temporal_'.length))
+        : counters.includes(`'${base}'`);
+      if (!declared) unknown.push(`${panel.title}: ${name}`);
+    }
+  expect(unknown).toEqual([]);
+});
