@@ -82,6 +82,9 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Temporal runtime metrics a quiet stack does not show yet: emitted from their first occurrence. */
+const TEMPORAL_ON_FIRST_OCCURRENCE = ['temporal_activity_execution_failed_total'];
+
 /** The value of one series, or undefined when it is absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
@@ -126,26 +129,16 @@ it('serves the API and worker metrics, and counts an onboarding started once', a
     expect(sample(workerText, name)).toBeGreaterThan(0);
 
   // Every query of the dashboard names a metric the service exports: seen in these scrapes, or
-  // one exported from its first occurrence (an escalation, a failed activity), named in the code
-  // that emits it (the domain counters; Temporal's native runtime).
+  // one exported from its first occurrence (a failed activity, an escalation): Temporal's listed
+  // below (its SDK metrics reference), ours declared in src/infra/domain-counters.ts.
   const exported = new Set([...families(apiText), ...families(workerText)]);
   const counters = fs.readFileSync(path.join(root, 'src/infra/domain-counters.ts'), 'utf8');
-  const runtime = fs.readFileSync(
-    path.join(
-      root,
-      `node_modules/@temporalio/core-bridge/releases/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-unknown-linux-gnu/index.node`,
-    ),
-    'latin1',
-  );
   const unknown: string[] = [];
   for (const panel of dashboardPanels())
     for (const name of metricNamesOf(panel)) {
-      if (exported.has(name)) continue;
-      const base = name.replace(/_(total|seconds_bucket|seconds_sum|seconds_count)$/, '');
-      const declared = base.startsWith('temporal_')
-        ? runtime.includes(base.slice('temporal_'.length))
-        : counters.includes(`'${base}'`);
-      if (!declared) unknown.push(`${panel.title}: ${name}`);
+      const declared = name.startsWith('onboarding_') && counters.includes(`'${name.replace(/_total$/, '')}'`);
+      if (!exported.has(name) && !declared && !TEMPORAL_ON_FIRST_OCCURRENCE.includes(name))
+        unknown.push(`${panel.title}: ${name}`);
     }
   expect(unknown).toEqual([]);
 });
