@@ -65,7 +65,7 @@ const CLEANUP_EVERY_MS = 15 * 60_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, reports, health, webhooks, dashboards,
+ * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, reports, health, metrics, webhooks, dashboards,
  * codec, CRM webhooks) over two shared
  * ones: the database and Temporal. Cross-cutting concerns live in api/common and api/auth and are
  * applied here to every route: the bearer guard (each route declares who may call it), the
