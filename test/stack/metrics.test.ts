@@ -25,6 +25,7 @@ let stack: ChildProcess | undefined;
 let output = '';
 let api: string;
 let workerMetrics: string;
+let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: npm test builds it (npm run build)`);
@@ -40,21 +41,17 @@ beforeAll(async () => {
   ];
   api = `http://127.0.0.1:${apiPort}`;
   workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
-  stack = spawn(process.execPath, [entry], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATA_DIR: dataDir,
-      PORT: String(apiPort),
-      EMBEDDED_POSTGRES_PORT: String(pgPort),
-      EMBEDDED_TEMPORAL_PORT: String(temporalPort),
-      EMBEDDED_TEMPORAL_UI_PORT: String(uiPort),
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: dataDir,
+    PORT: String(apiPort),
+    EMBEDDED_POSTGRES_PORT: String(pgPort),
+    EMBEDDED_TEMPORAL_PORT: String(temporalPort),
+    EMBEDDED_TEMPORAL_UI_PORT: String(uiPort),
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+  };
+  stack = spawn(process.execPath, [entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   stack.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 120_000;
@@ -141,4 +138,18 @@ it('serves the API and worker metrics, and counts an onboarding started once', a
         unknown.push(`${panel.title}: ${name}`);
     }
   expect(unknown).toEqual([]);
+});
+
+it('names WORKER_METRICS_ADDRESS when its port is taken, before starting anything', async () => {
+  // The running stack's worker holds the port (the other ports too: nothing else gets that far).
+  const second = spawn(process.execPath, [entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  second.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  second.stdout!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const code = await new Promise((resolve) => second.once('exit', resolve));
+  expect(code).toBe(1);
+  expect(text.trimEnd().split('\n').at(-1)).toMatch(
+    new RegExp(`^start failed: WORKER_METRICS_ADDRESS ${env.WORKER_METRICS_ADDRESS}: .*[Aa]ddress already in use`),
+  );
+  expect(text).not.toContain('PostgreSQL (embedded)');
 });
