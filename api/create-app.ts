@@ -8,6 +8,7 @@ import { quietFrameworkStartup, requestLogging } from '../src/infra/request-logg
 import { AppModule, type AppModuleOptions } from './app.module';
 import { hardenHttp } from './common/http-hardening';
 import { HttpMetrics } from './metrics/http-metrics';
+import { requestTracing } from './metrics/request-tracing';
 import { documentErrorContract } from './common/openapi-contract';
 import { addCrmWebhookSecuritySchemes } from './crm-webhooks/crm-signatures';
 
@@ -57,6 +58,7 @@ export async function createApp(opts: AppModuleOptions & { logger?: false | Logg
     : await NestFactory.create(root, { logger: false, bodyParser: false });
   // First: every request is timed and counted, whatever answers it.
   app.use(app.get(HttpMetrics).middleware);
+  app.use(requestTracing);
   if (logging) {
     app.use(logging.middleware);
     app.useLogger(quietFrameworkStartup(app.get(NestPinoLogger)));

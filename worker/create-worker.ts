@@ -9,6 +9,7 @@ import { DEFAULT_RED_FLAG_THRESHOLDS, type RedFlagThresholds } from '../src/doma
 import { domainCounters } from '../src/infra/domain-counters';
 import { deliveryStarter } from '../src/infra/event-delivery-starter';
 import { createMailer } from '../src/infra/mailer';
+import { tracingPlugins } from '../src/infra/tracing';
 import { dataConverter } from '../src/infra/temporal-connection';
 import { type TrackerLinkOptions, TrackerLinks } from '../src/tracker/tracker-links';
 
@@ -41,6 +42,7 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
     connection: opts.connection,
     namespace: opts.namespace,
     dataConverter: dataConverter(opts.payloadCodec),
+    plugins: tracingPlugins(),
   });
   return Worker.create({
     connection: opts.connection,
@@ -67,6 +69,8 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
     // so a bounded cache is enough: evicted ones are replayed when they wake.
     maxCachedWorkflows: opts.maxCachedWorkflows,
     shutdownGraceTime: opts.workerShutdownGraceMs ?? 0,
+    // With OTEL_EXPORTER_OTLP_ENDPOINT: workflow and activity spans, children of the caller's.
+    plugins: tracingPlugins(),
   });
 }
 

@@ -9,6 +9,7 @@ import { dataSourceOptions } from '../src/persistence/data-source';
 import { connectClient, connectWorker } from '../src/infra/temporal-connection';
 import { payloadCodecFor } from '../src/infra/payload-encryption';
 import { ensureSearchAttributes } from '../src/infra/search-attribute-registry';
+import { installTracing, stopTracing } from '../src/infra/tracing';
 import { installTemporalRuntime } from '../src/infra/worker-telemetry';
 import { createOnboardingWorker } from './create-worker';
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   installTemporalRuntime({ logger: temporalLogger(logger), metricsAddress: settings.workerMetricsAddress });
   if (settings.workerMetricsAddress) logger.info(`worker metrics on http://${settings.workerMetricsAddress}/metrics`);
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
+  installTracing('onboarding-worker');
   // Its own process against a cluster: keys are required (or PAYLOAD_ENCRYPTION=off), never made up here.
   const payloadCodec = payloadCodecFor(settings, { embedded: false, log: (line) => logger.warn(line) });
   const dataSource = await new DataSource(dataSourceOptions(settings.databaseUrl)).initialize();
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await dataSource.destroy();
+    await stopTracing();
   }
 }
 

@@ -70,7 +70,7 @@ export class HttpMetrics {
 }
 
 /** The route template Express matched; it stays on the request once a route handled it. */
-function routeOf(req: Request): string {
+export function routeOf(req: Request): string {
   const path: unknown = req.route?.path;
   return typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : UNMATCHED_ROUTE;
 }

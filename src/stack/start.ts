@@ -27,6 +27,7 @@ import { STOP_GRACE_MS as TEMPORAL_STOP_GRACE_MS, startTemporalDevServer } from 
 import { ensureSummarySchedules } from '../infra/summary-report-schedule';
 import { connectClient, connectWorker } from '../infra/temporal-connection';
 import { payloadCodecFor } from '../infra/payload-encryption';
+import { installTracing, stopTracing } from '../infra/tracing';
 import { installTemporalRuntime } from '../infra/worker-telemetry';
 import { ensureEmbeddedAdminKey } from '../keys/embedded-admin-key';
 import { seedDemoCsmRoster } from '../persistence/csm-roster';
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
   // worker's grace plus a minute, and the process then exits 1 (see Shutdown).
   const shutdown = new Shutdown(logger, { totalMs: settings.workerShutdownGraceMs + 60_000 });
   shutdown.stopOnSignals();
+  // Before any client or worker exists: they take Temporal's tracing plugin when it is on.
+  if (installTracing('onboarding-orchestrator')) shutdown.add('tracing', stopTracing);
   const fail = (what: string) => (err: unknown) => {
     if (shutdown.started) return;
     logger.fatal({ err }, `${what}: ${describeError(err)}`);

@@ -6,6 +6,8 @@
  * the Grafana dashboard asking only for metrics the service exports.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,6 +28,9 @@ let output = '';
 let api: string;
 let workerMetrics: string;
 let env: NodeJS.ProcessEnv;
+/** An OTLP/HTTP receiver on this machine: the spans the stack exports. */
+let collector: Server;
+const spans: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; service: string }> = [];
 
 beforeAll(async () => {
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: npm test builds it (npm run build)`);
@@ -39,6 +44,19 @@ beforeAll(async () => {
     await freePort(),
     await freePort(),
   ];
+  collector = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      if (req.url === '/v1/traces' && req.headers['content-type'] === 'application/json')
+        for (const rs of JSON.parse(body).resourceSpans ?? []) {
+          const service = rs.resource.attributes.find((a: any) => a.key === 'service.name')?.value.stringValue;
+          for (const ss of rs.scopeSpans) for (const span of ss.spans) spans.push({ ...span, service });
+        }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
   api = `http://127.0.0.1:${apiPort}`;
   workerMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
   env = {
@@ -50,6 +68,9 @@ beforeAll(async () => {
     EMBEDDED_TEMPORAL_PORT: String(temporalPort),
     EMBEDDED_TEMPORAL_UI_PORT: String(uiPort),
     WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
+    // Spans leave in batches: a short delay keeps the test short.
+    OTEL_BSP_SCHEDULE_DELAY: '100',
   };
   stack = spawn(process.execPath, [entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   stack.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -77,6 +98,7 @@ afterAll(async () => {
     if (pid && isRunning(pid)) await stopLeftover(pid, signal, 5_000);
   }
   fs.rmSync(dataDir, { recursive: true, force: true });
+  await new Promise((resolve) => collector?.close(resolve));
 });
 
 /** Temporal runtime metrics a quiet stack does not show yet: emitted from their first occurrence. */
@@ -152,4 +174,25 @@ it('names WORKER_METRICS_ADDRESS when its port is taken, before starting anythin
     new RegExp(`^start failed: WORKER_METRICS_ADDRESS ${env.WORKER_METRICS_ADDRESS}: .*[Aa]ddress already in use`),
   );
   expect(text).not.toContain('PostgreSQL (embedded)');
+});
+
+it('traces a request through the Temporal client to the workflow and its activities, when OTEL_EXPORTER_OTLP_ENDPOINT is set', async () => {
+  const admin = authenticated(api, fs.readFileSync(path.join(dataDir, 'admin.key'), 'utf8').trim());
+  await admin.post('/onboardings').send(closedWonBody('traced-1', 'smb')).expect(201);
+  let traceId = '';
+  const names = await eventually(async () => {
+    const request = spans.filter((s) => s.name === 'POST /onboardings').map((s) => s.traceId);
+    traceId =
+      spans.find((s) => s.name === 'RunActivity:projectOnboarding' && request.includes(s.traceId))?.traceId ?? '';
+    return traceId ? spans.filter((s) => s.traceId === traceId).map((s) => s.name) : undefined;
+  });
+  expect(names).toEqual(
+    expect.arrayContaining(['POST /onboardings', 'StartWorkflow:onboardingWorkflow', 'RunActivity:projectOnboarding']),
+  );
+  // One chain: the request's span is the parent of the client's StartWorkflow span.
+  const started = spans.find((s) => s.name === 'StartWorkflow:onboardingWorkflow' && s.traceId === traceId);
+  const requestSpan = spans.find((s) => s.name === 'POST /onboardings' && s.traceId === started?.traceId);
+  expect(started?.parentSpanId).toBe(requestSpan?.spanId);
+  // Named by route templates and Temporal's operation names: no account id in any span name.
+  expect(spans.map((s) => s.name).join('\n')).not.toContain('traced-1');
 });
