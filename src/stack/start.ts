@@ -219,6 +219,9 @@ async function start(
               : `  Admin key    in ${adminKey.file} (every role): -H "authorization: Bearer $(cat ${adminKey.file})"`,
           ]
         : []),
+      ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? [`  Traces       OTLP to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`]
+        : []),
       `  Temporal UI  ${temporalUi}${codecEndpoint ? ` (decodes payloads through ${api}/codec)` : ''}`,
       `  Temporal     ${temporalAddress} (namespace ${client.namespace}, task queue ${settings.taskQueue})`,
       `  Logs         JSON lines on this output (LOG_LEVEL=${settings.logLevel})${embedded ? `; the servers' in ${settings.dataDir}` : ''}`,

@@ -125,6 +125,7 @@ const expandedNames = (name: string, type: string) =>
 
 it('serves the API and worker metrics, and counts an onboarding started once', async () => {
   expect(output).toContain(`  Metrics      ${api}/metrics (API); worker: ${workerMetrics}`);
+  expect(output).toContain(`  Traces       OTLP to ${env.OTEL_EXPORTER_OTLP_ENDPOINT}`);
   const admin = authenticated(api, fs.readFileSync(path.join(dataDir, 'admin.key'), 'utf8').trim());
   await admin.post('/onboardings').send(closedWonBody('metrics-1', 'smb')).expect(201);
 
