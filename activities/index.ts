@@ -1,6 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import type { RedFlagThresholds } from '../src/domain/red-flags';
+import type { CountDomainEvents } from '../src/infra/domain-counters';
 import type { DeliveryStarter } from '../src/infra/event-delivery-starter';
 import { pilotProgressSection } from '../src/reports/pilot-progress-section';
 import { redFlagsSection } from '../src/reports/red-flags-section';
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   migrationPlatformUrl: string;
   /** Starts the workflow of each new event delivery (the projection calls it after recording them). */
   startDelivery?: DeliveryStarter;
+  /** Counts domain events once recorded (src/infra/domain-counters.ts); unset: not counted. */
+  countEvents?: CountDomainEvents;
   /** Issues the tracker link the welcome mail carries. */
   trackerLinks?: TrackerLinks;
   /** The red flags' thresholds (settings' RED_FLAG_*), which the summary report judges by as the dashboard does. */
@@ -29,7 +32,10 @@ export interface ActivityDeps {
 /** Every activity the worker registers, built with their dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createReadModelActivities(deps.dataSource, { startDelivery: deps.startDelivery }),
+    ...createReadModelActivities(deps.dataSource, {
+      startDelivery: deps.startDelivery,
+      countEvents: deps.countEvents,
+    }),
     ...createEventDeliveryActivities(deps.dataSource),
     ...createCsmAssignmentActivities(deps.dataSource),
     ...createCutoverActivities({ baseUrl: deps.migrationPlatformUrl }),

@@ -1,8 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
-import { domainEventsOf, type ProjectedBefore } from '../src/domain/domain-events';
+import { type DomainEvent, domainEventsOf, type ProjectedBefore } from '../src/domain/domain-events';
 import type { AuditEntry } from '../src/domain/outbox';
 import { dashboardFactsOf } from '../src/domain/dashboard-facts';
+import type { CountDomainEvents } from '../src/infra/domain-counters';
 import type { DeliveryStarter } from '../src/infra/event-delivery-starter';
 import { factFiltersOf, writeDashboardFacts } from '../src/persistence/dashboard-facts-store';
 import { markDeliveryStarted, recordDomainEvents, unstartedDeliveries } from '../src/persistence/event-store';
@@ -56,11 +57,15 @@ const COLUMNS = [
  */
 export function createReadModelActivities(
   dataSource: DataSource,
-  opts: { startDelivery?: DeliveryStarter } = {},
+  opts: { startDelivery?: DeliveryStarter; countEvents?: CountDomainEvents } = {},
 ): ReadModelActivities {
   return {
     async projectOnboarding(projection: OnboardingProjection): Promise<void> {
-      await failingPermanently('onboarding projection', () => dataSource.transaction((tx) => project(tx, projection)));
+      const recorded = await failingPermanently('onboarding projection', () =>
+        dataSource.transaction((tx) => project(tx, projection)),
+      );
+      // Counted once committed: each event is recorded (so counted) once, however often projected.
+      opts.countEvents?.(recorded);
       if (!opts.startDelivery) return;
       for (const id of await unstartedDeliveries(dataSource, projection.state.onboardingId)) {
         await opts.startDelivery(id);
@@ -103,7 +108,10 @@ export function createReadModelActivities(
  * events of facts the state forgets once they end (a stall ended, at-risk changed); when it is
  * newer than this state (a late write), only the events the state itself shows are derived.
  */
-async function project(tx: EntityManager, { state, waitingOn, atRiskReasons }: OnboardingProjection): Promise<void> {
+async function project(
+  tx: EntityManager,
+  { state, waitingOn, atRiskReasons }: OnboardingProjection,
+): Promise<DomainEvent[]> {
   const [stored]: Array<{ started_at: Date; revision: number; stalled_since: Date | null; at_risk: boolean }> =
     await tx.query(`SELECT started_at, revision, stalled_since, at_risk FROM onboardings WHERE id = $1 FOR UPDATE`, [
       state.onboardingId,
@@ -130,7 +138,9 @@ async function project(tx: EntityManager, { state, waitingOn, atRiskReasons }: O
     );
   }
   const atRisk = atRiskReasons.length > 0;
-  await recordDomainEvents(tx, domainEventsOf(state, { asOf: new Date().toISOString(), atRisk, before }));
+  const events = domainEventsOf(state, { asOf: new Date().toISOString(), atRisk, before });
+  const recorded = new Set(await recordDomainEvents(tx, events));
+  return events.filter((e) => recorded.has(e.id));
 }
 
 function isOlder(stored: { started_at: Date; revision: number }, state: OnboardingProjection['state']): boolean {

@@ -20,6 +20,7 @@ import { CutoversModule } from './cutovers/cutovers.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
 import type { RedFlagThresholds } from '../src/domain/red-flags';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OnboardingsModule } from './onboardings/onboardings.module';
 import { PlaybooksModule } from './playbooks/playbooks.module';
 import { ReportsModule } from './reports/reports.module';
@@ -64,7 +65,7 @@ const CLEANUP_EVERY_MS = 15 * 60_000;
 const HOUR_MS = 3_600_000;
 
 /**
- * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, reports, health, webhooks, dashboards,
+ * Feature modules (onboardings, cutovers, playbooks, segmentation, roster, reports, health, metrics, webhooks, dashboards,
  * codec, CRM webhooks) over two shared
  * ones: the database and Temporal. Cross-cutting concerns live in api/common and api/auth and are
  * applied here to every route: the bearer guard (each route declares who may call it), the
@@ -113,6 +114,7 @@ export class AppModule {
         RosterModule,
         ReportsModule,
         HealthModule,
+        MetricsModule,
         WebhooksModule,
         PortfolioModule,
         PagesModule.forRoot(dashboards),

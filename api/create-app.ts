@@ -7,6 +7,8 @@ import { createLogger, type Logger } from '../src/infra/logger';
 import { quietFrameworkStartup, requestLogging } from '../src/infra/request-logging';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { hardenHttp } from './common/http-hardening';
+import { HttpMetrics } from './metrics/http-metrics';
+import { requestTracing } from './metrics/request-tracing';
 import { documentErrorContract } from './common/openapi-contract';
 import { addCrmWebhookSecuritySchemes } from './crm-webhooks/crm-signatures';
 
@@ -54,6 +56,9 @@ export async function createApp(opts: AppModuleOptions & { logger?: false | Logg
         { bufferLogs: true, abortOnError: false, bodyParser: false },
       )
     : await NestFactory.create(root, { logger: false, bodyParser: false });
+  // First: every request is timed and counted, whatever answers it.
+  app.use(app.get(HttpMetrics).middleware);
+  app.use(requestTracing);
   if (logging) {
     app.use(logging.middleware);
     app.useLogger(quietFrameworkStartup(app.get(NestPinoLogger)));

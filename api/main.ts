@@ -7,11 +7,13 @@ import { createLogger, describeError } from '../src/infra/logger';
 import { payloadCodecFor } from '../src/infra/payload-encryption';
 import { ensureSummarySchedules } from '../src/infra/summary-report-schedule';
 import { connectClient } from '../src/infra/temporal-connection';
+import { installTracing, stopTracing } from '../src/infra/tracing';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
   const logger = createLogger({ level: settings.logLevel });
+  installTracing('onboarding-api');
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
   // Its own process against a cluster: keys are required (or PAYLOAD_ENCRYPTION=off), never made up here.
   // Before connecting: a bad field mapping file stops the start here, naming what is wrong.
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
     crmWebhooks,
   });
   app.enableShutdownHooks();
-  app.getHttpServer().on('close', () => void connection.close());
+  app.getHttpServer().on('close', () => void connection.close().finally(stopTracing));
   // HOST is 127.0.0.1 unless set: a container sets 0.0.0.0 to be reachable through its published port.
   await app.listen(settings.apiPort, settings.host);
   logger.info(

@@ -1,13 +1,15 @@
 import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { type NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { type NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
 import type { Settings } from '../src/config/settings';
 import { DEFAULT_DELIVERY_RETRY, type DeliveryRetry } from '../src/contracts/event-delivery.contract';
 import { DEFAULT_RED_FLAG_THRESHOLDS, type RedFlagThresholds } from '../src/domain/red-flags';
+import { domainCounters } from '../src/infra/domain-counters';
 import { deliveryStarter } from '../src/infra/event-delivery-starter';
 import { createMailer } from '../src/infra/mailer';
+import { tracingPlugins } from '../src/infra/tracing';
 import { dataConverter } from '../src/infra/temporal-connection';
 import { type TrackerLinkOptions, TrackerLinks } from '../src/tracker/tracker-links';
 
@@ -40,6 +42,7 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
     connection: opts.connection,
     namespace: opts.namespace,
     dataConverter: dataConverter(opts.payloadCodec),
+    plugins: tracingPlugins(),
   });
   return Worker.create({
     connection: opts.connection,
@@ -54,6 +57,8 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
       migrationPlatformUrl: opts.migrationPlatformUrl,
       redFlags: opts.redFlags ?? DEFAULT_RED_FLAG_THRESHOLDS,
       trackerLinks: opts.trackerLinks && new TrackerLinks(opts.dataSource, opts.trackerLinks),
+      // The runtime's meter: exported with the worker's metrics when WORKER_METRICS_ADDRESS is set.
+      countEvents: domainCounters(Runtime.instance().metricMeter),
       startDelivery: deliveryStarter(client, opts.taskQueue, opts.eventDeliveryRetry ?? DEFAULT_DELIVERY_RETRY),
       webhook:
         opts.notifications.webhookUrl && opts.notifications.webhookSecret
@@ -64,6 +69,8 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
     // so a bounded cache is enough: evicted ones are replayed when they wake.
     maxCachedWorkflows: opts.maxCachedWorkflows,
     shutdownGraceTime: opts.workerShutdownGraceMs ?? 0,
+    // With OTEL_EXPORTER_OTLP_ENDPOINT: workflow and activity spans, children of the caller's.
+    plugins: tracingPlugins(),
   });
 }
 

@@ -1,7 +1,6 @@
 // The worker as its own process (docker-compose, or more workers against one cluster).
 // The Temporal runtime owns SIGINT/SIGTERM here: it drains the worker, then run() resolves.
 import 'reflect-metadata';
-import { Runtime } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { pageOptions } from '../src/infra/page-secrets';
 import { loadSettings } from '../src/config/settings';
@@ -10,16 +9,17 @@ import { dataSourceOptions } from '../src/persistence/data-source';
 import { connectClient, connectWorker } from '../src/infra/temporal-connection';
 import { payloadCodecFor } from '../src/infra/payload-encryption';
 import { ensureSearchAttributes } from '../src/infra/search-attribute-registry';
+import { installTracing, stopTracing } from '../src/infra/tracing';
+import { installTemporalRuntime } from '../src/infra/worker-telemetry';
 import { createOnboardingWorker } from './create-worker';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
   const logger = createLogger({ level: settings.logLevel });
-  Runtime.install({
-    logger: temporalLogger(logger),
-    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
-  });
+  installTemporalRuntime({ logger: temporalLogger(logger), metricsAddress: settings.workerMetricsAddress });
+  if (settings.workerMetricsAddress) logger.info(`worker metrics on http://${settings.workerMetricsAddress}/metrics`);
   if (!settings.databaseUrl) throw new Error('DATABASE_URL is not set (npm start runs an embedded database instead)');
+  installTracing('onboarding-worker');
   // Its own process against a cluster: keys are required (or PAYLOAD_ENCRYPTION=off), never made up here.
   const payloadCodec = payloadCodecFor(settings, { embedded: false, log: (line) => logger.warn(line) });
   const dataSource = await new DataSource(dataSourceOptions(settings.databaseUrl)).initialize();
@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await dataSource.destroy();
+    await stopTracing();
   }
 }
 

@@ -42,6 +42,8 @@ export const ROUTE_ROLES = {
   readReports: ['vp-cs', 'cs-lead', 'cs-ops', 'admin', 'operator'],
   /** The playbook preview and journey map pages: the people among readConfiguration (not the CS platform). */
   playbookPages: ['admin', 'operator', 'cs-ops', 'cs-lead', 'vp-cs'],
+  /** Scrape the API's metrics (Prometheus, with an operator key). */
+  readMetrics: ['operator'],
   /** Decode payloads for the Temporal Web UI. */
   decodePayloads: ['operator'],
 } as const satisfies Record<string, readonly PrincipalRole[]>;

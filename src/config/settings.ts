@@ -28,6 +28,8 @@ export interface Settings {
   maxCachedWorkflows: number;
   /** How long a stopping worker lets running activities finish; then they are cancelled (and retried elsewhere). */
   workerShutdownGraceMs: number;
+  /** WORKER_METRICS_ADDRESS (host:port): where the Temporal runtime serves the worker's Prometheus metrics; unset: off. */
+  workerMetricsAddress?: string;
   /** The platforms a cutover migrates between (the bundled sandbox platform by default). */
   migrationPlatformUrl: string;
   /** SMTP server for notifications, e.g. smtp://user:pass@host:587; unset: mails are only logged. */
@@ -171,6 +173,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     maxCachedWorkflows: integer(env, 'WORKER_MAX_CACHED_WORKFLOWS', 500),
     // Below the 10 s a container runtime waits between SIGTERM and SIGKILL, so the rest can stop too.
     workerShutdownGraceMs: integer(env, 'WORKER_SHUTDOWN_GRACE_MS', 5_000),
+    workerMetricsAddress: bindAddress(env, 'WORKER_METRICS_ADDRESS'),
     migrationPlatformUrl: env.MIGRATION_PLATFORM_URL || 'http://127.0.0.1:4010',
     apiDependencyTimeoutMs: positive(env, 'API_DEPENDENCY_TIMEOUT_MS', DEFAULT_API_DEPENDENCY_TIMEOUT_MS),
     idempotencyTtlHours: positive(env, 'IDEMPOTENCY_TTL_HOURS', DEFAULT_IDEMPOTENCY_TTL_HOURS),
@@ -396,6 +399,16 @@ function fraction(env: NodeJS.ProcessEnv, name: string, fallback: number, max = 
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = integer(env, name, fallback);
   if (value < 1) throw new Error(`${name} must be a positive integer, got '${value}'`);
+  return value;
+}
+
+/** host:port (an IPv6 host in brackets), as the Temporal runtime's Prometheus exporter binds it. */
+function bindAddress(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  const match = /^(\[[0-9a-fA-F:.]+\]|[0-9.]+):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535)
+    throw new Error(`${name} must be an IP address and port, e.g. 127.0.0.1:9464, got '${value}'`);
   return value;
 }
 

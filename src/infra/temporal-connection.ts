@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
+import { tracingPlugins } from './tracing';
 
 /**
  * The one place where the API, the worker, `npm start`, the replay tool and the tests connect to
@@ -47,7 +48,8 @@ export async function connectWorker(address?: string, namespace?: string) {
 }
 
 function clientOptions(connection: Connection, namespace: string, payloadCodec: PayloadCodec | undefined) {
-  return { connection, namespace, dataConverter: dataConverter(payloadCodec) };
+  // With OTEL_EXPORTER_OTLP_ENDPOINT: Temporal's OpenTelemetry interceptors (src/infra/tracing.ts).
+  return { connection, namespace, dataConverter: dataConverter(payloadCodec), plugins: tracingPlugins() };
 }
 
 /** The data converter of clients, workers and replays: the default converters, then the codec. */

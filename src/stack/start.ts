@@ -11,7 +11,7 @@
 // was killed are recognised by their data folder and stopped at the next start.
 import 'reflect-metadata';
 import * as path from 'node:path';
-import { Runtime, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import { createApp, OPENAPI_PATH } from '../../api/create-app';
 import { createOnboardingWorker } from '../../worker/create-worker';
@@ -27,6 +27,8 @@ import { STOP_GRACE_MS as TEMPORAL_STOP_GRACE_MS, startTemporalDevServer } from 
 import { ensureSummarySchedules } from '../infra/summary-report-schedule';
 import { connectClient, connectWorker } from '../infra/temporal-connection';
 import { payloadCodecFor } from '../infra/payload-encryption';
+import { installTracing, stopTracing } from '../infra/tracing';
+import { installTemporalRuntime } from '../infra/worker-telemetry';
 import { ensureEmbeddedAdminKey } from '../keys/embedded-admin-key';
 import { seedDemoCsmRoster } from '../persistence/csm-roster';
 import { dataSourceOptions, migrate } from '../persistence/data-source';
@@ -39,15 +41,17 @@ async function main(): Promise<void> {
   const settings = loadSettings();
   const logger = createLogger({ level: settings.logLevel });
   // The stack owns shutdown: the Temporal runtime must not react to signals on its own.
-  Runtime.install({
+  installTemporalRuntime({
     logger: temporalLogger(logger),
+    metricsAddress: settings.workerMetricsAddress,
     shutdownSignals: [],
-    telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },
   });
   // Each part has its own time to stop (the default: 10 s); the whole stop is given up after the
   // worker's grace plus a minute, and the process then exits 1 (see Shutdown).
   const shutdown = new Shutdown(logger, { totalMs: settings.workerShutdownGraceMs + 60_000 });
   shutdown.stopOnSignals();
+  // Before any client or worker exists: they take Temporal's tracing plugin when it is on.
+  if (installTracing('onboarding-orchestrator')) shutdown.add('tracing', stopTracing);
   const fail = (what: string) => (err: unknown) => {
     if (shutdown.started) return;
     logger.fatal({ err }, `${what}: ${describeError(err)}`);
@@ -172,6 +176,8 @@ async function start(
   );
   running.catch(fail('worker failure'));
 
+  // Open routes (the codec endpoint, /metrics) without a key only in the embedded default on this machine.
+  const embeddedDefault = codecEndpoint && settings.codecEndpoint === undefined;
   // The embedded database's owner gets a key with every role, so the README's examples just work.
   const adminKey = settings.databaseUrl ? undefined : await ensureEmbeddedAdminKey(dataSource, settings.dataDir);
   const app = await createApp({
@@ -184,7 +190,7 @@ async function start(
     // The local UI calls the codec endpoint without a key: open only when it listens on this machine.
     auth: {
       oidc: settings.oidc,
-      embeddedDefault: codecEndpoint && settings.codecEndpoint === undefined,
+      embeddedDefault,
       rateLimitPerMinute: settings.rateLimitPerMinute,
     },
     crmWebhooks,
@@ -201,12 +207,20 @@ async function start(
       `  API          ${api}`,
       `  OpenAPI docs ${api}/${OPENAPI_PATH}`,
       `  Health       ${api}/health`,
+      `  Metrics      ${api}/metrics (API${embeddedDefault ? '' : ', operator key'}); worker: ${
+        settings.workerMetricsAddress
+          ? `http://${settings.workerMetricsAddress}/metrics`
+          : 'off (WORKER_METRICS_ADDRESS)'
+      }`,
       ...(adminKey
         ? [
             adminKey.created
               ? `  Admin key    ${adminKey.created} (every role; shown once, kept in ${adminKey.file})`
               : `  Admin key    in ${adminKey.file} (every role): -H "authorization: Bearer $(cat ${adminKey.file})"`,
           ]
+        : []),
+      ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? [`  Traces       OTLP to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`]
         : []),
       `  Temporal UI  ${temporalUi}${codecEndpoint ? ` (decodes payloads through ${api}/codec)` : ''}`,
       `  Temporal     ${temporalAddress} (namespace ${client.namespace}, task queue ${settings.taskQueue})`,

@@ -200,3 +200,29 @@ describe('domain events recorded with the projection', () => {
     expect(await eventsOf(started.onboardingId)).toEqual(events);
   });
 });
+
+it('counts each domain event once, when first recorded, however often the same state is projected', async () => {
+  const counted: string[] = [];
+  const { projectOnboarding } = createReadModelActivities(dataSource, {
+    countEvents: (events) => counted.push(...events.map((e) => e.type)),
+  });
+  const [first, second] = states('rm-counted');
+  await projectOnboarding(first);
+  expect(counted.filter((t) => t === 'onboarding.started')).toHaveLength(1);
+  expect(counted).toContain('onboarding.csm_assigned');
+  const afterFirst = counted.length;
+  // A retried activity, a replayed workflow: nothing new recorded, nothing counted.
+  await projectOnboarding(first);
+  expect(counted).toHaveLength(afterFirst);
+  await projectOnboarding(second);
+  expect(counted.slice(afterFirst)).toContain('onboarding.milestone_recorded');
+  expect(counted.slice(afterFirst)).not.toContain('onboarding.started');
+  const afterSecond = counted.length;
+  await projectOnboarding(second);
+  await projectOnboarding(first);
+  expect(counted).toHaveLength(afterSecond);
+  const [{ n }] = await dataSource.query('SELECT count(*)::int AS n FROM domain_events WHERE onboarding_id = $1', [
+    first.state.onboardingId,
+  ]);
+  expect(counted).toHaveLength(n);
+});

@@ -57,6 +57,16 @@ it('bounds the API’s waits for its dependencies and keeps idempotency keys for
   );
 });
 
+it('serves the worker metrics only at an address given as IP and port', () => {
+  expect(loadSettings({}).workerMetricsAddress).toBeUndefined();
+  expect(loadSettings({ WORKER_METRICS_ADDRESS: '127.0.0.1:9464' }).workerMetricsAddress).toBe('127.0.0.1:9464');
+  expect(loadSettings({ WORKER_METRICS_ADDRESS: '[::1]:9464' }).workerMetricsAddress).toBe('[::1]:9464');
+  for (const wrong of ['9464', 'localhost:9464', '127.0.0.1:99999', 'http://127.0.0.1:9464'])
+    expect(() => loadSettings({ WORKER_METRICS_ADDRESS: wrong })).toThrow(
+      `WORKER_METRICS_ADDRESS must be an IP address and port, e.g. 127.0.0.1:9464, got '${wrong}'`,
+    );
+});
+
 describe('red-flag thresholds', () => {
   it('default to the seed’s 60%, 20% and 15%, and take decimal shares from the environment', () => {
     expect(loadSettings({}).redFlags).toEqual({ completionMin: 0.6, ttvOverBaseline: 0.2, stalledMax: 0.15 });
