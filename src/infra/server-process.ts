@@ -33,6 +33,8 @@ export function spawnServer(opts: {
   /** When root: run as this user (PostgreSQL refuses to run as root). */
   uid?: number;
   gid?: number;
+  /** The child's environment; default this process's. */
+  env?: NodeJS.ProcessEnv;
   /** Sent if this process exits without stopping the server (an uncaught error, process.exit). */
   stopSignal: NodeJS.Signals;
 }): ServerProcess {
@@ -44,6 +46,7 @@ export function spawnServer(opts: {
     child = spawn(opts.command, opts.args, {
       stdio: ['ignore', log, log],
       detached: opts.ownProcessGroup,
+      ...(opts.env ? { env: opts.env } : {}),
       ...(opts.uid !== undefined ? { uid: opts.uid, gid: opts.gid } : {}),
     });
   } finally {
