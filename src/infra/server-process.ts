@@ -33,10 +33,10 @@ export function spawnServer(opts: {
   /** When root: run as this user (PostgreSQL refuses to run as root). */
   uid?: number;
   gid?: number;
+  /** The child's environment; default this process's. */
+  env?: NodeJS.ProcessEnv;
   /** Sent if this process exits without stopping the server (an uncaught error, process.exit). */
   stopSignal: NodeJS.Signals;
-  /** Its environment; default this process's. */
-  env?: NodeJS.ProcessEnv;
 }): ServerProcess {
   if (fs.existsSync(opts.logFile)) fs.renameSync(opts.logFile, `${opts.logFile}.1`);
   const log = fs.openSync(opts.logFile, 'a');

@@ -1,0 +1,751 @@
+/**
+ * `npm run bench`: the service's speed, CPU and memory against the Temporal server it runs on,
+ * measured in one run on the same servers (issue 11). It starts its own embedded PostgreSQL and
+ * Temporal dev server in a temporary folder, then the API, the onboarding worker and a minimal
+ * worker as separate processes (so each one's CPU and memory can be read from /proc), and prints:
+ * the API's start, command and query paths against the raw Temporal client doing the same work
+ * (both orders, and while the worker catches up with an earlier burst); the minimal workflow's
+ * rates as the server's ceiling; CPU per first pass and per accepted command; catch-up time;
+ * memory per live onboarding and list latency as the live count grows; timer-fire lag under load.
+ * A measurement, not a test: nothing fails on a slow machine. Linux only (/proc).
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Client } from '@temporalio/client';
+import { DataSource } from 'typeorm';
+import { requestFingerprint } from '../../api/common/request-fingerprint';
+import {
+  getStateQuery,
+  ONBOARDING_WORKFLOW_TYPE,
+  onboardingIdForAccount,
+  recordMilestoneUpdate,
+} from '../contracts/onboarding.contract';
+import { ACCOUNT_ID, STAGE, STATUS, TIER } from '../contracts/search-attributes';
+import { type OnboardingInput, startOnboarding } from '../domain/onboarding';
+import type { RecordMilestoneCommand } from '../domain/commands';
+import type { Attributed } from '../domain/principal';
+import { PRINCIPAL_ROLES } from '../domain/principal-roles';
+import type { Playbook } from '../domain/playbook';
+import type { Tier } from '../domain/segment';
+import { loadSettings } from '../config/settings';
+import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { freePort } from '../infra/free-port';
+import { ensureKeyFile } from '../infra/payload-codec';
+import { payloadCodecFor } from '../infra/payload-encryption';
+import { type ServerProcess, spawnServer } from '../infra/server-process';
+import { connectClient } from '../infra/temporal-connection';
+import { startTemporalDevServer } from '../infra/temporal-dev-server';
+import { ApiKeyStore } from '../persistence/api-key-store';
+import { upsertCsms } from '../persistence/csm-roster';
+import { dataSourceOptions, migrate } from '../persistence/data-source';
+import { PlaybookStore } from '../playbooks/playbook-store';
+import { type BurstSummary, percentile, ratio, summarizeBurst } from './bench-stats';
+import { bumpUpdate, finishSignal, MINIMAL_TASK_QUEUE } from './minimal-workflow';
+import { cpuBetween, sampleUsage, type Usage } from './proc-usage';
+
+const env = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a whole number, got ${process.env[name]}`);
+  return value;
+};
+const REQUESTS = env('BENCH_REQUESTS', 300);
+const CONCURRENCY = env('BENCH_CONCURRENCY', 16);
+const LIVE = env('BENCH_LIVE', 1000);
+/** Opt-in second step (e.g. 10000): it takes long on 2 cores. 0: off. */
+const LIVE_MAX = env('BENCH_LIVE_MAX', 0);
+const TIMERS = env('BENCH_TIMERS', 200);
+const CATCHUP_TIMEOUT_MS = env('BENCH_CATCHUP_TIMEOUT_S', 900) * 1000;
+const LIST_RUNS = 50;
+const WARMUP = 20;
+const NAMESPACE = 'default';
+const TASK_QUEUE = 'onboarding';
+
+const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+interface Stack {
+  dir: string;
+  db: DataSource;
+  raw: Client;
+  /** Without the payload codec: the minimal worker has none (the ceiling has no application work). */
+  plain: Client;
+  apiUrl: string;
+  apiKey: string;
+  keyPrefix: string;
+  pids: { worker: number; api: number; temporal: number; postgres: number; minimal: number };
+  stop(): Promise<void>;
+}
+
+/** The same closed-won handoff on every start, API or raw. */
+const HANDOFF = {
+  goals: ['Replace the legacy card platform'],
+  successCriteria: ['90% of card transactions on the new platform by day 90'],
+  technicalRequirements: ['SSO via SAML', 'Core banking API'],
+  stakeholders: [
+    { name: 'Dana Whitfield', role: 'CFO', email: 'dana.whitfield@customer.example', executiveSponsor: true },
+    { name: 'Ravi Menon', role: 'Head of IT', email: 'ravi.menon@customer.example' },
+  ],
+  salesPromises: ['Dedicated migration rehearsal'],
+  targetGoLive: '2027-03-01',
+  complianceScope: { dataResidency: 'EU', kycRequired: true, frameworks: ['PCI-DSS'] },
+  migrationScope: 'Accounts, cards and 24 months of payment history',
+};
+const SALES_OWNER = { name: 'Sam Carter', email: 'sam.carter@vendor.example' };
+const SEGMENT = 'enterprise';
+const closedWonBody = (accountId: string) => ({
+  account: { id: accountId, name: `Account ${accountId}` },
+  segment: SEGMENT,
+  handoff: HANDOFF,
+  salesOwner: SALES_OWNER,
+});
+
+async function startStack(): Promise<Stack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'throughput-bench-'));
+  fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as its own user and must reach its folder
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err) => log(`stop: ${err}`));
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const pgDir = path.join(dir, 'postgres');
+    const pg = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), database: 'bench', log });
+    stops.push(() => pg.stop());
+    const temporalDir = path.join(dir, 'temporal');
+    const temporal = await startTemporalDevServer({
+      dataDir: temporalDir,
+      port: await freePort(),
+      uiPort: await freePort(),
+      namespace: NAMESPACE,
+      log,
+    });
+    stops.push(() => temporal.stop());
+    await migrate(pg.url);
+    const db = await new DataSource(dataSourceOptions(pg.url)).initialize();
+    stops.push(() => db.destroy());
+    // Room for every onboarding the bench starts: a full roster would hold first passes back.
+    const tiers = ['high-touch', 'tech-touch', 'self-service'];
+    await upsertCsms(
+      db,
+      [1, 2, 3, 4].map((n) => ({
+        id: `csm-bench-${n}`,
+        name: `Bench CSM ${n}`,
+        email: `csm${n}@bench.example`,
+        tiers,
+        capacity: 1_000_000,
+      })),
+    );
+    const { key, summary } = await new ApiKeyStore(db).create({ name: 'bench', roles: [...PRINCIPAL_ROLES] });
+    const keyFile = path.join(dir, 'payload-keys.json');
+    ensureKeyFile(keyFile);
+    const apiPort = await freePort();
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATABASE_URL: pg.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      HOST: '127.0.0.1',
+      PORT: String(apiPort),
+      DATA_DIR: path.join(dir, 'data'),
+      // The bench is one caller sending hundreds of requests a second.
+      RATE_LIMIT_PER_MINUTE: '0',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      PAYLOAD_ENCRYPTION_KEY_FILE: keyFile,
+      REPORT_SCHEDULE_CRON: 'off',
+      TRACKER_LINK_SECRET: randomBytes(32).toString('base64'),
+      SESSION_SECRET: randomBytes(32).toString('base64'),
+    };
+    delete childEnv.SMTP_URL; // mails are only logged: the bench measures the service, not a mail server
+    const spawnNode = (name: string, script: string): ServerProcess => {
+      const child = spawnNodeProcess(script, childEnv, path.join(dir, `${name}.log`));
+      stops.push(() => child.stop('SIGTERM', 15_000));
+      return child;
+    };
+    const root = path.resolve(__dirname, '../..');
+    const worker = spawnNode('worker', path.join(root, 'worker/main.js'));
+    const api = spawnNode('api', path.join(root, 'api/main.js'));
+    const minimal = spawnNode('minimal-worker', path.join(__dirname, 'minimal-worker.js'));
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    await untilHealthy(apiUrl, api);
+    const settings = loadSettings(childEnv);
+    const codec = payloadCodecFor(settings, { embedded: false });
+    const { client, connection } = await connectClient(temporal.address, NAMESPACE, codec);
+    stops.push(() => connection.close());
+    const plain = await connectClient(temporal.address, NAMESPACE);
+    stops.push(() => plain.connection.close());
+    const pidOf = (file: string) => Number(fs.readFileSync(file, 'utf8').split('\n')[0]);
+    return {
+      dir,
+      db,
+      raw: client,
+      plain: plain.client,
+      apiUrl,
+      apiKey: key,
+      keyPrefix: summary.prefix,
+      pids: {
+        worker: worker.pid,
+        api: api.pid,
+        minimal: minimal.pid,
+        temporal: pidOf(path.join(temporalDir, 'temporal.pid')),
+        postgres: pidOf(path.join(pgDir, 'postmaster.pid')),
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function spawnNodeProcess(script: string, childEnv: NodeJS.ProcessEnv, logFile: string): ServerProcess {
+  return spawnServer({
+    command: process.execPath,
+    args: [script],
+    logFile,
+    env: childEnv,
+    ownProcessGroup: false,
+    stopSignal: 'SIGTERM',
+  });
+}
+
+async function untilHealthy(apiUrl: string, api: ServerProcess): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (api.hasExited()) throw new Error(`the API ${await api.exited}; see ${api.logFile}`);
+    try {
+      if ((await fetch(`${apiUrl}/health`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`the API did not answer /health within 180 s; see ${api.logFile}`);
+    await sleep(500);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `count` calls of `fn` with at most `concurrency` in flight; the latency of each successful one. */
+async function burst(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<BurstSummary> {
+  const latencies: number[] = [];
+  let failed = 0;
+  let next = 0;
+  let firstError: unknown;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const t = performance.now();
+        try {
+          await fn(i);
+          latencies.push(performance.now() - t);
+        } catch (err) {
+          failed++;
+          firstError ??= err;
+        }
+      }
+    }),
+  );
+  if (firstError) {
+    const cause = (firstError as { cause?: unknown }).cause;
+    log(`${failed} of ${count} calls failed; the first: ${firstError}${cause ? ` (cause: ${cause})` : ''}`);
+  }
+  return summarizeBurst(latencies, failed, performance.now() - t0);
+}
+
+class Bench {
+  private playbook?: Playbook;
+  private tier?: Tier;
+  private serial = 0;
+
+  constructor(private readonly s: Stack) {}
+
+  /** A fresh batch of account ids. */
+  accounts(label: string, count: number): string[] {
+    const batch = this.serial++;
+    const slug = label.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    return Array.from({ length: count }, (_, i) => `bench-${slug}-${batch}-${i}`);
+  }
+
+  async http(method: string, url: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(`${this.s.apiUrl}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.s.apiKey}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 200)}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  apiStart = (accountId: string) => this.http('POST', '/onboardings', closedWonBody(accountId));
+
+  /** What the API's start does, done by the raw client: the same workflow, input, memo and search attributes. */
+  async rawStart(accountId: string): Promise<void> {
+    if (!this.playbook || !this.tier) throw new Error('the tier and playbook are read from the warm-up first');
+    const body = closedWonBody(accountId);
+    const onboardingId = onboardingIdForAccount(accountId);
+    const input: OnboardingInput = {
+      onboardingId,
+      account: body.account,
+      segment: SEGMENT,
+      tier: this.tier,
+      handoff: structuredClone(HANDOFF),
+      salesOwner: SALES_OWNER,
+      closedWonAt: new Date().toISOString(),
+      playbook: this.playbook,
+    };
+    const initial = startOnboarding(input, new Date());
+    await this.s.raw.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
+      taskQueue: TASK_QUEUE,
+      workflowId: onboardingId,
+      args: [input],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      memo: {
+        requestFingerprint: requestFingerprint(body),
+        segment: SEGMENT,
+        tier: this.tier,
+        playbookVersion: this.playbook.version,
+        segmentationVersion: 1,
+      },
+      typedSearchAttributes: [
+        { key: ACCOUNT_ID, value: accountId },
+        { key: TIER, value: this.tier },
+        { key: STAGE, value: initial.stage.key },
+        { key: STATUS, value: initial.status },
+      ],
+      staticSummary: `Onboarding of account ${accountId} (${SEGMENT}, ${this.tier}, playbook v${this.playbook.version})`,
+    });
+  }
+
+  apiMilestone = (accountId: string, milestone: string) =>
+    this.http('POST', `/onboardings/${onboardingIdForAccount(accountId)}/milestones/${milestone}`, {});
+
+  /** The command as the API sends it: attributed to the bench's key (the command type leaves the principal out). */
+  rawMilestone = (accountId: string, milestone: string) => {
+    const command: RecordMilestoneCommand & Attributed = {
+      milestone,
+      actor: `bench [${this.s.keyPrefix}]`,
+      principal: { kind: 'api-key', id: this.s.keyPrefix, name: 'bench', role: 'cs-platform' },
+    };
+    return this.s.raw.workflow
+      .getHandle(onboardingIdForAccount(accountId))
+      .executeUpdate(recordMilestoneUpdate, { args: [command] });
+  };
+
+  apiQuery = (accountId: string) => this.http('GET', `/onboardings/${onboardingIdForAccount(accountId)}`);
+  rawQuery = (accountId: string) =>
+    this.s.raw.workflow.getHandle(onboardingIdForAccount(accountId)).query(getStateQuery);
+
+  usage(): Usage {
+    return sampleUsage(this.s.pids);
+  }
+
+  /** Until every one of these onboardings has its read-model row with a CSM: the end of its first pass. */
+  async untilCaughtUp(accounts: string[]): Promise<number> {
+    const ids = accounts.map(onboardingIdForAccount);
+    const t0 = performance.now();
+    for (;;) {
+      const [{ n }] = await this.s.db.query(
+        'SELECT count(*)::int AS n FROM onboardings WHERE id = ANY($1) AND csm_id IS NOT NULL',
+        [ids],
+      );
+      if (n >= ids.length) return performance.now() - t0;
+      if (performance.now() - t0 > CATCHUP_TIMEOUT_MS)
+        throw new Error(`only ${n} of ${ids.length} onboardings caught up within ${CATCHUP_TIMEOUT_MS / 1000} s`);
+      await sleep(200);
+    }
+  }
+
+  /** Until the worker has been idle (under 5% of a core) for two samples in a row: its activities are done. */
+  async untilWorkerQuiet(maxMs = 300_000): Promise<number> {
+    const t0 = performance.now();
+    let quiet = 0;
+    let before = this.usage();
+    while (quiet < 2 && performance.now() - t0 < maxMs) {
+      await sleep(500);
+      const now = this.usage();
+      quiet = now.cpuMs.worker - before.cpuMs.worker < 25 ? quiet + 1 : 0;
+      before = now;
+    }
+    return performance.now() - t0;
+  }
+
+  async liveCount(): Promise<number> {
+    const [{ n }] = await this.s.db.query('SELECT count(*)::int AS n FROM onboardings');
+    return n;
+  }
+
+  async warmUp(): Promise<void> {
+    const accounts = this.accounts('warmup', WARMUP);
+    const first = (await this.apiStart(accounts[0])) as { tier: Tier };
+    this.tier = first.tier;
+    this.playbook = await new PlaybookStore(this.s.db).latest(first.tier);
+    await burst(WARMUP - 1, 4, (i) => this.apiStart(accounts[i + 1]).then(() => undefined));
+    await burst(WARMUP, 4, (i) => this.rawQuery(accounts[i]).then(() => undefined));
+    await this.untilCaughtUp(accounts);
+    // The minimal worker bundles its workflow at start: its first tasks must not be in the ceiling.
+    await burst(WARMUP, 4, async (i) => {
+      const handle = await this.s.plain.workflow.start('minimalWorkflow', {
+        taskQueue: MINIMAL_TASK_QUEUE,
+        workflowId: `bench-minimal-warmup-${i}`,
+      });
+      await handle.executeUpdate(bumpUpdate, { args: [1] });
+      await handle.signal(finishSignal);
+    });
+    await this.untilWorkerQuiet();
+  }
+}
+
+interface StartRun {
+  label: string;
+  api: BurstSummary;
+  raw: BurstSummary;
+}
+
+interface FirstPassCost {
+  label: string;
+  count: number;
+  burstS: number;
+  catchUpS: number;
+  cpuMs: Record<string, number>;
+}
+
+interface LiveStep {
+  live: number;
+  rss: Record<string, number>;
+  listP50: number;
+  listP99: number;
+  filteredP50: number;
+  apiStarts: BurstSummary;
+  apiQueries: BurstSummary;
+}
+
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(0)} MB`;
+const line = (s: BurstSummary) =>
+  `${fmt(s.rate).padStart(6)}/s  p50 ${fmt(s.p50, 0).padStart(5)} ms  p99 ${fmt(s.p99, 0).padStart(5)} ms${s.failed ? `  (${s.failed} failed)` : ''}`;
+
+async function main(): Promise<void> {
+  if (!fs.existsSync('/proc/self/stat')) throw new Error('the bench reads CPU and memory from /proc: Linux only');
+  const started = performance.now();
+  log(
+    `starting PostgreSQL, Temporal, the API, the worker and the minimal worker (requests ${REQUESTS}, concurrency ${CONCURRENCY})`,
+  );
+  const stack = await startStack();
+  // Ctrl-C stops the servers and the bench's processes rather than leaving them running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      log(`${signal}: stopping the servers`);
+      // Calls still in flight fail as their connections close: nothing to report any more.
+      process.on('uncaughtException', () => undefined);
+      void stack.stop().finally(() => process.exit(130));
+    });
+  const b = new Bench(stack);
+  try {
+    log('warm-up');
+    await b.warmUp();
+    const baseline = { usage: b.usage(), live: await b.liveCount() };
+
+    // 2. The server's ceiling: a workflow with no application work, on the bench's own worker.
+    log('minimal workflow: starts and updates');
+    const minimalIds = Array.from({ length: REQUESTS }, (_, i) => `bench-minimal-${i}`);
+    const minimalStarts = await burst(REQUESTS, CONCURRENCY, async (i) => {
+      await stack.plain.workflow.start('minimalWorkflow', { taskQueue: MINIMAL_TASK_QUEUE, workflowId: minimalIds[i] });
+    });
+    const minimalUpdates = await burst(REQUESTS, CONCURRENCY, async (i) => {
+      await stack.plain.workflow.getHandle(minimalIds[i]).executeUpdate(bumpUpdate, { args: [1] });
+    });
+    await burst(REQUESTS, CONCURRENCY, (i) => stack.plain.workflow.getHandle(minimalIds[i]).signal(finishSignal));
+
+    // 4 (first step): memory per live onboarding and list latency at BENCH_LIVE.
+    const liveSteps: LiveStep[] = [];
+    const liveStep = async (target: number) => {
+      const missing = Math.max(0, target - (await b.liveCount()));
+      log(`live step: starting ${missing} onboardings (raw client) to reach ${target}`);
+      const accounts = b.accounts('live', missing);
+      await burst(missing, CONCURRENCY, (i) => b.rawStart(accounts[i]));
+      await b.untilCaughtUp(accounts);
+      await b.untilWorkerQuiet();
+      const usage = b.usage();
+      const live = await b.liveCount();
+      const list = await burst(LIST_RUNS, 1, (i) =>
+        b.http('GET', `/onboardings?limit=50&offset=${(i * 50) % Math.max(50, live - 50)}`).then(() => undefined),
+      );
+      const filtered = await burst(LIST_RUNS, 1, (i) =>
+        b.http('GET', `/onboardings?limit=50&csm=csm-bench-${(i % 4) + 1}`).then(() => undefined),
+      );
+      const sample = b.accounts('live-sample', REQUESTS);
+      const apiStarts = await burst(REQUESTS, CONCURRENCY, (i) => b.apiStart(sample[i]).then(() => undefined));
+      const apiQueries = await burst(REQUESTS, CONCURRENCY, (i) => b.apiQuery(sample[i]).then(() => undefined));
+      await b.untilCaughtUp(sample);
+      await b.untilWorkerQuiet();
+      liveSteps.push({
+        live,
+        rss: usage.rssBytes,
+        listP50: list.p50,
+        listP99: list.p99,
+        filteredP50: filtered.p50,
+        apiStarts,
+        apiQueries,
+      });
+    };
+    await liveStep(LIVE);
+
+    // 1 and 3: starts, API against raw, in both orders, each after the worker caught up; then each
+    // right after an untimed burst of starts the worker is still working through.
+    const firstPasses: FirstPassCost[] = [];
+    const startBurst = async (label: string, via: 'api' | 'raw', waitForCatchUp: boolean) => {
+      const accounts = b.accounts(`${via}-${label}`, REQUESTS);
+      const before = b.usage();
+      const t0 = performance.now();
+      const summary = await burst(REQUESTS, CONCURRENCY, async (i) => {
+        if (via === 'api') await b.apiStart(accounts[i]);
+        else await b.rawStart(accounts[i]);
+      });
+      const burstMs = performance.now() - t0;
+      if (waitForCatchUp) {
+        await b.untilCaughtUp(accounts);
+        firstPasses.push({
+          label: `${via} starts, ${label}`,
+          count: REQUESTS,
+          burstS: burstMs / 1000,
+          catchUpS: (performance.now() - t0 - burstMs) / 1000,
+          cpuMs: cpuBetween(before, b.usage()),
+        });
+        await b.untilWorkerQuiet();
+      }
+      return { summary, accounts };
+    };
+    const starts: StartRun[] = [];
+    log('starts: API first, then raw');
+    const a1 = await startBurst('API first', 'api', true);
+    const r1 = await startBurst('API first', 'raw', true);
+    starts.push({ label: 'API first, then raw', api: a1.summary, raw: r1.summary });
+    log('starts: raw first, then API');
+    const r2 = await startBurst('raw first', 'raw', true);
+    const a2 = await startBurst('raw first', 'api', true);
+    starts.push({ label: 'raw first, then API', api: a2.summary, raw: r2.summary });
+    log('starts: each right after an earlier burst the worker is still catching up with');
+    const bgA = await startBurst('background', 'raw', false);
+    const a3 = await startBurst('catching up', 'api', false);
+    await b.untilCaughtUp([...bgA.accounts, ...a3.accounts]);
+    await b.untilWorkerQuiet();
+    const bgR = await startBurst('background', 'raw', false);
+    const r3 = await startBurst('catching up', 'raw', false);
+    await b.untilCaughtUp([...bgR.accounts, ...r3.accounts]);
+    await b.untilWorkerQuiet();
+    starts.push({ label: 'while the worker catches up', api: a3.summary, raw: r3.summary });
+
+    // Commands: a milestone recorded on caught-up onboardings, through the API and raw.
+    const commands: StartRun[] = [];
+    const commandCosts: FirstPassCost[] = [];
+    const commandBurst = async (label: string, via: 'api' | 'raw', accounts: string[], milestone: string) => {
+      const before = b.usage();
+      const t0 = performance.now();
+      const summary = await burst(REQUESTS, CONCURRENCY, async (i) => {
+        if (via === 'api') await b.apiMilestone(accounts[i], milestone);
+        else await b.rawMilestone(accounts[i], milestone);
+      });
+      const burstMs = performance.now() - t0;
+      await b.untilWorkerQuiet();
+      // Includes the idle check's own second (two half-second samples).
+      const settled = (performance.now() - t0 - burstMs) / 1000;
+      commandCosts.push({
+        label: `${via} commands, ${label}`,
+        count: summary.count,
+        burstS: burstMs / 1000,
+        catchUpS: settled,
+        cpuMs: cpuBetween(before, b.usage()),
+      });
+      return summary;
+    };
+    log('commands: API first, then raw');
+    const ca1 = await commandBurst('API first', 'api', a1.accounts, 'success-criteria-agreed');
+    const cr1 = await commandBurst('API first', 'raw', r1.accounts, 'success-criteria-agreed');
+    commands.push({ label: 'API first, then raw', api: ca1, raw: cr1 });
+    log('commands: raw first, then API');
+    const cr2 = await commandBurst('raw first', 'raw', r1.accounts, 'first-login');
+    const ca2 = await commandBurst('raw first', 'api', a1.accounts, 'first-login');
+    commands.push({ label: 'raw first, then API', api: ca2, raw: cr2 });
+    log('commands: each right after a burst of starts the worker is still catching up with');
+    const bgC1 = await startBurst('background', 'raw', false);
+    const ca3 = await burst(REQUESTS, CONCURRENCY, (i) =>
+      b.apiMilestone(a2.accounts[i], 'success-criteria-agreed').then(() => undefined),
+    );
+    await b.untilCaughtUp(bgC1.accounts);
+    await b.untilWorkerQuiet();
+    const bgC2 = await startBurst('background', 'raw', false);
+    const cr3 = await burst(REQUESTS, CONCURRENCY, (i) =>
+      b.rawMilestone(r2.accounts[i], 'success-criteria-agreed').then(() => undefined),
+    );
+    await b.untilCaughtUp(bgC2.accounts);
+    await b.untilWorkerQuiet();
+    commands.push({ label: 'while the worker catches up', api: ca3, raw: cr3 });
+
+    // Queries: the live state, answered by the workflow.
+    const queries: StartRun[] = [];
+    log('queries: both orders, and while the worker catches up');
+    const qa1 = await burst(REQUESTS, CONCURRENCY, (i) => b.apiQuery(a1.accounts[i]).then(() => undefined));
+    const qr1 = await burst(REQUESTS, CONCURRENCY, (i) => b.rawQuery(r1.accounts[i]).then(() => undefined));
+    queries.push({ label: 'API first, then raw', api: qa1, raw: qr1 });
+    const qr2 = await burst(REQUESTS, CONCURRENCY, (i) => b.rawQuery(r2.accounts[i]).then(() => undefined));
+    const qa2 = await burst(REQUESTS, CONCURRENCY, (i) => b.apiQuery(a2.accounts[i]).then(() => undefined));
+    queries.push({ label: 'raw first, then API', api: qa2, raw: qr2 });
+    const bgQ1 = await startBurst('background', 'raw', false);
+    const qa3 = await burst(REQUESTS, CONCURRENCY, (i) => b.apiQuery(a1.accounts[i]).then(() => undefined));
+    await b.untilCaughtUp(bgQ1.accounts);
+    await b.untilWorkerQuiet();
+    const bgQ2 = await startBurst('background', 'raw', false);
+    const qr3 = await burst(REQUESTS, CONCURRENCY, (i) => b.rawQuery(r1.accounts[i]).then(() => undefined));
+    await b.untilCaughtUp(bgQ2.accounts);
+    await b.untilWorkerQuiet();
+    queries.push({ label: 'while the worker catches up', api: qa3, raw: qr3 });
+
+    // Timer-fire lag: minimal workflows sleeping 2 s, fired while a burst of starts keeps the machine busy.
+    log(`timer-fire lag: ${TIMERS} timers of 2 s during a burst of starts`);
+    const timerHandles = await Promise.all(
+      Array.from({ length: TIMERS }, (_, i) =>
+        stack.plain.workflow.start('timerLagWorkflow', {
+          taskQueue: MINIMAL_TASK_QUEUE,
+          workflowId: `bench-timer-${i}`,
+          args: [2_000],
+        }),
+      ),
+    );
+    const bgT = await startBurst('timers', 'raw', false);
+    const lags = (await Promise.all(timerHandles.map((h) => h.result() as Promise<number>))).sort((x, y) => x - y);
+    await b.untilCaughtUp(bgT.accounts);
+    await b.untilWorkerQuiet();
+
+    if (LIVE_MAX > LIVE) await liveStep(LIVE_MAX);
+
+    report({
+      minimalStarts,
+      minimalUpdates,
+      starts,
+      commands,
+      queries,
+      firstPasses,
+      commandCosts,
+      liveSteps,
+      baseline: { rss: baseline.usage.rssBytes, live: baseline.live },
+      lags,
+      minutes: (performance.now() - started) / 60_000,
+    });
+  } finally {
+    log('stopping the servers');
+    await stack.stop();
+  }
+}
+
+function report(r: {
+  minimalStarts: BurstSummary;
+  minimalUpdates: BurstSummary;
+  starts: StartRun[];
+  commands: StartRun[];
+  queries: StartRun[];
+  firstPasses: FirstPassCost[];
+  commandCosts: FirstPassCost[];
+  liveSteps: LiveStep[];
+  baseline: { rss: Record<string, number>; live: number };
+  lags: number[];
+  minutes: number;
+}): void {
+  const out: string[] = [];
+  const say = (s = '') => out.push(s);
+  say();
+  say(
+    `Throughput bench: ${REQUESTS} requests per burst at concurrency ${CONCURRENCY}, ${os.cpus().length} cores, one run on the same servers (${fmt(r.minutes)} min)`,
+  );
+  say();
+  say('The API against the raw Temporal client on the same work (goal: API ≥ 0.90× raw in every case)');
+  const minRatio: number[] = [];
+  for (const [what, runs] of [
+    ['start', r.starts],
+    ['command (record a milestone)', r.commands],
+    ['query (GET /onboardings/:id)', r.queries],
+  ] as const) {
+    say(`  ${what}`);
+    for (const run of runs) {
+      const x = run.api.rate / run.raw.rate;
+      minRatio.push(x);
+      say(`    ${run.label.padEnd(28)} API ${line(run.api)}`);
+      say(
+        `    ${''.padEnd(28)} raw ${line(run.raw)}   API/raw ${ratio(run.api.rate, run.raw.rate)}${x >= 0.9 ? '' : '  below goal'}`,
+      );
+    }
+  }
+  say(
+    `  lowest API/raw: ${fmt(Math.min(...minRatio), 2)}× (goal ≥ 0.90×: ${Math.min(...minRatio) >= 0.9 ? 'met' : 'not met'})`,
+  );
+  say();
+  say("The server's ceiling: a minimal workflow on the bench's own worker");
+  say(`  starts                       ${line(r.minimalStarts)}`);
+  say(`  updates                      ${line(r.minimalUpdates)}`);
+  const bestStart = Math.max(...r.starts.map((s) => s.api.rate));
+  const bestUpdate = Math.max(...r.commands.map((s) => s.api.rate));
+  say(
+    `  best API start rate / ceiling ${ratio(bestStart, r.minimalStarts.rate)}; best API command rate / ceiling ${ratio(bestUpdate, r.minimalUpdates.rate)}`,
+  );
+  say();
+  const costLines = (costs: FirstPassCost[], what: string, settle: string) => {
+    for (const c of costs) {
+      const per = (k: string) => (c.cpuMs[k] ?? 0) / c.count;
+      const total = per('worker') + per('temporal') + per('postgres');
+      say(
+        `  ${c.label.padEnd(30)} worker ${fmt(per('worker')).padStart(5)}  server ${fmt(per('temporal')).padStart(5)}  postgres ${fmt(per('postgres')).padStart(5)}  = ${fmt(total).padStart(5)} ms per ${what}  (API ${fmt(per('api'))})  burst ${fmt(c.burstS)} s, ${settle} ${fmt(c.catchUpS)} s${settle === 'catch-up' ? (c.catchUpS <= c.burstS ? '  (≤ burst: met)' : '  (> burst: not met)') : ''}`,
+      );
+    }
+  };
+  say(
+    "CPU per onboarding's first pass (burst start until every onboarding has its read-model row and CSM), and catch-up after the burst",
+  );
+  say("  goals: CPU at least halved from issue 11's 100 to 170 ms; catch-up no longer than the burst");
+  costLines(r.firstPasses, 'first pass', 'catch-up');
+  say();
+  say(
+    'CPU per accepted command (burst start until the worker is idle again: its projection and audit activities done)',
+  );
+  say("  goal: at least halved from issue 11's ~75 ms");
+  costLines(r.commandCosts, 'command', 'settled after');
+  say();
+  say('Live onboardings: memory (RSS after the worker is idle) and latency as the count grows');
+  say(
+    `  baseline after warm-up (${r.baseline.live} live): worker ${mb(r.baseline.rss.worker)}, server ${mb(r.baseline.rss.temporal)}, postgres ${mb(r.baseline.rss.postgres)}`,
+  );
+  for (const step of r.liveSteps) {
+    const per = (k: string) =>
+      `${fmt((step.rss[k] - r.baseline.rss[k]) / 1024 / Math.max(1, step.live - r.baseline.live))} KB`;
+    say(
+      `  ${step.live} live: RSS worker ${mb(step.rss.worker)} (${per('worker')}/live), server ${mb(step.rss.temporal)} (${per('temporal')}/live), postgres ${mb(step.rss.postgres)} (${per('postgres')}/live)`,
+    );
+    say(
+      `    GET /onboardings?limit=50 p50 ${fmt(step.listP50)} ms p99 ${fmt(step.listP99)} ms; one CSM's p50 ${fmt(step.filteredP50)} ms`,
+    );
+    say(`    API starts ${line(step.apiStarts)}`);
+    say(`    API query  ${line(step.apiQueries)}`);
+  }
+  if (r.liveSteps.length < 2) say('  (the 10,000 step is opt-in: BENCH_LIVE_MAX=10000)');
+  say();
+  say(
+    `Timer-fire lag: ${r.lags.length} 2-second timers of the minimal workflow during a burst of ${REQUESTS} onboarding starts`,
+  );
+  say(
+    `  p50 ${fmt(percentile(r.lags, 0.5), 0)} ms  p99 ${fmt(percentile(r.lags, 0.99), 0)} ms  max ${fmt(r.lags[r.lags.length - 1], 0)} ms  (goal: p99 < 2000 ms at 10,000 live)`,
+  );
+  say();
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
