@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { DataSource } from 'typeorm';
+import { EXAMPLE_HANDOFF, EXAMPLE_SALES_OWNER } from '../domain/example-deal';
 import { requestFingerprint } from '../../api/common/request-fingerprint';
 import {
   getStateQuery,
@@ -80,27 +81,12 @@ interface Stack {
   stop(): Promise<void>;
 }
 
-/** The same closed-won handoff on every start, API or raw. */
-const HANDOFF = {
-  goals: ['Replace the legacy card platform'],
-  successCriteria: ['90% of card transactions on the new platform by day 90'],
-  technicalRequirements: ['SSO via SAML', 'Core banking API'],
-  stakeholders: [
-    { name: 'Dana Whitfield', role: 'CFO', email: 'dana.whitfield@customer.example', executiveSponsor: true },
-    { name: 'Ravi Menon', role: 'Head of IT', email: 'ravi.menon@customer.example' },
-  ],
-  salesPromises: ['Dedicated migration rehearsal'],
-  targetGoLive: '2027-03-01',
-  complianceScope: { dataResidency: 'EU', kycRequired: true, frameworks: ['PCI-DSS'] },
-  migrationScope: 'Accounts, cards and 24 months of payment history',
-};
-const SALES_OWNER = { name: 'Sam Carter', email: 'sam.carter@vendor.example' };
 const SEGMENT = 'enterprise';
 const closedWonBody = (accountId: string) => ({
   account: { id: accountId, name: `Account ${accountId}` },
   segment: SEGMENT,
-  handoff: HANDOFF,
-  salesOwner: SALES_OWNER,
+  handoff: EXAMPLE_HANDOFF,
+  salesOwner: EXAMPLE_SALES_OWNER,
 });
 
 async function startStack(): Promise<Stack> {
@@ -297,8 +283,8 @@ class Bench {
       account: body.account,
       segment: SEGMENT,
       tier: this.tier,
-      handoff: structuredClone(HANDOFF),
-      salesOwner: SALES_OWNER,
+      handoff: structuredClone(EXAMPLE_HANDOFF),
+      salesOwner: EXAMPLE_SALES_OWNER,
       closedWonAt: new Date().toISOString(),
       playbook: this.playbook,
     };
