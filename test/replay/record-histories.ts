@@ -20,7 +20,9 @@ import {
   requestCutoverUpdate,
   resolveRiskUpdate,
   rosterChangedSignal,
+  setCohortUpdate,
 } from '../../src/contracts/onboarding.contract';
+import { SUMMARY_REPORT_WORKFLOW, type SummaryReportActivities } from '../../src/contracts/summary-report.contract';
 import type { OnboardingInput } from '../../src/domain/onboarding';
 import { devServerSearchAttributeArgs } from '../../src/infra/search-attribute-registry';
 import { createCutoverActivities } from '../../activities/cutover.activities';
@@ -33,6 +35,16 @@ import { fastCutoverPlaybook } from '../fixtures/fast-cutover-playbook';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';
 import { until, walkJourney } from '../support/journey-driver';
 import { nulRefusingOnboardingActivities } from '../support/stub-activities';
+
+/** The summary report's activities, as the workflow sees them: a stored report, mailed once. */
+const summaryReportStubs: SummaryReportActivities = {
+  async compileSummaryReport({ kind, periodEnd }) {
+    return { reportId: `${kind}-${periodEnd.slice(0, 10)}` };
+  },
+  async mailSummaryReport() {
+    return { mailed: true };
+  },
+};
 
 // Run from the project root by `npm run histories:record`.
 const OUT = path.resolve(process.cwd(), 'test/histories');
@@ -68,6 +80,7 @@ async function main(): Promise<void> {
       activities: {
         ...nulRefusingOnboardingActivities({ noSeatFor, holdAnswer }),
         ...createCutoverActivities({ baseUrl: sandbox.url }),
+        ...summaryReportStubs,
       },
     });
     // Set before its onboarding starts: its first try may run before the scenario's prelude does.
@@ -97,6 +110,17 @@ async function main(): Promise<void> {
           },
         ],
         ['tech-touch', onboardingInput('history-tech-touch', 'mid-market'), async () => {}],
+        // Issue 10: an onboarding put in a pilot cohort after closed-won, then taken out of it again.
+        [
+          'cohort-set-after-closed-won',
+          onboardingInput('history-cohort', 'mid-market'),
+          async (h) => {
+            await until(h, (s) => !!s.csm);
+            await h.executeUpdate(setCohortUpdate, { args: [{ cohort: 'pilot-2027q1', actor: 'cs-ops:olu' }] });
+            await h.executeUpdate(setCohortUpdate, { args: [{ cohort: null, actor: 'cs-ops:olu' }] });
+            await h.executeUpdate(setCohortUpdate, { args: [{ cohort: 'pilot-2027q2', actor: 'cs-ops:olu' }] });
+          },
+        ],
         // Commands as the API sends them since issue 9: the authenticated principal and the role it
         // acted in, the body's actor kept as a note; the workflow names the principal in its audit entries.
         [
@@ -242,6 +266,24 @@ async function main(): Promise<void> {
         // continued onboarding, the history that ends in continue-as-new; and its last run.
         exportHistory(input.onboardingId, handle.firstExecutionRunId, name);
         if (input.historyEventLimit) exportHistory(input.onboardingId, undefined, `${name}-last-run`);
+      }
+
+      if (wanted('summary-report-weekly')) {
+        // Issue 10: one weekly summary, compiled and kept, then mailed (activities mocked).
+        const handle = await env.client.workflow.start(SUMMARY_REPORT_WORKFLOW, {
+          taskQueue,
+          workflowId: 'history-summary-report-weekly',
+          args: [
+            {
+              kind: 'weekly',
+              timeZone: 'Europe/Paris',
+              recipients: ['cs-leadership@vendor.example'],
+              periodEnd: '2027-01-04T06:00:00.000Z',
+            },
+          ],
+        });
+        await handle.result();
+        exportHistory('history-summary-report-weekly', handle.firstExecutionRunId, 'summary-report-weekly');
       }
 
       if (!wanted('cutover-failed-at-switch-sso')) return;

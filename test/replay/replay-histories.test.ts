@@ -17,8 +17,10 @@ const files = fs
   .sort();
 const load = (file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
 
-it('has histories of each tier, of an incomplete handoff, of a continued-as-new onboarding, of cutovers before and with hypercare, of refused side effects, of a wait for a CSM seat and a roster change during its first try, of commands carrying their principal', () => {
+it('has histories of each tier, of an incomplete handoff, of a continued-as-new onboarding, of cutovers before and with hypercare, of refused side effects, of a wait for a CSM seat and a roster change during its first try, of commands carrying their principal, of a cohort set after closed-won, of a weekly summary report', () => {
   expect(files).toEqual([
+    // Issue 10: the setCohort update, three times (a pilot, none, another pilot).
+    'cohort-set-after-closed-won.json',
     // Commands as the API sends them since issue 9: with the principal, stamped on the audit entries.
     'commands-with-principals.json',
     'cutover-failed-at-switch-sso.json',
@@ -32,6 +34,8 @@ it('has histories of each tier, of an incomplete handoff, of a continued-as-new 
     'roster-changed-during-first-try.json',
     'self-service-continued-last-run.json',
     'self-service-continued.json',
+    // Issue 10: the scheduled summary report's workflow (compile and keep, then mail).
+    'summary-report-weekly.json',
     'tech-touch.json',
     // No CSM seat: waiting is a state, assigned on the roster-changed signal (patch csm-capacity-wait).
     'waiting-for-csm-capacity.json',
