@@ -1,5 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { OnboardingProjection, ReadModelActivities } from '../src/contracts/read-model.contract';
+import type {
+  OnboardingPassRecords,
+  OnboardingProjection,
+  ReadModelActivities,
+} from '../src/contracts/read-model.contract';
 import { type DomainEvent, domainEventsOf, type ProjectedBefore } from '../src/domain/domain-events';
 import type { AuditEntry } from '../src/domain/outbox';
 import { dashboardFactsOf } from '../src/domain/dashboard-facts';
@@ -44,7 +48,8 @@ const COLUMNS = [
 
 /**
  * Writes the onboarding's state to the `onboardings` read model, and its audit entries to the
- * audit log. The row only moves forward: a write whose (startedAt, revision) is not newer than
+ * audit log: both in one transaction for one pass of the workflow (`recordOnboardingPass`, what
+ * runs since the database-work-as-local-activities patch), or apart (what earlier runs call). The row only moves forward: a write whose (startedAt, revision) is not newer than
  * the stored one changes nothing; audit entries are keyed by (onboarding, seq). So a retried
  * activity, a replayed event or a late write from an older run is harmless. A value PostgreSQL
  * refuses fails without retry (permanent-failures.ts): the workflow records it and goes on.
@@ -59,48 +64,65 @@ export function createReadModelActivities(
   dataSource: DataSource,
   opts: { startDelivery?: DeliveryStarter; countEvents?: CountDomainEvents } = {},
 ): ReadModelActivities {
+  /** After the commit: counted once (each event is recorded once, however often projected), then delivered. */
+  const afterCommit = async (onboardingId: string, recorded: DomainEvent[]) => {
+    opts.countEvents?.(recorded);
+    if (!opts.startDelivery) return;
+    for (const id of await unstartedDeliveries(dataSource, onboardingId)) {
+      await opts.startDelivery(id);
+      await markDeliveryStarted(dataSource, id);
+    }
+  };
+
   return {
     async projectOnboarding(projection: OnboardingProjection): Promise<void> {
       const recorded = await failingPermanently('onboarding projection', () =>
         dataSource.transaction((tx) => project(tx, projection)),
       );
-      // Counted once committed: each event is recorded (so counted) once, however often projected.
-      opts.countEvents?.(recorded);
-      if (!opts.startDelivery) return;
-      for (const id of await unstartedDeliveries(dataSource, projection.state.onboardingId)) {
-        await opts.startDelivery(id);
-        await markDeliveryStarted(dataSource, id);
-      }
+      await afterCommit(projection.state.onboardingId, recorded);
     },
 
     async appendAudit(onboardingId: string, entries: AuditEntry[]): Promise<void> {
-      if (entries.length === 0) return;
-      const COLUMNS = 10;
-      const rows = entries.map(
-        (_, i) => `($1, ${Array.from({ length: COLUMNS }, (__, c) => `$${i * COLUMNS + c + 2}`).join(', ')})`,
+      await failingPermanently('audit entries', () => insertAudit(dataSource.manager, onboardingId, entries));
+    },
+
+    async recordOnboardingPass({ onboardingId, audit, projection }: OnboardingPassRecords): Promise<void> {
+      const recorded = await failingPermanently('onboarding pass', () =>
+        dataSource.transaction(async (tx) => {
+          await insertAudit(tx, onboardingId, audit);
+          return projection ? project(tx, projection) : [];
+        }),
       );
-      const values = entries.flatMap((e) => [
-        e.seq,
-        e.at,
-        e.actor,
-        e.action,
-        JSON.stringify(e.details),
-        e.evidence ?? null,
-        e.principal?.kind ?? null,
-        e.principal?.id ?? null,
-        e.principal?.role ?? null,
-        e.actorNote ?? null,
-      ]);
-      await failingPermanently('audit entries', () =>
-        dataSource.query(
-          `INSERT INTO audit_log (onboarding_id, seq, at, actor, action, details, evidence,
-                                  principal_kind, principal_id, acting_role, actor_note)
-         VALUES ${rows.join(', ')} ON CONFLICT (onboarding_id, seq) DO NOTHING`,
-          [onboardingId, ...values],
-        ),
-      );
+      await afterCommit(onboardingId, recorded);
     },
   };
+}
+
+/** Audit entries are keyed by (onboarding, seq): a retried or replayed batch inserts nothing twice. */
+async function insertAudit(db: EntityManager, onboardingId: string, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const COLUMNS = 10;
+  const rows = entries.map(
+    (_, i) => `($1, ${Array.from({ length: COLUMNS }, (__, c) => `$${i * COLUMNS + c + 2}`).join(', ')})`,
+  );
+  const values = entries.flatMap((e) => [
+    e.seq,
+    e.at,
+    e.actor,
+    e.action,
+    JSON.stringify(e.details),
+    e.evidence ?? null,
+    e.principal?.kind ?? null,
+    e.principal?.id ?? null,
+    e.principal?.role ?? null,
+    e.actorNote ?? null,
+  ]);
+  await db.query(
+    `INSERT INTO audit_log (onboarding_id, seq, at, actor, action, details, evidence,
+                            principal_kind, principal_id, acting_role, actor_note)
+     VALUES ${rows.join(', ')} ON CONFLICT (onboarding_id, seq) DO NOTHING`,
+    [onboardingId, ...values],
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   ParentClosePolicy,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   startChild,
   setHandler,
@@ -94,6 +95,19 @@ const assignment = proxyActivities<Pick<CsmAssignmentActivities, 'tryAssignCsm'>
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
+/**
+ * The database work of a pass, run in the worker's own process as local activities: no task
+ * round trip through the server, and neither the state nor the audit entries travel in the
+ * history (only a marker with the small result does). Retried as long as the database is down,
+ * as the activities they replace were.
+ */
+const database = proxyLocalActivities<
+  Pick<ReadModelActivities, 'recordOnboardingPass'> & Pick<CsmAssignmentActivities, 'tryAssignCsm'>
+>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
 const platform = proxyActivities<Pick<CutoverActivities, 'readPlatformHealth'>>({
   startToCloseTimeout: '30 seconds',
   // A hypercare reading the platform cannot give after a few tries is recorded as missed.
@@ -124,6 +138,16 @@ const CSM_CAPACITY_WAIT_PATCH = 'csm-capacity-wait';
  * retry. Asked only when such a signal arrives, so other histories carry no marker.
  */
 const ROSTER_CHANGE_BEFORE_WAIT_PATCH = 'roster-change-before-wait';
+
+/**
+ * Added while onboardings ran without it, to halve the cost of a pass: the pass's audit entries
+ * and projection are written in one transaction by one local activity (recordOnboardingPass), and
+ * the CSM is asked for by a local activity too. Before, each was its own activity, its payload
+ * (the whole state) in the history. Asked at the first pass with something to write, so a run
+ * started before switches at that point; a refused write falls back to the separate writes, whose
+ * refusal handling is unchanged. Recorded: test/histories/local-database-work.
+ */
+const LOCAL_DATABASE_WORK_PATCH = 'database-work-as-local-activities';
 
 /**
  * One customer onboarding, interpreting the playbook it was started with. Temporal holds the
@@ -214,7 +238,10 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         state = assignCsm(state, playbook, csm, new Date());
       } else if (csmAssignmentDue(state, new Date())) {
         const askedAt = new Date();
-        const result = await assignment.tryAssignCsm({ onboardingId: state.onboardingId, tier: state.tier });
+        const request = { onboardingId: state.onboardingId, tier: state.tier };
+        const result = patched(LOCAL_DATABASE_WORK_PATCH)
+          ? await database.tryAssignCsm(request)
+          : await assignment.tryAssignCsm(request);
         state =
           result.outcome === 'assigned'
             ? assignCsm(state, playbook, result.csm, new Date())
@@ -251,10 +278,11 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       state = cutoverStarted(state, c.cutoverId);
     }
     publish();
-    await carryOutEffects();
-    // Project in the main loop rather than in handlers: one write at a time, bursts coalesce,
-    // and a slow database never delays the answer to a CSM's update.
-    if (state.revision > projectedRevision) {
+    // Write in the main loop rather than in handlers: one write at a time, bursts coalesce.
+    const written = writesDue() && patched(LOCAL_DATABASE_WORK_PATCH) && (await recordPass());
+    if (!written) await carryOutEffects();
+    // Projected apart: in runs from before LOCAL_DATABASE_WORK_PATCH, and after a refused pass.
+    if (!written && state.revision > projectedRevision) {
       const snapshot = state;
       const sanitised = projectionNeedsSanitising(snapshot);
       // Awaited right here, as before refusals were handled: one more async hop on the success
@@ -285,16 +313,48 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     else await condition(changed, Math.max(next - Date.now(), 1));
   }
 
+  function writesDue(): boolean {
+    return state.outbox.length > 0 || state.revision > projectedRevision;
+  }
+
   /**
-   * Sends what the rules queued, in order: audit entries in batches, messages one by one. Only
-   * what was queued on entry: effects of updates that arrive meanwhile wait for the next pass,
-   * so a stream of updates cannot hold off the projection and the continue-as-new check.
+   * One transaction for the audit entries queued on entry and the state as it is now, then the
+   * queued messages. False when the database refused it for good: nothing was written, and the
+   * separate writes, with their own refusal handling, take over for this pass.
    */
-  async function carryOutEffects(): Promise<void> {
-    let budget = state.outbox.length;
+  async function recordPass(): Promise<boolean> {
+    const queued = state.outbox.length;
+    const snapshot = state;
+    const audit = snapshot.outbox.flatMap((e) => (e.kind === 'audit' ? [e.entry] : []));
+    const projection =
+      snapshot.revision > projectedRevision
+        ? projectionOf(snapshot, playbook, projectionNeedsSanitising(snapshot))
+        : undefined;
+    try {
+      await database.recordOnboardingPass({ onboardingId: snapshot.onboardingId, audit, projection });
+    } catch (err) {
+      refusalOf(err);
+      return false;
+    }
+    if (projection) projectedRevision = snapshot.revision;
+    await carryOutEffects({ queued, auditWritten: true });
+    return true;
+  }
+
+  /**
+   * Sends what the rules queued, in order: audit entries in batches (unless already written
+   * with the pass), messages one by one. Only what was queued on entry: effects of updates that
+   * arrive meanwhile wait for the next pass, so a stream of updates cannot hold off the
+   * projection and the continue-as-new check.
+   */
+  async function carryOutEffects(pass?: { queued: number; auditWritten: boolean }): Promise<void> {
+    let budget = pass?.queued ?? state.outbox.length;
     while (budget > 0) {
       const head = state.outbox[0];
-      if (head.kind === 'audit') {
+      if (head.kind === 'audit' && pass?.auditWritten) {
+        state = { ...state, outbox: state.outbox.slice(1) };
+        budget -= 1;
+      } else if (head.kind === 'audit') {
         let n = 0;
         while (n < budget && state.outbox[n].kind === 'audit') n++;
         const entries = state.outbox.slice(0, n).map((e) => (e.kind === 'audit' ? e.entry : undefined)!);

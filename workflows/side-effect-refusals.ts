@@ -29,7 +29,8 @@ export interface Refusal {
  * did not retry). Anything else is thrown on, as before refusals were handled.
  */
 export function refusalOf(err: unknown): Refusal {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  // A local activity's failure arrives as its own ApplicationFailure, not in an ActivityFailure.
+  const cause = err instanceof ActivityFailure ? err.cause : err instanceof ApplicationFailure ? err : undefined;
   const permanent =
     cause instanceof ApplicationFailure &&
     (PERMANENT_SIDE_EFFECT_FAILURES as readonly string[]).includes(cause.type ?? '');

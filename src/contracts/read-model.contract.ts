@@ -20,4 +20,16 @@ export interface OnboardingProjection {
 export interface ReadModelActivities {
   projectOnboarding(projection: OnboardingProjection): Promise<void>;
   appendAudit(onboardingId: string, entries: AuditEntry[]): Promise<void>;
+  /**
+   * What one pass of the workflow owes the database, in one transaction: its audit entries and,
+   * when the state moved on, its projection. Run as a local activity, so neither travels in the
+   * history; as idempotent as the two calls it replaces.
+   */
+  recordOnboardingPass(pass: OnboardingPassRecords): Promise<void>;
+}
+
+export interface OnboardingPassRecords {
+  onboardingId: string;
+  audit: AuditEntry[];
+  projection?: OnboardingProjection;
 }

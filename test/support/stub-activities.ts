@@ -33,6 +33,7 @@ export function silentOnboardingActivities(
     },
     async projectOnboarding() {},
     async appendAudit() {},
+    async recordOnboardingPass() {},
     async deliverMessage() {
       return { delivered: true };
     },
@@ -44,7 +45,7 @@ export function silentOnboardingActivities(
 }
 
 /**
- * As PostgreSQL does: a projection, audit batch or message carrying a NUL character is refused
+ * As PostgreSQL does: a pass, projection, audit batch or message carrying a NUL character is refused
  * for good (a non-retryable PermanentWriteFailure, SQLSTATE 22021), everything else succeeds.
  */
 export function nulRefusingOnboardingActivities(
@@ -68,6 +69,9 @@ export function nulRefusingOnboardingActivities(
     },
     async appendAudit(_id, entries) {
       refuseNul(entries);
+    },
+    async recordOnboardingPass(pass) {
+      refuseNul(pass);
     },
     async deliverMessage(m) {
       refuseNul(m);

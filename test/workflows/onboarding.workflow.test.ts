@@ -64,6 +64,10 @@ function recordingActivities(
     async appendAudit(_id, entries) {
       recorded.audit.push(...entries);
     },
+    async recordOnboardingPass({ audit, projection }) {
+      recorded.audit.push(...audit);
+      if (projection) recorded.projections.push(projection);
+    },
     async deliverMessage(m) {
       recorded.messages.push(m);
       return { delivered: true };

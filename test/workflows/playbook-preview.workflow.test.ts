@@ -73,6 +73,10 @@ function recordingActivities(
     async appendAudit(_id, entries) {
       recorded.audit.push(...entries);
     },
+    async recordOnboardingPass({ audit, projection }) {
+      recorded.audit.push(...audit);
+      if (projection) recorded.projectedRevision = Math.max(recorded.projectedRevision, projection.state.revision);
+    },
     async deliverMessage(m) {
       // When the workflow sent it, on the test server's (skipped) clock.
       recorded.messages.push({ key: m.key, event: m.event, at: Context.current().info.scheduledTimestampMs });
