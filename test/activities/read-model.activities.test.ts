@@ -136,6 +136,47 @@ it('appends audit entries once, whatever the retries', async () => {
   ]);
 });
 
+describe("a pass's records in one transaction", () => {
+  const entry = (seq: number, actor: string) => ({
+    seq,
+    at: '2026-03-03T10:00:00.000Z',
+    actor,
+    action: 'milestone-recorded',
+    details: { milestone: 'first-login' },
+  });
+
+  it('writes the audit entries and the projection once, whatever the retries', async () => {
+    const { recordOnboardingPass } = createReadModelActivities(dataSource);
+    const [, second] = states('rm-pass');
+    const pass = { onboardingId: second.state.onboardingId, audit: [entry(1, 'csm:ana')], projection: second };
+    await recordOnboardingPass(pass);
+    await recordOnboardingPass(pass);
+    // A pass with nothing new to project writes only its audit entries.
+    await recordOnboardingPass({ onboardingId: pass.onboardingId, audit: [entry(2, 'csm:ana')] });
+    expect(await row(pass.onboardingId)).toMatchObject({
+      stage: second.state.stage.key,
+      revision: second.state.revision,
+    });
+    const audit = await dataSource.query('SELECT seq FROM audit_log WHERE onboarding_id = $1 ORDER BY seq', [
+      pass.onboardingId,
+    ]);
+    expect(audit).toEqual([{ seq: 1 }, { seq: 2 }]);
+  });
+
+  it('writes nothing when PostgreSQL refuses part of it, and says so for good', async () => {
+    const { recordOnboardingPass } = createReadModelActivities(dataSource);
+    const [first] = states('rm-pass-refused');
+    const refused = recordOnboardingPass({
+      onboardingId: first.state.onboardingId,
+      audit: [entry(1, 'csm:\u0000ana')],
+      projection: first,
+    });
+    await expect(refused).rejects.toMatchObject({ type: 'PermanentWriteFailure', nonRetryable: true });
+    // The projection went with the refused audit entry: the workflow writes both apart instead.
+    expect(await row(first.state.onboardingId)).toBeUndefined();
+  });
+});
+
 describe('domain events recorded with the projection', () => {
   const projected = (state: OnboardingState): OnboardingProjection => ({
     ...projection(state),

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import {
   approveGateUpdate,
   completeHandoffUpdate,
@@ -45,6 +45,9 @@ const summaryReportStubs: SummaryReportActivities = {
     return { mailed: true };
   },
 };
+
+/** The last commit whose workflows predate the database-work-as-local-activities patch. */
+const PRE_LOCAL_WORK_COMMIT = 'b86d76b';
 
 // Run from the project root by `npm run histories:record`.
 const OUT = path.resolve(process.cwd(), 'test/histories');
@@ -237,6 +240,55 @@ async function main(): Promise<void> {
             await until(h, (s) => !!s.csm);
           },
         ],
+        // Since the database-work-as-local-activities patch: each pass's audit entries and projection
+        // in one local activity, the CSM asked for by a local activity; a handoff, a risk, the journey.
+        [
+          'local-database-work',
+          { ...onboardingInput('history-local-work', 'enterprise'), handoff: { goals: ['Replace the card platform'] } },
+          async (h) => {
+            await until(h, (s) => s.status === 'handoff-incomplete');
+            await h.executeUpdate(completeHandoffUpdate, { args: [{ actor: 'sales:sam', handoff: COMPLETE_HANDOFF }] });
+            await until(h, (s) => !!s.csm);
+            const risk = {
+              category: 'cutover',
+              description: 'Ledger mismatch',
+              blocker: true,
+              owner: 'impl:lee',
+              decisionDueDate: '2027-02-01',
+              fallback: 'Delay one week',
+              actor: 'csm:ana',
+            };
+            await h.executeUpdate(recordRiskUpdate, { args: [risk] });
+            await h.executeUpdate(resolveRiskUpdate, {
+              args: [{ riskId: 'risk-1', resolution: 'Reconciled', actor: 'impl:lee' }],
+            });
+          },
+        ],
+        // The same patch, the pass refused (a NUL in the account name): the separate writes take over.
+        [
+          'local-database-work-refused',
+          {
+            ...onboardingInput('history-local-poison', 'smb'),
+            account: { id: 'history-local-poison', name: 'Acme\u0000Bank' },
+          },
+          async (h) => {
+            await until(h, (s) =>
+              (s.sideEffectFailures ?? []).some((f: { effect: string }) => f.effect === 'projection'),
+            );
+          },
+        ],
+        // The same patch, no seat at first: the local tryAssignCsm answers "no seat", then a seat frees.
+        [
+          'local-database-work-no-seat',
+          onboardingInput('history-local-no-seat', 'enterprise'),
+          async (h) => {
+            noSeatFor.add('onboarding-history-local-no-seat');
+            await until(h, (s) => s.waitingOn.kind === 'csm-assignment' && !!s.csmWait);
+            noSeatFor.delete('onboarding-history-local-no-seat');
+            await h.signal(rosterChangedSignal);
+            await until(h, (s) => !!s.csm);
+          },
+        ],
         // A seat frees while the first try is on its way back with "no seat": the roster-changed
         // signal is kept, and the next try is due at once (patch roster-change-before-wait).
         [
@@ -286,6 +338,8 @@ async function main(): Promise<void> {
         exportHistory('history-summary-report-weekly', handle.firstExecutionRunId, 'summary-report-weekly');
       }
 
+      if (wanted('switched-to-local-database-work')) await recordSwitchToLocalDatabaseWork();
+
       if (!wanted('cutover-failed-at-switch-sso')) return;
       // A failed cutover: SSO switch refused, the completed steps compensated in reverse order.
       sandbox.reset();
@@ -321,6 +375,56 @@ async function main(): Promise<void> {
   } finally {
     await sandbox.close();
     await env.teardown();
+  }
+
+  /**
+   * An onboarding begun by the workflow code from before the database-work-as-local-activities
+   * patch (taken from git at PRE_LOCAL_WORK_COMMIT) and carried on by the current code, as a
+   * deploy does to a running onboarding: it switches to the local writes at its next pass.
+   */
+  async function recordSwitchToLocalDatabaseWork(): Promise<void> {
+    const oldTree = path.resolve('.tools/pre-local-database-work');
+    fs.rmSync(oldTree, { recursive: true, force: true });
+    fs.mkdirSync(oldTree, { recursive: true });
+    // Inside the project, so the old code's imports resolve to the project's node_modules.
+    execFileSync('sh', ['-c', `git archive ${PRE_LOCAL_WORK_COMMIT} workflows src | tar -x -C "${oldTree}"`]);
+    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(oldTree, 'workflows/index.ts') });
+    const switchQueue = 'record-histories-switch';
+    const activities = nulRefusingOnboardingActivities({});
+    const input = onboardingInput('history-switched', 'mid-market');
+    const oldWorker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: switchQueue,
+      workflowBundle: { code },
+      activities,
+      // No cached run: the current worker must pick the run up from its history.
+      maxCachedWorkflows: 0,
+    });
+    const handle = await env.client.workflow.start(ONBOARDING_WORKFLOW_TYPE, {
+      taskQueue: switchQueue,
+      workflowId: input.onboardingId,
+      args: [input],
+    });
+    await oldWorker.runUntil(async () => {
+      await until(handle, (s) => !!s.csm);
+      await handle.executeUpdate(recordMilestoneUpdate, {
+        args: [{ milestone: 'first-login', actor: 'csm:ana', evidence: 'before the deploy' }],
+      });
+      // Projected by the old code (projectOnboarding) before the deploy.
+      await new Promise((r) => setTimeout(r, 1000));
+    });
+    const newWorker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: switchQueue,
+      workflowsPath: workflowsPath(),
+      activities,
+    });
+    await newWorker.runUntil(async () => {
+      await walkJourney(handle, input, () => new Promise((r) => setTimeout(r, 200)));
+      await handle.result();
+    });
+    exportHistory(input.onboardingId, handle.firstExecutionRunId, 'switched-to-local-database-work');
+    fs.rmSync(oldTree, { recursive: true, force: true });
   }
 
   async function untilCutover(handle: ReturnType<typeof env.client.workflow.getHandle>, status: string): Promise<void> {

@@ -184,11 +184,11 @@ it('traces a request through the Temporal client to the workflow and its activit
   const names = await eventually(async () => {
     const request = spans.filter((s) => s.name === 'POST /onboardings').map((s) => s.traceId);
     traceId =
-      spans.find((s) => s.name === 'RunActivity:projectOnboarding' && request.includes(s.traceId))?.traceId ?? '';
+      spans.find((s) => s.name === 'RunActivity:recordOnboardingPass' && request.includes(s.traceId))?.traceId ?? '';
     return traceId ? spans.filter((s) => s.traceId === traceId).map((s) => s.name) : undefined;
   });
   expect(names).toEqual(
-    expect.arrayContaining(['POST /onboardings', 'StartWorkflow:onboardingWorkflow', 'RunActivity:projectOnboarding']),
+    expect.arrayContaining(['POST /onboardings', 'StartWorkflow:onboardingWorkflow', 'RunActivity:recordOnboardingPass']),
   );
   // One chain: the request's span is the parent of the client's StartWorkflow span.
   const started = spans.find((s) => s.name === 'StartWorkflow:onboardingWorkflow' && s.traceId === traceId);
