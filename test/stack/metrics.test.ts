@@ -188,7 +188,11 @@ it('traces a request through the Temporal client to the workflow and its activit
     return traceId ? spans.filter((s) => s.traceId === traceId).map((s) => s.name) : undefined;
   });
   expect(names).toEqual(
-    expect.arrayContaining(['POST /onboardings', 'StartWorkflow:onboardingWorkflow', 'RunActivity:recordOnboardingPass']),
+    expect.arrayContaining([
+      'POST /onboardings',
+      'StartWorkflow:onboardingWorkflow',
+      'RunActivity:recordOnboardingPass',
+    ]),
   );
   // One chain: the request's span is the parent of the client's StartWorkflow span.
   const started = spans.find((s) => s.name === 'StartWorkflow:onboardingWorkflow' && s.traceId === traceId);
