@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
@@ -15,9 +16,19 @@ import { temporal } from '@temporalio/proto';
  * its additional authenticated data. Encoding uses the current key; decoding any listed key, so
  * keys rotate by adding a new current one and keeping the old. Payloads without the encrypted
  * encoding (written before encryption, recorded histories) pass through decode unchanged.
+ *
+ * A payload of at least COMPRESS_FROM bytes is deflated before it is encrypted, when that makes
+ * it smaller (`compression: deflate-raw`; the state and views are JSON and shrink several times),
+ * which keeps the history and every transfer small. Compression is bound to the ciphertext: its
+ * name is part of the additional authenticated data, so a flag changed in storage fails to
+ * authenticate instead of inflating garbage. Payloads written before compression decode as before.
  */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
+export const COMPRESSION_METADATA = 'compression';
+const COMPRESSION = 'deflate-raw';
+/** Below this, deflate's header and the CPU are not worth it. */
+const COMPRESS_FROM = 256;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
@@ -57,13 +68,16 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     const key = this.keys.get(this.currentKeyId)!;
     const iv = crypto.randomBytes(IV_BYTES);
     const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(Buffer.from(this.currentKeyId, 'utf8'));
     const plain = temporal.api.common.v1.Payload.encode(payload).finish();
-    const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
+    const deflated = plain.length >= COMPRESS_FROM ? zlib.deflateRawSync(plain) : undefined;
+    const compressed = deflated !== undefined && deflated.length < plain.length;
+    cipher.setAAD(additionalData(this.currentKeyId, compressed));
+    const ciphertext = Buffer.concat([cipher.update(compressed ? deflated : plain), cipher.final()]);
     return {
       metadata: {
         encoding: Buffer.from(ENCRYPTED_ENCODING, 'utf8'),
         [KEY_ID_METADATA]: Buffer.from(this.currentKeyId, 'utf8'),
+        ...(compressed ? { [COMPRESSION_METADATA]: Buffer.from(COMPRESSION, 'utf8') } : {}),
       },
       data: Buffer.concat([iv, ciphertext, cipher.getAuthTag()]),
     };
@@ -83,8 +97,12 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     const data = Buffer.from(payload.data ?? new Uint8Array());
     if (data.length < IV_BYTES + TAG_BYTES)
       throw new PayloadDecryptionError(`encrypted payload (key id '${keyId}') is too short`);
+    const rawCompression = payload.metadata?.[COMPRESSION_METADATA];
+    const compression = rawCompression ? Buffer.from(rawCompression).toString('utf8') : undefined;
+    if (compression !== undefined && compression !== COMPRESSION)
+      throw new PayloadDecryptionError(`encrypted payload uses compression '${compression}', which is not known`);
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES));
-    decipher.setAAD(Buffer.from(keyId, 'utf8'));
+    decipher.setAAD(additionalData(keyId, compression !== undefined));
     decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
     let plain: Buffer;
     try {
@@ -94,8 +112,13 @@ export class AesGcmPayloadCodec implements PayloadCodec {
         `encrypted payload (key id '${keyId}') does not authenticate: it was altered, or the key is wrong`,
       );
     }
-    return temporal.api.common.v1.Payload.decode(plain);
+    return temporal.api.common.v1.Payload.decode(compression ? zlib.inflateRawSync(plain) : plain);
   }
+}
+
+/** The key id, and the compression when there is one (so payloads from before stay valid). */
+function additionalData(keyId: string, compressed: boolean): Buffer {
+  return Buffer.from(compressed ? `${keyId}\n${COMPRESSION}` : keyId, 'utf8');
 }
 
 function assertKey(id: string, key: Buffer): void {

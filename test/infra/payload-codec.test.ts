@@ -6,6 +6,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { loadSettings } from '../../src/config/settings';
 import {
   AesGcmPayloadCodec,
+  COMPRESSION_METADATA,
   ENCRYPTED_ENCODING,
   ensureKeyFile,
   formatKeyList,
@@ -82,6 +83,32 @@ describe('AesGcmPayloadCodec', () => {
     await expect(codec.decode([{ ...encoded, data: Buffer.from(encoded.data!).subarray(0, 10) }])).rejects.toThrow(
       /too short/,
     );
+  });
+
+  it('deflates a large payload before encrypting it, and inflates it back; a small one goes as it is', async () => {
+    const codec = new AesGcmPayloadCodec(current);
+    const state = { ...personal, audit: Array.from({ length: 200 }, (_, seq) => ({ seq, action: 'task-completed' })) };
+    const large = defaultPayloadConverter.toPayload(state)!;
+    const [encoded] = await codec.encode([large]);
+    expect(text(encoded.metadata?.[COMPRESSION_METADATA])).toBe('deflate-raw');
+    // JSON state shrinks several times.
+    expect(encoded.data!.length * 4).toBeLessThan(large.data!.length);
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([encoded]))[0])).toEqual(state);
+    const [small] = await codec.encode([defaultPayloadConverter.toPayload('ok')!]);
+    expect(small.metadata?.[COMPRESSION_METADATA]).toBeUndefined();
+  });
+
+  it('refuses a payload whose compression flag was removed, added or changed', async () => {
+    const codec = new AesGcmPayloadCodec(current);
+    const large = defaultPayloadConverter.toPayload({ text: 'x'.repeat(2000) })!;
+    const [compressed] = await codec.encode([large]);
+    const { [COMPRESSION_METADATA]: _flag, ...withoutFlag } = compressed.metadata!;
+    await expect(codec.decode([{ ...compressed, metadata: withoutFlag }])).rejects.toThrow(/does not authenticate/);
+    const [uncompressed] = await codec.encode([plain()]);
+    const flagged = { ...uncompressed.metadata, [COMPRESSION_METADATA]: Buffer.from('deflate-raw') };
+    await expect(codec.decode([{ ...uncompressed, metadata: flagged }])).rejects.toThrow(/does not authenticate/);
+    const zstd = { ...compressed.metadata, [COMPRESSION_METADATA]: Buffer.from('zstd') };
+    await expect(codec.decode([{ ...compressed, metadata: zstd }])).rejects.toThrow(/compression 'zstd'/);
   });
 
   it('refuses keys that are not 32 bytes and a current id that is not listed', () => {
