@@ -331,7 +331,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         ? projectionOf(snapshot, playbook, projectionNeedsSanitising(snapshot))
         : undefined;
     try {
-      await database.recordOnboardingPass({ onboardingId: snapshot.onboardingId, audit, projection });
+      // Only messages to send: no transaction for nothing.
+      if (audit.length > 0 || projection)
+        await database.recordOnboardingPass({ onboardingId: snapshot.onboardingId, audit, projection });
     } catch (err) {
       refusalOf(err);
       return false;
