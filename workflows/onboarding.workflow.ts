@@ -1,6 +1,7 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   ParentClosePolicy,
@@ -10,6 +11,7 @@ import {
   setCurrentDetails,
   startChild,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -150,6 +152,15 @@ const ROSTER_CHANGE_BEFORE_WAIT_PATCH = 'roster-change-before-wait';
 const LOCAL_DATABASE_WORK_PATCH = 'database-work-as-local-activities';
 
 /**
+ * Added while onboardings ran without it: the loop keeps one wake-up timer for the next due
+ * instant and reuses it while that instant holds. Before, every wait started a timer and every
+ * update that ended the wait cancelled it: two history events and two timer operations on the
+ * server per command, though the next due instant rarely moves. Asked at each wait, so a running
+ * onboarding switches at its next one. Recorded: test/histories/local-database-work.
+ */
+const WAKE_UP_TIMER_PATCH = 'one-wake-up-timer';
+
+/**
  * One customer onboarding, interpreting the playbook it was started with. Temporal holds the
  * live state; the rules live in src/domain and are pure. This function only wires them to
  * Temporal: updates in, timers, and side effects out through activities.
@@ -162,6 +173,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   let state = input.resume ?? startOnboarding(input, new Date());
   let projectedRevision = 0;
   let published = '';
+  /** The wake-up timer for the next due instant (WAKE_UP_TIMER_PATCH); `rang` once it fired. */
+  let wakeUp: { at: number; scope: CancellationScope; rang: boolean } | undefined;
 
   const publish = () => {
     const view = viewOf(state, playbook);
@@ -309,8 +322,28 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     if (changedSince(state, seen)) continue;
     const next = nextTimerAt(state, playbook);
     const changed = () => changedSince(state, seen);
-    if (next === undefined) await condition(changed);
+    if (patched(WAKE_UP_TIMER_PATCH)) {
+      wakeUpAt(next);
+      await condition(() => changed() || wakeUp?.rang === true);
+    } else if (next === undefined) await condition(changed);
     else await condition(changed, Math.max(next - Date.now(), 1));
+  }
+
+  /** Keeps the wake-up timer set for `at`: the one set already if it is for that instant and pending. */
+  function wakeUpAt(at: number | undefined): void {
+    if (wakeUp && wakeUp.at === at && !wakeUp.rang) return;
+    wakeUp?.scope.cancel();
+    wakeUp = undefined;
+    if (at === undefined) return;
+    const timer = { at, scope: new CancellationScope(), rang: false };
+    timer.scope
+      .run(() => sleep(Math.max(at - Date.now(), 1)))
+      .then(
+        () => (timer.rang = true),
+        // Cancelled because the next due instant moved: a newer timer stands in for it.
+        () => undefined,
+      );
+    wakeUp = timer;
   }
 
   function writesDue(): boolean {
