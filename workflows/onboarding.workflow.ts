@@ -18,7 +18,7 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { CsmAssignmentActivities } from '../src/contracts/csm-assignment.contract';
 import type { CutoverActivities } from '../src/contracts/cutover.contract';
-import type { NotificationActivities } from '../src/contracts/notification.contract';
+import type { NotificationActivities, OutboundMessage } from '../src/contracts/notification.contract';
 import {
   acknowledgeEscalationUpdate,
   approveGateUpdate,
@@ -58,7 +58,7 @@ import { hypercareReadingDue, recordHypercareReading, recordMissedHypercareReadi
 import { changedSince, csmAssignmentWanted, cutoversToStart, journeyOver } from '../src/domain/journey-pass';
 import { cutoverWorkflow } from './cutover.workflow';
 import { render } from './onboarding-messages';
-import { type Refusal, refusalOf, refusalOfRun, sanitisedFallback } from './side-effect-refusals';
+import { isRefusal, type Refusal, refusalOf, refusalOfRun, sanitisedFallback } from './side-effect-refusals';
 import {
   atRiskReasons,
   type OnboardingInput,
@@ -110,6 +110,16 @@ const database = proxyLocalActivities<
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
+/**
+ * A message's first try, in the worker's process: no task round trip for the usual case of a
+ * mail server that answers at once. One try, shortly bounded, since a local activity holds its
+ * workflow task: a mail server that is slow or down gets the regular activity, which retries.
+ */
+const firstTry = proxyLocalActivities<NotificationActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 1 },
+});
+
 const platform = proxyActivities<Pick<CutoverActivities, 'readPlatformHealth'>>({
   startToCloseTimeout: '30 seconds',
   // A hypercare reading the platform cannot give after a few tries is recorded as missed.
@@ -143,13 +153,15 @@ const ROSTER_CHANGE_BEFORE_WAIT_PATCH = 'roster-change-before-wait';
 
 /**
  * Added while onboardings ran without it, to halve the cost of a pass: the pass's audit entries
- * and projection are written in one transaction by one local activity (recordOnboardingPass), and
- * the CSM is asked for by a local activity too. Before, each was its own activity, its payload
- * (the whole state) in the history. Asked at the first pass with something to write, so a run
- * started before switches at that point; a refused write falls back to the separate writes, whose
- * refusal handling is unchanged. Recorded: test/histories/local-database-work.
+ * and projection are written in one transaction by one local activity (recordOnboardingPass), the
+ * CSM is asked for by a local activity, and each message is first tried by a local activity.
+ * Before, each was its own activity, its payload (the whole state) in the history. Asked at the
+ * first pass with something to write (or a CSM to ask for), so a run started before switches
+ * there. A refused pass falls back to the separate writes, a message the local try could not
+ * deliver to the regular activity, whose retries and refusal handling are unchanged.
+ * Recorded: test/histories/local-activities*, switched-to-local-activities.
  */
-const LOCAL_DATABASE_WORK_PATCH = 'database-work-as-local-activities';
+const LOCAL_ACTIVITIES_PATCH = 'local-activities';
 
 /**
  * Added while onboardings ran without it: the loop keeps one wake-up timer for the next due
@@ -252,7 +264,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       } else if (csmAssignmentDue(state, new Date())) {
         const askedAt = new Date();
         const request = { onboardingId: state.onboardingId, tier: state.tier };
-        const result = patched(LOCAL_DATABASE_WORK_PATCH)
+        const result = patched(LOCAL_ACTIVITIES_PATCH)
           ? await database.tryAssignCsm(request)
           : await assignment.tryAssignCsm(request);
         state =
@@ -292,9 +304,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     }
     publish();
     // Write in the main loop rather than in handlers: one write at a time, bursts coalesce.
-    const written = writesDue() && patched(LOCAL_DATABASE_WORK_PATCH) && (await recordPass());
+    const written = writesDue() && patched(LOCAL_ACTIVITIES_PATCH) && (await recordPass());
     if (!written) await carryOutEffects();
-    // Projected apart: in runs from before LOCAL_DATABASE_WORK_PATCH, and after a refused pass.
+    // Projected apart: in runs from before LOCAL_ACTIVITIES_PATCH, and after a refused pass.
     if (!written && state.revision > projectedRevision) {
       const snapshot = state;
       const sanitised = projectionNeedsSanitising(snapshot);
@@ -409,7 +421,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         const message = render(state, playbook, head.notice);
         if (message) {
           try {
-            await readModel.deliverMessage(message);
+            if (pass) await deliverLocallyFirst(message);
+            else await readModel.deliverMessage(message);
           } catch (err) {
             const refused = refusalOf(err);
             const fallback = await sanitisedFallback(refused, () =>
@@ -422,6 +435,17 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         budget -= 1;
       }
     }
+  }
+
+  /** A refusal for good stands; any other failure of the local try goes to the regular activity. */
+  async function deliverLocallyFirst(message: OutboundMessage): Promise<void> {
+    try {
+      await firstTry.deliverMessage(message);
+      return;
+    } catch (err) {
+      if (isRefusal(err)) throw err;
+    }
+    await readModel.deliverMessage(message);
   }
 
   /**

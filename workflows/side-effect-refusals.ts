@@ -30,13 +30,19 @@ export interface Refusal {
  */
 export function refusalOf(err: unknown): Refusal {
   // A local activity's failure arrives as its own ApplicationFailure, not in an ActivityFailure.
-  const cause = err instanceof ActivityFailure ? err.cause : err instanceof ApplicationFailure ? err : undefined;
-  const permanent =
-    cause instanceof ApplicationFailure &&
-    (PERMANENT_SIDE_EFFECT_FAILURES as readonly string[]).includes(cause.type ?? '');
-  if (!permanent || !patched(SIDE_EFFECT_FAILURES_PATCH)) throw err;
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!isRefusal(err) || !(cause instanceof ApplicationFailure) || !patched(SIDE_EFFECT_FAILURES_PATCH)) throw err;
   const details = cause.details?.[0] as PermanentFailureDetails | undefined;
   return { type: cause.type!, code: details?.code ?? 'unknown' };
+}
+
+/** Whether an activity's failure is a refusal for good (see refusalOf), without asking the patch. */
+export function isRefusal(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return (
+    cause instanceof ApplicationFailure &&
+    (PERMANENT_SIDE_EFFECT_FAILURES as readonly string[]).includes(cause.type ?? '')
+  );
 }
 
 /** Runs a fallback write: undefined when it succeeds, its refusal when it is refused too. */

@@ -46,8 +46,8 @@ const summaryReportStubs: SummaryReportActivities = {
   },
 };
 
-/** The last commit whose workflows predate the database-work-as-local-activities patch. */
-const PRE_LOCAL_WORK_COMMIT = 'b86d76b';
+/** The last commit whose workflows predate the local-activities and one-wake-up-timer patches. */
+const PRE_LOCAL_ACTIVITIES_COMMIT = 'b86d76b';
 
 // Run from the project root by `npm run histories:record`.
 const OUT = path.resolve(process.cwd(), 'test/histories');
@@ -240,10 +240,11 @@ async function main(): Promise<void> {
             await until(h, (s) => !!s.csm);
           },
         ],
-        // Since the database-work-as-local-activities patch: each pass's audit entries and projection
-        // in one local activity, the CSM asked for by a local activity; a handoff, a risk, the journey.
+        // Since the local-activities patch: each pass's audit entries and projection in one local
+        // activity, the CSM asked for and messages first tried locally, one wake-up timer per due
+        // instant (patch one-wake-up-timer); a handoff, a risk, the journey.
         [
-          'local-database-work',
+          'local-activities',
           { ...onboardingInput('history-local-work', 'enterprise'), handoff: { goals: ['Replace the card platform'] } },
           async (h) => {
             await until(h, (s) => s.status === 'handoff-incomplete');
@@ -266,7 +267,7 @@ async function main(): Promise<void> {
         ],
         // The same patch, the pass refused (a NUL in the account name): the separate writes take over.
         [
-          'local-database-work-refused',
+          'local-activities-refused',
           {
             ...onboardingInput('history-local-poison', 'smb'),
             account: { id: 'history-local-poison', name: 'Acme\u0000Bank' },
@@ -279,7 +280,7 @@ async function main(): Promise<void> {
         ],
         // The same patch, no seat at first: the local tryAssignCsm answers "no seat", then a seat frees.
         [
-          'local-database-work-no-seat',
+          'local-activities-no-seat',
           onboardingInput('history-local-no-seat', 'enterprise'),
           async (h) => {
             noSeatFor.add('onboarding-history-local-no-seat');
@@ -338,7 +339,7 @@ async function main(): Promise<void> {
         exportHistory('history-summary-report-weekly', handle.firstExecutionRunId, 'summary-report-weekly');
       }
 
-      if (wanted('switched-to-local-database-work')) await recordSwitchToLocalDatabaseWork();
+      if (wanted('switched-to-local-activities')) await recordSwitchToLocalActivities();
 
       if (!wanted('cutover-failed-at-switch-sso')) return;
       // A failed cutover: SSO switch refused, the completed steps compensated in reverse order.
@@ -378,16 +379,16 @@ async function main(): Promise<void> {
   }
 
   /**
-   * An onboarding begun by the workflow code from before the database-work-as-local-activities
-   * patch (taken from git at PRE_LOCAL_WORK_COMMIT) and carried on by the current code, as a
+   * An onboarding begun by the workflow code from before the local-activities
+   * patch (taken from git at PRE_LOCAL_ACTIVITIES_COMMIT) and carried on by the current code, as a
    * deploy does to a running onboarding: it switches to the local writes at its next pass.
    */
-  async function recordSwitchToLocalDatabaseWork(): Promise<void> {
-    const oldTree = path.resolve('.tools/pre-local-database-work');
+  async function recordSwitchToLocalActivities(): Promise<void> {
+    const oldTree = path.resolve('.tools/pre-local-activities');
     fs.rmSync(oldTree, { recursive: true, force: true });
     fs.mkdirSync(oldTree, { recursive: true });
     // Inside the project, so the old code's imports resolve to the project's node_modules.
-    execFileSync('sh', ['-c', `git archive ${PRE_LOCAL_WORK_COMMIT} workflows src | tar -x -C "${oldTree}"`]);
+    execFileSync('sh', ['-c', `git archive ${PRE_LOCAL_ACTIVITIES_COMMIT} workflows src | tar -x -C "${oldTree}"`]);
     const { code } = await bundleWorkflowCode({ workflowsPath: path.join(oldTree, 'workflows/index.ts') });
     const switchQueue = 'record-histories-switch';
     const activities = nulRefusingOnboardingActivities({});
@@ -423,7 +424,7 @@ async function main(): Promise<void> {
       await walkJourney(handle, input, () => new Promise((r) => setTimeout(r, 200)));
       await handle.result();
     });
-    exportHistory(input.onboardingId, handle.firstExecutionRunId, 'switched-to-local-database-work');
+    exportHistory(input.onboardingId, handle.firstExecutionRunId, 'switched-to-local-activities');
     fs.rmSync(oldTree, { recursive: true, force: true });
   }
 

@@ -28,11 +28,12 @@ it('has histories of each tier, of an incomplete handoff, of a continued-as-new 
     'high-touch-cutover-before-hypercare.json',
     'high-touch-cutover-hypercare.json',
     'high-touch-handoff-risk.json',
-    // Patch database-work-as-local-activities: a pass's writes in one local activity, the CSM asked
-    // for locally; a journey, a refused pass (the separate writes take over), a wait for a seat.
-    'local-database-work-no-seat.json',
-    'local-database-work-refused.json',
-    'local-database-work.json',
+    // Patches local-activities and one-wake-up-timer: a pass's writes in one local activity, the
+    // CSM asked for and messages first tried locally; a journey, a refused pass (the separate
+    // writes take over), a wait for a seat.
+    'local-activities-no-seat.json',
+    'local-activities-refused.json',
+    'local-activities.json',
     // An account name PostgreSQL refuses: recorded, alerted once, the journey goes on (patch side-effect-failures-recorded).
     'poisoned-account-name.json',
     // A seat freed while the first try was on its way back: assigned at once (patch roster-change-before-wait).
@@ -41,8 +42,8 @@ it('has histories of each tier, of an incomplete handoff, of a continued-as-new 
     'self-service-continued.json',
     // Issue 10: the scheduled summary report's workflow (compile and keep, then mail).
     'summary-report-weekly.json',
-    // Begun by the code before database-work-as-local-activities, carried on by the current code.
-    'switched-to-local-database-work.json',
+    // Begun by the code before local-activities, carried on by the current code.
+    'switched-to-local-activities.json',
     'tech-touch.json',
     // No CSM seat: waiting is a state, assigned on the roster-changed signal (patch csm-capacity-wait).
     'waiting-for-csm-capacity.json',
@@ -64,21 +65,22 @@ it('reports a divergence when the workflow code changes non-deterministically', 
   ).rejects.toBeInstanceOf(DeterminismViolationError);
 });
 
-it('shows a running onboarding switching to the local database work at its first pass after the deploy', () => {
+it('shows a running onboarding switching to the local activities at its first pass after the deploy', () => {
   const decoded = (payloads: { payloads: Array<{ data: string }> }) =>
     JSON.parse(Buffer.from(payloads.payloads[0].data, 'base64').toString());
-  const steps = (load('switched-to-local-database-work.json').events as any[]).flatMap((e): string[] => {
+  const steps = (load('switched-to-local-activities.json').events as any[]).flatMap((e): string[] => {
     if (e.activityTaskScheduledEventAttributes) return [e.activityTaskScheduledEventAttributes.activityType.name];
     const marker = e.markerRecordedEventAttributes;
     if (marker?.markerName === 'core_patch') return [`patch:${decoded(marker.details['patch-data']).id}`];
     if (marker?.markerName === 'core_local_activity') return [`local:${decoded(marker.details.data).activity_type}`];
     return [];
   });
-  const switched = steps.indexOf('patch:database-work-as-local-activities');
+  const switched = steps.indexOf('patch:local-activities');
   expect(switched).toBeGreaterThan(0);
   // Before the deploy: the separate activities; after it, only the local pass writes them.
   expect(steps.slice(0, switched)).toEqual(expect.arrayContaining(['projectOnboarding', 'appendAudit']));
   expect(steps.slice(0, switched).filter((s) => s.startsWith('local:'))).toEqual([]);
-  expect(steps.slice(switched)).toContain('local:recordOnboardingPass');
-  expect(steps.slice(switched).filter((s) => s === 'projectOnboarding' || s === 'appendAudit')).toEqual([]);
+  expect(steps.slice(switched)).toEqual(expect.arrayContaining(['local:recordOnboardingPass', 'local:deliverMessage']));
+  const regular = ['projectOnboarding', 'appendAudit', 'deliverMessage'];
+  expect(steps.slice(switched).filter((s) => regular.includes(s))).toEqual([]);
 });

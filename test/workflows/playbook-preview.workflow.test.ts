@@ -78,8 +78,15 @@ function recordingActivities(
       if (projection) recorded.projectedRevision = Math.max(recorded.projectedRevision, projection.state.revision);
     },
     async deliverMessage(m) {
-      // When the workflow sent it, on the test server's (skipped) clock.
-      recorded.messages.push({ key: m.key, event: m.event, at: Context.current().info.scheduledTimestampMs });
+      // When the workflow sent it, on the test server's (skipped) clock. A local activity's
+      // schedule time is the worker's wall clock; the server's clock stands still while the
+      // workflow task that runs it is open.
+      const { isLocal, scheduledTimestampMs } = Context.current().info;
+      recorded.messages.push({
+        key: m.key,
+        event: m.event,
+        at: isLocal ? await env.currentTimeMs() : scheduledTimestampMs,
+      });
       return { delivered: true };
     },
     async tryAssignCsm() {
