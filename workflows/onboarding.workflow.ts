@@ -168,7 +168,7 @@ const LOCAL_ACTIVITIES_PATCH = 'local-activities';
  * instant and reuses it while that instant holds. Before, every wait started a timer and every
  * update that ended the wait cancelled it: two history events and two timer operations on the
  * server per command, though the next due instant rarely moves. Asked at each wait, so a running
- * onboarding switches at its next one. Recorded: test/histories/local-database-work.
+ * onboarding switches at its next one. Recorded: test/histories/local-activities.
  */
 const WAKE_UP_TIMER_PATCH = 'one-wake-up-timer';
 
