@@ -57,7 +57,8 @@ export class ChangeFeedModule {
                   connectMs: opts.connectMs,
                   heartbeatMs: opts.heartbeatMs,
                   reconnectDelayMs: opts.reconnectDelayMs,
-                  log: ({ msg, ...fields }) => logger.log(fields, String(msg)),
+                  log: ({ msg, level, ...fields }) =>
+                    level === 'warn' ? logger.warn(fields, String(msg)) : logger.log(fields, String(msg)),
                 })
               : NO_FEED,
         },

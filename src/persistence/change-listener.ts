@@ -20,7 +20,7 @@ export interface ChangeListenerOptions {
   heartbeatMs?: number;
   /** The first wait before connecting again after a loss; doubled up to 15 s. Default 500 ms. */
   reconnectDelayMs?: number;
-  /** Structured events (connected, lost), without personal data. */
+  /** Structured events (connected; lost, at level warn), without personal data. */
   log?: (event: Record<string, unknown>) => void;
 }
 
@@ -183,6 +183,7 @@ export class ChangeListener implements ChangeFeed {
     for (const handler of this.lossHandlers) handler();
     const delay = Math.min((this.opts.reconnectDelayMs ?? 500) * 2 ** this.failures++, MAX_RECONNECT_DELAY_MS);
     this.opts.log?.({
+      level: 'warn',
       msg: wasLive ? 'change listener lost its connection' : 'change listener could not connect',
       error: err instanceof Error ? err.message : undefined,
       retryInMs: delay,
