@@ -11,6 +11,7 @@ import { CrmWebhooksModule } from './crm-webhooks/crm-webhooks.module';
 import type { CrmWebhooksOptions } from './crm-webhooks/crm-webhooks.options';
 import { dataSourceOptions } from '../src/persistence/data-source';
 import { PathParamPipe } from './common/path-param';
+import { ChangeFeedModule } from './common/change-feed.module';
 import { DependencyDeadlineInterceptor } from './common/dependency-deadline.interceptor';
 import { IdempotencyModule, IdempotencyOptions } from './common/idempotency.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
@@ -55,6 +56,13 @@ export interface AppModuleOptions {
   redFlags?: RedFlagThresholds;
   /** Only to write the OpenAPI document (npm run openapi): nothing connects to the database. */
   documentOnly?: boolean;
+  /** The LISTEN connection that invalidates the API's caches (heartbeat, reconnection delay); tests shorten them. */
+  changeFeed?: { heartbeatMs?: number; reconnectDelayMs?: number };
+  /**
+   * How long `GET /onboardings/:id` waits for the workflow's own answer before it answers from the
+   * read model, marked as such; default API_LIVE_STATE_TIMEOUT_MS (3 s).
+   */
+  liveStateTimeoutMs?: number;
   /** Inbound CRM webhooks (src/integrations/crm/crm-webhook-config.ts); default: none configured (their routes answer 404). */
   crmWebhooks?: CrmWebhooksOptions;
 }
@@ -99,7 +107,21 @@ export class AppModule {
           ...dataSourceOptions(opts.databaseUrl, { connectMs: dependencyTimeoutMs, queryMs: dependencyTimeoutMs }),
           manualInitialization: opts.documentOnly ?? false,
         }),
-        TemporalModule.forRoot({ client: opts.temporalClient, taskQueue: opts.taskQueue, dependencyTimeoutMs }),
+        TemporalModule.forRoot({
+          client: opts.temporalClient,
+          taskQueue: opts.taskQueue,
+          dependencyTimeoutMs,
+          liveStateTimeoutMs: Math.min(
+            opts.liveStateTimeoutMs ?? loadSettings().apiLiveStateTimeoutMs,
+            dependencyTimeoutMs,
+          ),
+        }),
+        ChangeFeedModule.forRoot({
+          databaseUrl: opts.databaseUrl,
+          connectMs: dependencyTimeoutMs,
+          enabled: !opts.documentOnly,
+          ...opts.changeFeed,
+        }),
         AuthModule.forRoot({
           ...auth,
           sessionSecret: pages.sessionSecret,

@@ -2,6 +2,8 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Principal } from '../../src/domain/principal';
 import { API_KEY_MARK, ApiKeyStore } from '../../src/persistence/api-key-store';
+import { CHANGE_CHANNELS, type ChangeFeed } from '../../src/persistence/change-listener';
+import { CHANGE_FEED } from '../common/change-feed.module';
 import { refuse } from '../common/problem-details';
 import { type Access, ACCESS_METADATA, OPEN_IN_EMBEDDED_DEFAULT } from './access.decorator';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
@@ -26,8 +28,11 @@ export class BearerAuthGuard implements CanActivate {
     private readonly tokens: TokenVerifier,
     private readonly sessions: PageSessions,
     @Inject(AUTH_OPTIONS) private readonly opts: AuthOptions,
+    @Inject(CHANGE_FEED) changes: ChangeFeed,
   ) {
     this.verified = new VerifiedKeys(opts.keyCacheMs ?? KEY_CACHE_MS);
+    // A revocation anywhere (another replica, `npm run api-keys revoke`) reaches this process at once.
+    changes.on(CHANGE_CHANNELS.apiKeyChanged, (prefix) => this.verified.forget(prefix));
   }
 
   private readonly verified: VerifiedKeys;
@@ -87,6 +92,7 @@ export class BearerAuthGuard implements CanActivate {
     if (credential.startsWith(API_KEY_MARK)) {
       const cached = this.verified.get(credential);
       if (cached) return cached;
+      const mark = this.verified.mark();
       const key = await this.keys.verify(credential);
       if (!key) throw refuse(401, 'Unauthenticated', 'the API key is unknown or revoked');
       const principal: Principal = {
@@ -96,7 +102,7 @@ export class BearerAuthGuard implements CanActivate {
         roles: key.roles,
         ...(key.csmId ? { csmId: key.csmId } : {}),
       };
-      this.verified.set(credential, principal);
+      this.verified.set(credential, principal, mark);
       return principal;
     }
     if (!this.tokens.enabled) throw refuse(401, 'Unauthenticated', 'the credential is not an API key (oo_…)');

@@ -111,6 +111,11 @@ export function isTemporalTimeout(err: unknown): boolean {
   return code === GRPC.DEADLINE_EXCEEDED || code === GRPC.CANCELLED;
 }
 
+/** True when Temporal says no worker polls the task queue, so no query can be answered. */
+export function isWorkerUnavailable(err: unknown): boolean {
+  return grpcCodeOf(err) === GRPC.FAILED_PRECONDITION && /no poller/i.test(grpcTextOf(err));
+}
+
 function grpcProblem(code: number, message: string): ProblemOptions | undefined {
   if (code === GRPC.DEADLINE_EXCEEDED || code === GRPC.CANCELLED) {
     return {

@@ -5,6 +5,9 @@ import { type Caller, confinedCsm } from '../auth/caller';
 import { refuse } from '../common/problem-details';
 import { OnboardingsService } from './onboardings.service';
 
+/** What the CSM check needs of a state, live or projected. */
+type AssignedTo = { onboardingId: string; csm?: { id: string } };
+
 /**
  * What a caller may do to one onboarding, beyond the route's roles: a CSM touches only the
  * onboardings assigned to them, and an approver acts in a role they hold, never one the body names.
@@ -17,6 +20,12 @@ export class OnboardingAccess {
   async assertMayTouch(onboardingId: string, caller: Caller): Promise<void> {
     const csmId = confinedCsm(caller);
     if (csmId) this.assertAssigned(await this.onboardings.getState(onboardingId), csmId);
+  }
+
+  /** The same refusal for a state already read (live or from the read model): no second query. */
+  assertMayRead(state: AssignedTo, caller: Caller): void {
+    const csmId = confinedCsm(caller);
+    if (csmId) this.assertAssigned(state, csmId);
   }
 
   /** Refuses (404) an onboarding that does not exist, for routes that would not otherwise ask the workflow. */
@@ -83,7 +92,7 @@ export class OnboardingAccess {
     return role;
   }
 
-  private assertAssigned(state: OnboardingView, csmId: string | undefined): void {
+  private assertAssigned(state: AssignedTo, csmId: string | undefined): void {
     if (state.csm?.id !== csmId) {
       throw refuse(403, 'NotYourOnboarding', `onboarding ${state.onboardingId} is not assigned to CSM ${csmId}`);
     }

@@ -31,6 +31,7 @@ import { RecordMilestoneDto } from './dto/record-milestone.dto';
 import { StartOnboardingDto } from './dto/start-onboarding.dto';
 import { OnboardingAccess } from './onboarding-access';
 import { OnboardingsService } from './onboardings.service';
+import { STATE_SOURCE_HEADER } from './projected-view';
 
 @ApiTags('onboardings')
 @Controller('onboardings')
@@ -81,12 +82,24 @@ export class OnboardingsController {
   @ApiOperation({
     summary: "An onboarding's live state: stage, tasks, milestones, gates, risks, escalations, what it waits on",
   })
-  @ApiResponse({ status: 200, description: "The onboarding's live state" })
+  @ApiResponse({
+    status: 200,
+    description:
+      "The onboarding's live state. When no worker answers within API_LIVE_STATE_TIMEOUT_MS (a busy or absent worker), the read model's projection instead: header `Onboarding-State-Source: read-model` and `stateSource: { kind: 'read-model', revision, projectedAt, reason }` in the body (live answers carry `Onboarding-State-Source: live`)",
+    headers: {
+      [STATE_SOURCE_HEADER]: {
+        description: '`live` or `read-model`',
+        schema: { type: 'string', enum: ['live', 'read-model'] },
+      },
+    },
+  })
   @ApiResponse({ status: 404, description: 'No such onboarding' })
   @Allow(...ROUTE_ROLES.readOnboardings)
-  async get(@Param('id') id: string, @CurrentCaller() caller: Caller) {
-    await this.access.assertMayTouch(id, caller);
-    return this.onboardings.getState(id);
+  async get(@Param('id') id: string, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: Response) {
+    const reading = await this.onboardings.readState(id);
+    this.access.assertMayRead(reading.view, caller);
+    res.setHeader(STATE_SOURCE_HEADER, reading.source);
+    return reading.view;
   }
 
   @Post(':id/milestones/:milestone')

@@ -13,15 +13,25 @@ import { ACCOUNT_ID, STAGE, STATUS, TIER } from '../../src/contracts/search-attr
 import { OnboardingInput, startOnboarding } from '../../src/domain/onboarding';
 import type { Segment } from '../../src/domain/segment';
 import { segmentFor, tierFor } from '../../src/domain/segmentation';
-import { PlaybookStore } from '../../src/playbooks/playbook-store';
-import { SegmentationStore } from '../../src/playbooks/segmentation-store';
+import { LatestPublished } from '../../src/playbooks/latest-published';
 import { OnboardingRecord } from '../../src/persistence/entities/onboarding-record.entity';
 import { invalidRequest, ProblemException, refuse } from '../common/problem-details';
-import { isTemporalTimeout, OUTCOME_UNKNOWN } from '../common/problem-of';
-import { TASK_QUEUE } from '../common/tokens';
+import { isTemporalTimeout, isWorkerUnavailable, OUTCOME_UNKNOWN } from '../common/problem-of';
+import { projectedView, type ProjectedOnboardingView, type ReadModelReason } from './projected-view';
+import { LIVE_STATE_TIMEOUT_MS, TASK_QUEUE } from '../common/tokens';
 import { ListOnboardingsQuery } from './dto/list-onboardings.query';
 import { SEGMENT_OR_MEASURES, StartOnboardingDto } from './dto/start-onboarding.dto';
 import { requestFingerprint } from '../common/request-fingerprint';
+
+export type StateReading =
+  { source: 'live'; view: OnboardingView } | { source: 'read-model'; view: ProjectedOnboardingView };
+
+/** Why the workflow's own answer did not come, when the read model may answer instead. */
+function workerDidNotAnswer(err: unknown): ReadModelReason | undefined {
+  if (isTemporalTimeout(err)) return 'live-state-timeout';
+  if (isWorkerUnavailable(err)) return 'worker-unavailable';
+  return undefined;
+}
 
 export interface StartedOnboarding {
   onboardingId: string;
@@ -47,8 +57,8 @@ export class OnboardingsService {
     private readonly temporal: Client,
     @Inject(TASK_QUEUE) private readonly taskQueue: string,
     @InjectRepository(OnboardingRecord) private readonly records: Repository<OnboardingRecord>,
-    private readonly playbooks: PlaybookStore,
-    private readonly segmentation: SegmentationStore,
+    private readonly published: LatestPublished,
+    @Inject(LIVE_STATE_TIMEOUT_MS) private readonly liveStateTimeoutMs: number,
   ) {}
 
   /**
@@ -62,11 +72,12 @@ export class OnboardingsService {
       throw invalidRequest([{ path: 'segment', message: SEGMENT_OR_MEASURES }]);
     }
     // The latest segmentation rule decides the segment when the CRM gives none, and the tier.
-    const rule = await this.segmentation.latest();
+    // Both are cached in this process until a publish is notified (src/playbooks/latest-published.ts).
+    const rule = await this.published.segmentationRule();
     const segment: Segment = dto.segment ?? segmentFor(rule, { arr: dto.arr!, complexity: dto.complexity! });
     const tier = tierFor(rule, segment);
     // New onboardings take the latest published version; running ones keep theirs.
-    const playbook = await this.playbooks.latest(tier);
+    const playbook = await this.published.playbook(tier);
     const onboardingId = onboardingIdForAccount(dto.account.id);
     const memo: OnboardingMemo = {
       requestFingerprint: requestFingerprint(dto),
@@ -136,9 +147,31 @@ export class OnboardingsService {
     }
   }
 
-  /** The live state, answered by the workflow itself. */
+  /** The live state, answered by the workflow itself (what a command's checks need). */
   async getState(onboardingId: string): Promise<OnboardingView> {
     return this.temporal.workflow.getHandle(onboardingId).query(getStateQuery);
+  }
+
+  /**
+   * The state for reading: the workflow's own answer when a worker gives it within
+   * API_LIVE_STATE_TIMEOUT_MS, otherwise the read model's row, marked as the projection of
+   * revision N at projected_at. A query is answered by a worker, after any workflow task of that
+   * onboarding already queued: behind a burst it waits for the backlog, however the worker is tuned
+   * (docs/ARCHITECTURE.md, "State reads under load").
+   */
+  async readState(onboardingId: string): Promise<StateReading> {
+    try {
+      const deadline = Date.now() + this.liveStateTimeoutMs;
+      const view = await this.temporal.connection.withDeadline(deadline, () => this.getState(onboardingId));
+      return { source: 'live', view };
+    } catch (err) {
+      const reason = workerDidNotAnswer(err);
+      if (!reason) throw err;
+      const record = await this.records.findOneBy({ id: onboardingId });
+      // Not projected yet: nothing to answer with but the outage itself.
+      if (!record) throw err;
+      return { source: 'read-model', view: projectedView(record, reason) };
+    }
   }
 
   /**

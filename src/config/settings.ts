@@ -41,6 +41,8 @@ export interface Settings {
   webhookSecret?: string;
   /** The API's deadline for each call to Temporal and PostgreSQL; past it the caller gets a 503. */
   apiDependencyTimeoutMs: number;
+  /** How long a state read waits for the workflow before the read model answers it, marked as such. */
+  apiLiveStateTimeoutMs: number;
   /** How long an Idempotency-Key's first answer is kept (and replayed to retries). */
   idempotencyTtlHours: number;
   /** How payloads stored in Temporal are encrypted (see src/infra/payload-encryption.ts). */
@@ -152,6 +154,8 @@ export function embeddedUiOrigins(uiPort: number): string[] {
 export const DEFAULT_TEMPORAL_UI_ORIGINS = embeddedUiOrigins(8233);
 
 export const DEFAULT_API_DEPENDENCY_TIMEOUT_MS = 10_000;
+/** Past this a busy worker's queue, not the onboarding, decides when it answers: the read model answers instead. */
+export const DEFAULT_API_LIVE_STATE_TIMEOUT_MS = 3_000;
 export const DEFAULT_IDEMPOTENCY_TTL_HOURS = 24;
 /** 20 a second per key, sustained: far above a CSM's clicks or a CRM's closed-won rate, below a runaway loop's. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 1200;
@@ -176,6 +180,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     workerMetricsAddress: bindAddress(env, 'WORKER_METRICS_ADDRESS'),
     migrationPlatformUrl: env.MIGRATION_PLATFORM_URL || 'http://127.0.0.1:4010',
     apiDependencyTimeoutMs: positive(env, 'API_DEPENDENCY_TIMEOUT_MS', DEFAULT_API_DEPENDENCY_TIMEOUT_MS),
+    apiLiveStateTimeoutMs: positive(env, 'API_LIVE_STATE_TIMEOUT_MS', DEFAULT_API_LIVE_STATE_TIMEOUT_MS),
     idempotencyTtlHours: positive(env, 'IDEMPOTENCY_TTL_HOURS', DEFAULT_IDEMPOTENCY_TTL_HOURS),
     payloadEncryption: payloadEncryption(env),
     codecEndpoint: onOff(env, 'CODEC_ENDPOINT'),

@@ -20,6 +20,7 @@ import { DashboardFacts1764280000000 } from './migrations/1764280000000-Dashboar
 import { CreateTrackerLinks1764290000000 } from './migrations/1764290000000-CreateTrackerLinks';
 import { CreateReports1764300000000 } from './migrations/1764300000000-CreateReports';
 import { DashboardDayRollups1764310000000 } from './migrations/1764310000000-DashboardDayRollups';
+import { ChangeNotifications1764320000000 } from './migrations/1764320000000-ChangeNotifications';
 import { reconcileDashboardFacts } from './dashboard-facts-backfill';
 
 export const ENTITIES = [OnboardingRecord, NotificationRecord, PlaybookVersion, SegmentationRuleVersion];
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   CreateTrackerLinks1764290000000,
   CreateReports1764300000000,
   DashboardDayRollups1764310000000,
+  ChangeNotifications1764320000000,
 ];
 
 /**

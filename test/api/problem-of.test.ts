@@ -5,7 +5,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { problemOf } from '../../api/common/problem-of';
+import { isTemporalTimeout, isWorkerUnavailable, problemOf } from '../../api/common/problem-of';
 
 /** As the client throws them: the server's details on the gRPC cause, its own words on the wrapper. */
 function grpcError(code: number, details: string, message = details): ServiceError {
@@ -81,4 +81,17 @@ it.each([
   ['a value that is not an Error', 'boom'],
 ])('leaves %s unmapped (a 500 with an error id)', (_case, err) => {
   expect(problemOf(err)).toBeUndefined();
+});
+
+it('tells the failures after which the read model answers a state read: a deadline, or no worker polling', () => {
+  const noPoller = grpcError(
+    9,
+    'no poller seen for task queue recently, worker may be down',
+    'Failed to query workflow',
+  );
+  expect([isWorkerUnavailable(noPoller), isTemporalTimeout(noPoller)]).toEqual([true, false]);
+  expect(isTemporalTimeout(grpcError(4, 'deadline exceeded'))).toBe(true);
+  // Another precondition, or Temporal itself unreachable: not a worker that is late.
+  expect(isWorkerUnavailable(grpcError(9, 'workflow is not running'))).toBe(false);
+  expect(isWorkerUnavailable(grpcError(14, 'connection refused'))).toBe(false);
 });
