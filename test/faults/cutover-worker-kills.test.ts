@@ -160,7 +160,7 @@ it('ends every cutover succeeded or rolled back, with no record missing or writt
   const byKills = rolledBack.filter((r) => !r.injected);
   for (const r of byKills) log(`rolled back without an injected fault: ${JSON.stringify(r)}`);
   const restarts = kills.map((k) => k.restartMs).sort((a, b) => a - b);
-  const onboardings = lanes.reduce((sum, l) => sum + l.taken, 0);
+  const onboardings = lanes.reduce((sum, l) => sum + l.prepared, 0);
   const rehearsals = lanes.reduce((sum, l) => sum + l.rehearsals, 0);
   recordSummary(
     `worker kills: ${results.length} cutovers in ${LANES} lanes, ${results.length - rolledBack.length} succeeded, ` +
@@ -177,6 +177,9 @@ it('ends every cutover succeeded or rolled back, with no record missing or writt
 class LaneRun {
   readonly results: CutoverResult[] = [];
   taken = 0;
+  get prepared(): number {
+    return this.preparations.length;
+  }
   rehearsals = 0;
   private readonly api: ApiClient;
   private readonly random: () => number;
@@ -229,6 +232,7 @@ class LaneRun {
         ms: Date.now() - t,
       };
       this.results.push(result);
+      if (process.env.FAULTS_VERBOSE === '1') log(`lane ${this.index + 1}: ${JSON.stringify(result)}`);
       const context = JSON.stringify(result);
 
       expect([context, detail.status]).toEqual([context, outcome.status]);
