@@ -17,8 +17,8 @@ export interface CommandOutcome extends Answer {
   key: string;
   /** Tries it took, the final one included. */
   tries: number;
-  /** Statuses of the tries that were retried (0 for no answer). */
-  retried: number[];
+  /** Why each retried try was retried: `no answer`, `503`, `409 in flight`... */
+  retried: string[];
 }
 
 /** Statuses after which the same request is sent again under the same key. */
@@ -83,14 +83,14 @@ export class ApiClient {
   ): Promise<CommandOutcome> {
     const key = opts.key ?? randomUUID();
     const deadline = Date.now() + (opts.timeoutMs ?? 240_000);
-    const retried: number[] = [];
+    const retried: string[] = [];
     for (;;) {
       const answer = await this.send(method, path, body, key);
       opts.onTry?.(answer);
       const inFlight = answer.status === 409 && answer.body?.code === 'IdempotencyKeyInFlight';
       if ((!RETRIED.has(answer.status) && !inFlight) || Date.now() > deadline)
         return { ...answer, key, tries: retried.length + 1, retried };
-      retried.push(answer.status);
+      retried.push(answer.status === 0 ? 'no answer' : inFlight ? '409 in flight' : String(answer.status));
       await pause(inFlight || answer.status >= 500 ? 1_000 : 300);
     }
   }

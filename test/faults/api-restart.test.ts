@@ -35,14 +35,8 @@ it('applies each change once when clients retry with their idempotency keys thro
   let finished = false;
 
   // One client per onboarding: milestones first, then new risks, one command at a time.
-  const tries = { total: 0, noAnswer: 0, unavailable: 0, inFlight: 0, replayed: 0 };
-  const count = (status: number, body: any, replayed: boolean) => {
-    tries.total++;
-    if (status === 0) tries.noAnswer++;
-    if (status === 503) tries.unavailable++;
-    if (status === 409 && body?.code === 'IdempotencyKeyInFlight') tries.inFlight++;
-    if (replayed) tries.replayed++;
-  };
+  const tries = new Map<string, number>();
+  const count = (label: string) => tries.set(label, (tries.get(label) ?? 0) + 1);
   const outcomes: Array<{ command: Command; status: number; body: any }> = [];
   const clients = ids.map(async (id, i) => {
     const commands: Command[] = [
@@ -51,8 +45,8 @@ it('applies each change once when clients retry with their idempotency keys thro
     ];
     for (const command of commands) {
       const outcome = await sendCommand(api, command);
-      for (const s of outcome.retried) count(s, undefined, false);
-      count(outcome.status, outcome.body, outcome.replayed);
+      outcome.retried.forEach(count);
+      count(outcome.replayed ? `${outcome.status} replayed` : String(outcome.status));
       outcomes.push({ command, status: outcome.status, body: outcome.body });
       await pause(50);
     }
@@ -82,8 +76,8 @@ it('applies each change once when clients retry with their idempotency keys thro
   );
   recordSummary(
     `API restarts: ${outcomes.length} commands on ${ids.length} onboardings, ${restarts.length} restarts ` +
-      `(${restarts.map((r) => `${r.signal} ${r.downMs} ms`).join(', ')}); ${tries.total} tries: ` +
-      `${tries.noAnswer} no answer, ${tries.unavailable} 503, ${tries.inFlight} in flight, ${tries.replayed} replayed; ` +
+      `(${restarts.map((r) => `${r.signal} ${r.downMs} ms`).join(', ')}); tries: ` +
+      `${[...tries.entries()].map(([label, n]) => `${label} ×${n}`).join(', ')}; ` +
       `each applied once (${auditEntries} audit entries checked); sending ${Math.round(sendingMs / 1000)} s, ` +
       `${Math.round((Date.now() - started) / 1000)} s in all`,
   );

@@ -21,7 +21,7 @@ export function commandRequest(c: Command): { method: string; path: string; body
     method: 'POST',
     path: `${base}/risks`,
     body: {
-      category: 'technical',
+      category: 'data',
       description: c.description,
       blocker: false,
       owner: 'impl:faults',
