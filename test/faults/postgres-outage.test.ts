@@ -7,6 +7,7 @@
  * worker's activities retry. Every accepted command must end in the read model and the audit
  * log once, matching the workflow's own state.
  */
+import * as fs from 'node:fs';
 import { ApiClient, pause } from './api-client';
 import { type Command, expectAppliedOnce, newRisk, sendCommand, startOnboardings } from './applied-once';
 import { type FaultStack, startFaultStack } from './fault-stack';
@@ -36,9 +37,9 @@ it('lands every command the API accepted in the read model and the audit log onc
   const ids = await startOnboardings(api, `pg-outage-${Date.now().toString(36)}`, ONBOARDINGS);
   const started = Date.now();
   let sending = true;
-  let down: { from: number; to?: number } | undefined;
+  const down: { from?: number; to?: number } = {};
   const phase = (at: number) =>
-    !down || at < down.from ? 'before' : down.to === undefined || at < down.to ? 'during' : 'after';
+    down.from === undefined || at < down.from ? 'before' : down.to === undefined || at < down.to ? 'during' : 'after';
 
   const outcomes: Array<{ command: Command; status: number; body: any; firstSent: string; acceptedAfterMs: number }> =
     [];
@@ -69,13 +70,13 @@ it('lands every command the API accepted in the read model and the audit log onc
 
   await pause(AROUND_MS);
   const acceptedBeforeStop = outcomes.filter((o) => o.status === 200).length;
-  down = { from: Date.now() };
+  down.from = Date.now();
   await stack.postgres.stop();
   log(`postgres outage: PostgreSQL stopped after ${acceptedBeforeStop} accepted commands`);
   await pause(DOWN_MS);
   await stack.postgres.start();
   down.to = Date.now();
-  log(`postgres outage: PostgreSQL started again after ${down.to - down.from} ms`);
+  log(`postgres outage: PostgreSQL started again after ${down.to - down.from!} ms`);
   await pause(AROUND_MS);
   sending = false;
   await Promise.all(clients);
@@ -93,12 +94,17 @@ it('lands every command the API accepted in the read model and the audit log onc
     api,
     outcomes.map((o) => o.command),
   );
+  // The worker's side: projection and audit attempts that failed while PostgreSQL was down, retried by Temporal.
+  const failedAttempts = fs
+    .readFileSync(stack.worker.current.server.logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes('ctivity failed')).length;
   const byStatus = [...statuses.entries()].map(([s, n]) => `${s} ×${n}`).join(', ');
   recordSummary(
-    `PostgreSQL outage: stopped ${Math.round((down.to! - down.from) / 1000)} s; ${outcomes.length} commands on ` +
+    `PostgreSQL outage: stopped ${Math.round((down.to! - down.from!) / 1000)} s; ${outcomes.length} commands on ` +
       `${ids.length} onboardings (${acceptedBeforeStop} accepted before the stop, ${sentDuring.length} first sent ` +
       `while it was down and retried until accepted; answers: ${byStatus}); each in the read model and audit log ` +
-      `once (${auditEntries} audit entries checked, caught up ${Math.round((Date.now() - caughtUpFrom) / 1000)} s ` +
+      `once (${auditEntries} audit entries checked; ${failedAttempts} worker activity attempts failed and were retried; caught up ${Math.round((Date.now() - caughtUpFrom) / 1000)} s ` +
       `after the burst); ${Math.round((Date.now() - started) / 1000)} s in all`,
   );
 });

@@ -1,6 +1,6 @@
 /**
  * Fault suite, scenario 3: the Temporal dev server stopped in the middle of a burst of commands
- * and started again on the same SQLite file and port (down FAULTS_TEMPORAL_DOWN_S, default 15 s).
+ * and started again on the same SQLite file and port (down FAULTS_TEMPORAL_DOWN_S, default 25 s).
  * The onboardings run a playbook whose task timers are seconds long: a reminder 10 s before each
  * task is due, the CSM at the breach and the CS lead 10 s later, timed so that some fall while
  * the server is down. Every timer must still fire (late, not lost), every onboarding must go on
@@ -15,7 +15,7 @@ import { type Command, expectAppliedOnce, newRisk, sendCommand } from './applied
 import { type FaultStack, startFaultStack } from './fault-stack';
 import { recordSummary, sizeFromEnv } from './faults-env';
 
-const DOWN_MS = sizeFromEnv('FAULTS_TEMPORAL_DOWN_S', 15) * 1_000;
+const DOWN_MS = sizeFromEnv('FAULTS_TEMPORAL_DOWN_S', 25) * 1_000;
 const ONBOARDINGS = 6;
 const SECOND_IN_HOURS = 1 / 3600;
 const SECOND_IN_DAYS = 1 / 86_400;
