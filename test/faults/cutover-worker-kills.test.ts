@@ -24,7 +24,7 @@ import { recordSummary, sizeFromEnv } from './faults-env';
 
 const CUTOVERS = sizeFromEnv('FAULTS_CUTOVERS', 100);
 const SEED = sizeFromEnv('FAULTS_SEED', Math.floor(Math.random() * 2 ** 31) + 1);
-const RECORDS = 120;
+const RECORDS = 200;
 const BATCH = 20;
 /** Onboardings prepared ahead of the cutover that runs. */
 const AHEAD = 1;
@@ -101,7 +101,7 @@ beforeAll(async () => {
         data: { n: i, note: `record ${i}` },
       })),
     );
-    lane.sandbox.faults.set({ latencyMs: 20 });
+    lane.sandbox.faults.set({ latencyMs: 25 });
   }
   await new ApiClient(stack.apiUrl, stack.ownerKey).accepted('POST', '/playbooks/high-touch/versions', {
     publishedBy: 'cs-ops:faults',
@@ -117,18 +117,33 @@ it('ends every cutover succeeded or rolled back, with no record missing or writt
   const started = Date.now();
   let done = false;
 
-  // The killer: every 2 to 6 s, SIGKILL the worker of a lane picked at random, and start another.
-  const kills: Array<{ at: number; lane: number; restartMs: number }> = [];
+  // The killer: every 2 to 6 s, SIGKILL the worker of a lane, and start another. Half the kills
+  // wait (up to 3 s) for a lane in the middle of a migration, the window where a lost checkpoint
+  // makes the next worker send batches again; the others hit a lane picked at random.
+  const kills: Array<{ at: number; lane: number; midMigration: boolean; restartMs: number }> = [];
+  const migrating = () =>
+    stack.lanes.findIndex((l) =>
+      [l.sandbox.target, l.sandbox.staging].some((store) => store.size > 0 && store.size < RECORDS),
+    );
   const killer = (async () => {
     const random = mulberry32(SEED ^ 0x5eed);
     while (!done) {
       const until = Date.now() + 2_000 + random() * 4_000;
       while (!done && Date.now() < until) await pause(100);
+      let lane = -1;
+      if (random() < 0.5) {
+        const giveUp = Date.now() + 3_000;
+        while (!done && lane < 0 && Date.now() < giveUp) {
+          lane = migrating();
+          if (lane < 0) await pause(10);
+        }
+      }
       if (done) break;
-      const lane = Math.floor(random() * LANES);
+      const midMigration = lane >= 0;
+      if (!midMigration) lane = Math.floor(random() * LANES);
       await stack.lanes[lane].worker.kill();
       const at = Date.now() - started;
-      kills.push({ at, lane, restartMs: await stack.lanes[lane].worker.start() });
+      kills.push({ at, lane, midMigration, restartMs: await stack.lanes[lane].worker.start() });
     }
   })();
 
@@ -160,13 +175,23 @@ it('ends every cutover succeeded or rolled back, with no record missing or writt
   const byKills = rolledBack.filter((r) => !r.injected);
   for (const r of byKills) log(`rolled back without an injected fault: ${JSON.stringify(r)}`);
   const restarts = kills.map((k) => k.restartMs).sort((a, b) => a - b);
+  // Batches a resumed migration sent again (its checkpoint lagged the kill), answered from their idempotency key.
+  const replayed = stack.lanes.reduce(
+    (sum, l) =>
+      sum +
+      l.sandbox.counters.get('replayed', 'POST /target/records/batch') +
+      l.sandbox.counters.get('replayed', 'POST /staging/target/records/batch'),
+    0,
+  );
   const onboardings = lanes.reduce((sum, l) => sum + l.prepared, 0);
   const rehearsals = lanes.reduce((sum, l) => sum + l.rehearsals, 0);
   recordSummary(
     `worker kills: ${results.length} cutovers in ${LANES} lanes, ${results.length - rolledBack.length} succeeded, ` +
       `${rolledBack.length} rolled back (${rolledBack.length - byKills.length} injected faults, ${byKills.length} other), ` +
       `${onboardings} onboardings, ${rehearsals} rehearsals; ${kills.length} worker SIGKILLs ` +
-      `(restart p50 ${restarts[Math.floor(restarts.length / 2)] ?? 0} ms); target: 0 missing, 0 written twice; ` +
+      `(${kills.filter((k) => k.midMigration).length} in the middle of a migration, ` +
+      `restart p50 ${restarts[Math.floor(restarts.length / 2)] ?? 0} ms); target: 0 missing, 0 written twice ` +
+      `(${replayed} batches sent again were idempotent replays); ` +
       `every compensation ran; seed ${SEED}; ${Math.round((Date.now() - started) / 1000)} s`,
   );
   expect(results).toHaveLength(CUTOVERS);
