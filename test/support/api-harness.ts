@@ -24,6 +24,9 @@ import { createOnboardingWorker } from '../../worker/create-worker';
 import { testEnv, testPayloadCodec, workflowBundle } from './test-env';
 import { startTestWorker } from './test-worker';
 
+// Kept here too: most test files take it with the harness.
+export { eventually } from './eventually';
+
 export interface ApiHarness {
   app: INestApplication;
   http: INestApplication['getHttpServer'] extends () => infer S ? S : never;
@@ -190,17 +193,6 @@ export async function workflowExists(client: Client, workflowId: string): Promis
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
-  }
-}
-
-/** Polls until `check` returns a value (read model and visibility are eventually consistent). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
