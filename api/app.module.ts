@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ConnectionDraining } from './common/connection-draining';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Client } from '@temporalio/client';
 import { loadSettings } from '../src/config/settings';
@@ -151,6 +152,7 @@ export class AppModule {
         { provide: APP_PIPE, useClass: PathParamPipe },
         { provide: APP_PIPE, useFactory: requestValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: DependencyDeadlineInterceptor },
+        ConnectionDraining,
       ],
     };
   }
