@@ -13,5 +13,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/faults/global-setup.ts',
   globalTeardown: '<rootDir>/test/faults/global-teardown.ts',
   testTimeout: 900_000,
+  setupFilesAfterEnv: ['<rootDir>/test/faults/long-tests.ts'],
   reporters: ['default', '<rootDir>/test/support/closing-line-reporter.js'],
 };

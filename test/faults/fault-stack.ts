@@ -51,7 +51,7 @@ export class AppService {
 
   /** SIGKILL: a crash, nothing drained or closed. */
   async kill(): Promise<void> {
-    process.kill(this.current.server.pid, 'SIGKILL');
+    if (!this.current.server.hasExited()) process.kill(this.current.server.pid, 'SIGKILL');
     await this.current.server.exited;
   }
 
