@@ -4,6 +4,7 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
+  isCancellation,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -98,25 +99,19 @@ const assignment = proxyActivities<Pick<CsmAssignmentActivities, 'tryAssignCsm'>
 });
 
 /**
- * The database work of a pass, run in the worker's own process as local activities: no task
- * round trip through the server, and neither the state nor the audit entries travel in the
- * history (only a marker with the small result does). Retried as long as the database is down,
- * as the activities they replace were.
+ * A pass's work tried first in the worker's own process, as local activities: no task round trip
+ * through the server, and neither the state nor the audit entries travel in the history (only a
+ * marker with the small result does). One try, bounded to 1 s with its wait for a slot: a local
+ * activity holds the workflow task, and with it the answers to the updates that came in it. A
+ * database or mail server that is slow or down gets the regular activities instead, which retry
+ * for as long as it takes without holding anything.
  */
-const database = proxyLocalActivities<
-  Pick<ReadModelActivities, 'recordOnboardingPass'> & Pick<CsmAssignmentActivities, 'tryAssignCsm'>
+const firstTry = proxyLocalActivities<
+  Pick<ReadModelActivities, 'recordOnboardingPass'> &
+    Pick<CsmAssignmentActivities, 'tryAssignCsm'> &
+    NotificationActivities
 >({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
-
-/**
- * A message's first try, in the worker's process: no task round trip for the usual case of a
- * mail server that answers at once. One try, shortly bounded, since a local activity holds its
- * workflow task: a mail server that is slow or down gets the regular activity, which retries.
- */
-const firstTry = proxyLocalActivities<NotificationActivities>({
-  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '1 second',
   retry: { maximumAttempts: 1 },
 });
 
@@ -265,7 +260,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         const askedAt = new Date();
         const request = { onboardingId: state.onboardingId, tier: state.tier };
         const result = patched(LOCAL_ACTIVITIES_PATCH)
-          ? await database.tryAssignCsm(request)
+          ? await assignLocallyFirst(request)
           : await assignment.tryAssignCsm(request);
         state =
           result.outcome === 'assigned'
@@ -364,8 +359,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
 
   /**
    * One transaction for the audit entries queued on entry and the state as it is now, then the
-   * queued messages. False when the database refused it for good: nothing was written, and the
-   * separate writes, with their own refusal handling, take over for this pass.
+   * queued messages. False when the local try did not write it (refused, or the database slow or
+   * down): nothing was written, and the separate activities take over for this pass.
    */
   async function recordPass(): Promise<boolean> {
     const queued = state.outbox.length;
@@ -378,9 +373,10 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     try {
       // Only messages to send: no transaction for nothing.
       if (audit.length > 0 || projection)
-        await database.recordOnboardingPass({ onboardingId: snapshot.onboardingId, audit, projection });
+        await firstTry.recordOnboardingPass({ onboardingId: snapshot.onboardingId, audit, projection });
     } catch (err) {
-      refusalOf(err);
+      if (isCancellation(err)) throw err;
+      // Refused, slow or down: the separate activities write it, with their retries and refusal handling.
       return false;
     }
     if (projection) projectedRevision = snapshot.revision;
@@ -437,15 +433,28 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     }
   }
 
-  /** A refusal for good stands; any other failure of the local try goes to the regular activity. */
+  /**
+   * A refusal for good stands; any other failure of the local try goes to the regular activity (a
+   * send the local try began holds the message's row, so the regular one never sends it twice).
+   */
   async function deliverLocallyFirst(message: OutboundMessage): Promise<void> {
     try {
       await firstTry.deliverMessage(message);
       return;
     } catch (err) {
-      if (isRefusal(err)) throw err;
+      if (isRefusal(err) || isCancellation(err)) throw err;
     }
     await readModel.deliverMessage(message);
+  }
+
+  /** The roster asked locally; a database slow or down gets the regular activity, which retries. */
+  async function assignLocallyFirst(request: { onboardingId: string; tier: OnboardingState['tier'] }) {
+    try {
+      return await firstTry.tryAssignCsm(request);
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+    }
+    return await assignment.tryAssignCsm(request);
   }
 
   /**
