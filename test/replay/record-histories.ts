@@ -49,6 +49,26 @@ const summaryReportStubs: SummaryReportActivities = {
 /** The last commit whose workflows predate the local-activities and one-wake-up-timer patches. */
 const PRE_LOCAL_ACTIVITIES_COMMIT = 'b86d76b';
 
+/** A late handoff completed, then a blocking risk recorded and resolved. */
+async function handoffThenRisk(h: any): Promise<void> {
+  await until(h, (s) => s.status === 'handoff-incomplete');
+  await h.executeUpdate(completeHandoffUpdate, { args: [{ actor: 'sales:sam', handoff: COMPLETE_HANDOFF }] });
+  await until(h, (s) => !!s.csm);
+  const risk = {
+    category: 'cutover',
+    description: 'Ledger mismatch',
+    blocker: true,
+    owner: 'impl:lee',
+    decisionDueDate: '2027-02-01',
+    fallback: 'Delay one week',
+    actor: 'csm:ana',
+  };
+  await h.executeUpdate(recordRiskUpdate, { args: [risk] });
+  await h.executeUpdate(resolveRiskUpdate, {
+    args: [{ riskId: 'risk-1', resolution: 'Reconciled', actor: 'impl:lee' }],
+  });
+}
+
 // Run from the project root by `npm run histories:record`.
 const OUT = path.resolve(process.cwd(), 'test/histories');
 const only = process.argv.slice(2);
@@ -93,24 +113,7 @@ async function main(): Promise<void> {
         [
           'high-touch-handoff-risk',
           { ...onboardingInput('history-high-touch', 'enterprise'), handoff: { goals: ['Replace the card platform'] } },
-          async (h) => {
-            await until(h, (s) => s.status === 'handoff-incomplete');
-            await h.executeUpdate(completeHandoffUpdate, { args: [{ actor: 'sales:sam', handoff: COMPLETE_HANDOFF }] });
-            await until(h, (s) => !!s.csm);
-            const risk = {
-              category: 'cutover',
-              description: 'Ledger mismatch',
-              blocker: true,
-              owner: 'impl:lee',
-              decisionDueDate: '2027-02-01',
-              fallback: 'Delay one week',
-              actor: 'csm:ana',
-            };
-            await h.executeUpdate(recordRiskUpdate, { args: [risk] });
-            await h.executeUpdate(resolveRiskUpdate, {
-              args: [{ riskId: 'risk-1', resolution: 'Reconciled', actor: 'impl:lee' }],
-            });
-          },
+          handoffThenRisk,
         ],
         ['tech-touch', onboardingInput('history-tech-touch', 'mid-market'), async () => {}],
         // Issue 10: an onboarding put in a pilot cohort after closed-won, then taken out of it again.
@@ -246,24 +249,7 @@ async function main(): Promise<void> {
         [
           'local-activities',
           { ...onboardingInput('history-local-work', 'enterprise'), handoff: { goals: ['Replace the card platform'] } },
-          async (h) => {
-            await until(h, (s) => s.status === 'handoff-incomplete');
-            await h.executeUpdate(completeHandoffUpdate, { args: [{ actor: 'sales:sam', handoff: COMPLETE_HANDOFF }] });
-            await until(h, (s) => !!s.csm);
-            const risk = {
-              category: 'cutover',
-              description: 'Ledger mismatch',
-              blocker: true,
-              owner: 'impl:lee',
-              decisionDueDate: '2027-02-01',
-              fallback: 'Delay one week',
-              actor: 'csm:ana',
-            };
-            await h.executeUpdate(recordRiskUpdate, { args: [risk] });
-            await h.executeUpdate(resolveRiskUpdate, {
-              args: [{ riskId: 'risk-1', resolution: 'Reconciled', actor: 'impl:lee' }],
-            });
-          },
+          handoffThenRisk,
         ],
         // The same patch, the pass refused (a NUL in the account name): the separate writes take over.
         [
