@@ -142,9 +142,12 @@ it('serves the API and worker metrics, and counts an onboarding started once', a
   expect(apiText).not.toContain('metrics-1');
 
   // The projection recorded the start: counted once, however often the state is projected.
+  // The pass's local activity records (and counts) the events inside the workflow task: wait for
+  // that task's own metrics too, recorded once it completes.
   const workerText = await eventually(async () => {
     const text = await (await fetch(workerMetrics)).text();
-    return sample(text, 'onboarding_events_total', { type: 'onboarding.csm_assigned' }) ? text : undefined;
+    const recorded = sample(text, 'onboarding_events_total', { type: 'onboarding.csm_assigned' });
+    return recorded && sample(text, 'temporal_workflow_task_execution_latency_seconds_count') ? text : undefined;
   });
   expect(sample(workerText, 'onboarding_events_total', { type: 'onboarding.started' })).toBe(1);
   expect(workerText).not.toContain('metrics-1');
