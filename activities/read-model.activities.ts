@@ -98,7 +98,24 @@ export function createReadModelActivities(
   };
 }
 
-/** Audit entries are keyed by (onboarding, seq): a retried or replayed batch inserts nothing twice. */
+/**
+ * Audit entries are keyed by (onboarding, seq): a retried or replayed batch inserts nothing twice.
+ * A different entry at a stored seq replaces it. Only a workflow task that never completed can have
+ * written that one (a local pass of a task lost to a restart, computed at another time than its
+ * retry), or a run an operator reset; either way the history's entry is the one that stands.
+ */
+const AUDIT_FIELDS = [
+  'at',
+  'actor',
+  'action',
+  'details',
+  'evidence',
+  'principal_kind',
+  'principal_id',
+  'acting_role',
+  'actor_note',
+];
+
 async function insertAudit(db: EntityManager, onboardingId: string, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const COLUMNS = 10;
@@ -118,9 +135,11 @@ async function insertAudit(db: EntityManager, onboardingId: string, entries: Aud
     e.actorNote ?? null,
   ]);
   await db.query(
-    `INSERT INTO audit_log (onboarding_id, seq, at, actor, action, details, evidence,
+    `INSERT INTO audit_log AS a (onboarding_id, seq, at, actor, action, details, evidence,
                             principal_kind, principal_id, acting_role, actor_note)
-     VALUES ${rows.join(', ')} ON CONFLICT (onboarding_id, seq) DO NOTHING`,
+     VALUES ${rows.join(', ')}
+     ON CONFLICT (onboarding_id, seq) DO UPDATE SET ${AUDIT_FIELDS.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+     WHERE (${AUDIT_FIELDS.map((c) => `a.${c}`).join(', ')}) IS DISTINCT FROM (${AUDIT_FIELDS.map((c) => `EXCLUDED.${c}`).join(', ')})`,
     [onboardingId, ...values],
   );
 }

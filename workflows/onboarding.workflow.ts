@@ -168,6 +168,19 @@ const LOCAL_ACTIVITIES_PATCH = 'local-activities';
 const WAKE_UP_TIMER_PATCH = 'one-wake-up-timer';
 
 /**
+ * Added while onboardings ran without it, after the fault suite found a risk twice in the audit
+ * log across a Temporal restart. An update's acceptance is stored only with the completion of the
+ * workflow task that ran its handler, and a local activity runs before that completion: a pass
+ * written locally in that task wrote what the history might never hold. When the task was lost
+ * (server restarted, worker killed), the client sent its update again, it came in another order,
+ * and the audit log kept the lost task's entry beside the new one (and lost another at its seq).
+ * Now a pass with a change from an update not yet stored is written by the regular
+ * recordOnboardingPass activity, which the same completion schedules: written only if stored.
+ * Asked only for such a pass. Recorded: test/histories/updates-written-once-stored*.
+ */
+const UPDATES_WRITTEN_ONCE_STORED_PATCH = 'updates-written-once-stored';
+
+/**
  * One customer onboarding, interpreting the playbook it was started with. Temporal holds the
  * live state; the rules live in src/domain and are pure. This function only wires them to
  * Temporal: updates in, timers, and side effects out through activities.
@@ -182,6 +195,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   let published = '';
   /** The wake-up timer for the next due instant (WAKE_UP_TIMER_PATCH); `rang` once it fired. */
   let wakeUp: { at: number; scope: CancellationScope; rang: boolean } | undefined;
+  /** An update changed the state, and no completion scheduled its writes yet (UPDATES_WRITTEN_ONCE_STORED_PATCH). */
+  let updateNotStored = false;
 
   const publish = () => {
     const view = viewOf(state, playbook);
@@ -217,6 +232,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         state = asFailure(() => command.apply(state, playbook, c, new Date()));
         // The history holds the command with its principal; the audit log names it too.
         state = attributeAudit(state, sinceSeq, c as Partial<Attributed>);
+        updateNotStored = true;
         publish();
         return viewOf(state, playbook);
       },
@@ -359,12 +375,17 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
 
   /**
    * One transaction for the audit entries queued on entry and the state as it is now, then the
-   * queued messages. False when the local try did not write it (refused, or the database slow or
-   * down): nothing was written, and the separate activities take over for this pass.
+   * queued messages: locally, or by the regular activities when an update's change is in it and
+   * not yet stored (UPDATES_WRITTEN_ONCE_STORED_PATCH). False when the write was refused, or the
+   * local try did not finish (the database slow or down): nothing was written, and the separate
+   * activities take over for this pass.
    */
   async function recordPass(): Promise<boolean> {
     const queued = state.outbox.length;
     const snapshot = state;
+    const local = !updateNotStored || !patched(UPDATES_WRITTEN_ONCE_STORED_PATCH);
+    // Scheduled by the completion that stores those updates: any update after this is a new one.
+    if (!local) updateNotStored = false;
     const audit = snapshot.outbox.flatMap((e) => (e.kind === 'audit' ? [e.entry] : []));
     const projection =
       snapshot.revision > projectedRevision
@@ -373,14 +394,19 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     try {
       // Only messages to send: no transaction for nothing.
       if (audit.length > 0 || projection)
-        await firstTry.recordOnboardingPass({ onboardingId: snapshot.onboardingId, audit, projection });
+        await (local ? firstTry : readModel).recordOnboardingPass({
+          onboardingId: snapshot.onboardingId,
+          audit,
+          projection,
+        });
     } catch (err) {
       if (isCancellation(err)) throw err;
       // Refused, slow or down: the separate activities write it, with their retries and refusal handling.
       return false;
     }
     if (projection) projectedRevision = snapshot.revision;
-    await carryOutEffects({ queued, auditWritten: true });
+    // Stored by now either way (the regular write's result came in a later task): messages go locally first.
+    await carryOutEffects({ queued, from: snapshot });
     return true;
   }
 
@@ -388,13 +414,14 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
    * Sends what the rules queued, in order: audit entries in batches (unless already written
    * with the pass), messages one by one. Only what was queued on entry: effects of updates that
    * arrive meanwhile wait for the next pass, so a stream of updates cannot hold off the
-   * projection and the continue-as-new check.
+   * projection and the continue-as-new check. After a written pass, its messages are rendered from
+   * the state it wrote, and tried locally first.
    */
-  async function carryOutEffects(pass?: { queued: number; auditWritten: boolean }): Promise<void> {
+  async function carryOutEffects(pass?: { queued: number; from: OnboardingState }): Promise<void> {
     let budget = pass?.queued ?? state.outbox.length;
     while (budget > 0) {
       const head = state.outbox[0];
-      if (head.kind === 'audit' && pass?.auditWritten) {
+      if (head.kind === 'audit' && pass) {
         state = { ...state, outbox: state.outbox.slice(1) };
         budget -= 1;
       } else if (head.kind === 'audit') {
@@ -414,7 +441,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         state = { ...state, outbox: state.outbox.slice(n) };
         budget -= n;
       } else {
-        const message = render(state, playbook, head.notice);
+        const message = render(pass?.from ?? state, playbook, head.notice);
         if (message) {
           try {
             if (pass) await deliverLocallyFirst(message);

@@ -136,6 +136,39 @@ it('appends audit entries once, whatever the retries', async () => {
   ]);
 });
 
+it("keeps the history's entry when a seq was written before with another (a lost workflow task, computed at another time)", async () => {
+  const { appendAudit, recordOnboardingPass } = createReadModelActivities(dataSource);
+  const reminder = (seq: number, at: string, task: string) => ({
+    seq,
+    at,
+    actor: 'system',
+    action: 'task-reminder-sent',
+    details: { task },
+  });
+  // The lost task's local pass: one reminder at 10:00:00.
+  await recordOnboardingPass({
+    onboardingId: 'rm-lost-task',
+    audit: [reminder(1, '2026-03-04T10:00:00.000Z', 'kickoff')],
+  });
+  // Its retry, seconds later: another reminder fell due meanwhile and came first.
+  const retried = [
+    reminder(1, '2026-03-04T10:00:12.000Z', 'data-export'),
+    reminder(2, '2026-03-04T10:00:12.000Z', 'kickoff'),
+  ];
+  await recordOnboardingPass({ onboardingId: 'rm-lost-task', audit: retried });
+  // A regular activity's retry of the same entries changes nothing.
+  await appendAudit('rm-lost-task', retried);
+  const rows = await dataSource.query(
+    `SELECT seq, to_char(at AT TIME ZONE 'UTC', 'HH24:MI:SS') AS at, details->>'task' AS task
+       FROM audit_log WHERE onboarding_id = $1 ORDER BY seq`,
+    ['rm-lost-task'],
+  );
+  expect(rows).toEqual([
+    { seq: 1, at: '10:00:12', task: 'data-export' },
+    { seq: 2, at: '10:00:12', task: 'kickoff' },
+  ]);
+});
+
 describe("a pass's records in one transaction", () => {
   const entry = (seq: number, actor: string) => ({
     seq,

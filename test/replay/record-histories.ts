@@ -48,6 +48,8 @@ const summaryReportStubs: SummaryReportActivities = {
 
 /** The last commit whose workflows predate the local-activities and one-wake-up-timer patches. */
 const PRE_LOCAL_ACTIVITIES_COMMIT = 'b86d76b';
+/** The last commit whose workflows predate the updates-written-once-stored patch. */
+const PRE_UPDATES_WRITTEN_ONCE_STORED_COMMIT = 'b2c9851';
 
 /** A late handoff completed, then a blocking risk recorded and resolved. */
 async function handoffThenRisk(h: any): Promise<void> {
@@ -251,6 +253,16 @@ async function main(): Promise<void> {
           { ...onboardingInput('history-local-work', 'enterprise'), handoff: { goals: ['Replace the card platform'] } },
           handoffThenRisk,
         ],
+        // Since the updates-written-once-stored patch: a pass with an update's change is written by
+        // the regular activity the update's own workflow task schedules; the same journey.
+        [
+          'updates-written-once-stored',
+          {
+            ...onboardingInput('history-updates-written-once-stored', 'enterprise'),
+            handoff: { goals: ['Replace the card platform'] },
+          },
+          handoffThenRisk,
+        ],
         // The same patch, the pass refused (a NUL in the account name): the separate writes take over.
         [
           'local-activities-refused',
@@ -325,7 +337,14 @@ async function main(): Promise<void> {
         exportHistory('history-summary-report-weekly', handle.firstExecutionRunId, 'summary-report-weekly');
       }
 
-      if (wanted('switched-to-local-activities')) await recordSwitchToLocalActivities();
+      if (wanted('switched-to-local-activities'))
+        await recordSwitch('switched-to-local-activities', PRE_LOCAL_ACTIVITIES_COMMIT, 'history-switched');
+      if (wanted('switched-to-updates-written-once-stored'))
+        await recordSwitch(
+          'switched-to-updates-written-once-stored',
+          PRE_UPDATES_WRITTEN_ONCE_STORED_COMMIT,
+          'history-switched-stored',
+        );
 
       if (!wanted('cutover-failed-at-switch-sso')) return;
       // A failed cutover: SSO switch refused, the completed steps compensated in reverse order.
@@ -365,20 +384,19 @@ async function main(): Promise<void> {
   }
 
   /**
-   * An onboarding begun by the workflow code from before the local-activities
-   * patch (taken from git at PRE_LOCAL_ACTIVITIES_COMMIT) and carried on by the current code, as a
-   * deploy does to a running onboarding: it switches to the local writes at its next pass.
+   * An onboarding begun by the workflow code of an older commit (taken from git) and carried on by
+   * the current code, as a deploy does to a running onboarding: it switches at its next pass.
    */
-  async function recordSwitchToLocalActivities(): Promise<void> {
-    const oldTree = path.resolve('.tools/pre-local-activities');
+  async function recordSwitch(name: string, oldCommit: string, id: string): Promise<void> {
+    const oldTree = path.resolve(`.tools/workflows-at-${oldCommit}`);
     fs.rmSync(oldTree, { recursive: true, force: true });
     fs.mkdirSync(oldTree, { recursive: true });
     // Inside the project, so the old code's imports resolve to the project's node_modules.
-    execFileSync('sh', ['-c', `git archive ${PRE_LOCAL_ACTIVITIES_COMMIT} workflows src | tar -x -C "${oldTree}"`]);
+    execFileSync('sh', ['-c', `git archive ${oldCommit} workflows src | tar -x -C "${oldTree}"`]);
     const { code } = await bundleWorkflowCode({ workflowsPath: path.join(oldTree, 'workflows/index.ts') });
-    const switchQueue = 'record-histories-switch';
+    const switchQueue = `record-histories-${name}`;
     const activities = nulRefusingOnboardingActivities({});
-    const input = onboardingInput('history-switched', 'mid-market');
+    const input = onboardingInput(id, 'mid-market');
     const oldWorker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: switchQueue,
@@ -397,7 +415,7 @@ async function main(): Promise<void> {
       await handle.executeUpdate(recordMilestoneUpdate, {
         args: [{ milestone: 'first-login', actor: 'csm:ana', evidence: 'before the deploy' }],
       });
-      // Projected by the old code (projectOnboarding) before the deploy.
+      // Written by the old code before the deploy.
       await new Promise((r) => setTimeout(r, 1000));
     });
     const newWorker = await Worker.create({
@@ -410,7 +428,7 @@ async function main(): Promise<void> {
       await walkJourney(handle, input, () => new Promise((r) => setTimeout(r, 200)));
       await handle.result();
     });
-    exportHistory(input.onboardingId, handle.firstExecutionRunId, 'switched-to-local-activities');
+    exportHistory(input.onboardingId, handle.firstExecutionRunId, name);
     fs.rmSync(oldTree, { recursive: true, force: true });
   }
 

@@ -28,6 +28,7 @@ import { testingExecutable } from '../../src/infra/temporal-binaries';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';
 import { until, walkJourney } from '../support/journey-driver';
 import { timeSkippingWorkflowBundle } from '../support/test-env';
+import { storeAuditBySeq } from '../support/audit-keyed-by-seq';
 
 jest.setTimeout(120_000);
 
@@ -62,10 +63,10 @@ function recordingActivities(
       recorded.projections.push(p);
     },
     async appendAudit(_id, entries) {
-      recorded.audit.push(...entries);
+      storeAuditBySeq(recorded.audit, entries);
     },
     async recordOnboardingPass({ audit, projection }) {
-      recorded.audit.push(...audit);
+      storeAuditBySeq(recorded.audit, audit);
       if (projection) recorded.projections.push(projection);
     },
     async deliverMessage(m) {

@@ -29,6 +29,7 @@ import { testingExecutable } from '../../src/infra/temporal-binaries';
 import { COMPLETE_HANDOFF, onboardingInput } from '../fixtures/onboarding-input';
 import { until, walkJourney } from '../support/journey-driver';
 import { timeSkippingWorkflowBundle } from '../support/test-env';
+import { storeAuditBySeq } from '../support/audit-keyed-by-seq';
 
 jest.setTimeout(180_000);
 
@@ -71,10 +72,10 @@ function recordingActivities(
       recorded.projectedRevision = Math.max(recorded.projectedRevision, p.state.revision);
     },
     async appendAudit(_id, entries) {
-      recorded.audit.push(...entries);
+      storeAuditBySeq(recorded.audit, entries);
     },
     async recordOnboardingPass({ audit, projection }) {
-      recorded.audit.push(...audit);
+      storeAuditBySeq(recorded.audit, audit);
       if (projection) recorded.projectedRevision = Math.max(recorded.projectedRevision, projection.state.revision);
     },
     async deliverMessage(m) {
