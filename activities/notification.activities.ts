@@ -66,13 +66,13 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
     );
 
     // The stored row is what gets sent: the first version of a key wins.
-    const emailed = await onceFor(dataSource, message.key, 'email_sent_at', async (row) => {
+    const emailed = await onceFor(dataSource, message.key, 'email_sent_at', async (row, tx) => {
       if (row.recipients.length === 0) return false; // nothing to mail; nodemailer would fail every retry
       await mailer.sendMail({
         from,
         to: row.recipients,
         subject: row.subject,
-        text: await withTrackerLink(row, trackerLinks),
+        text: await withTrackerLink(row, trackerLinks, tx),
         messageId: messageIdFor(row.key),
         headers: { 'X-Onboarding-Event': row.event },
       });
@@ -94,9 +94,14 @@ export function createNotificationActivities(deps: NotificationDeps): Notificati
  * The welcome mail's text with the tracker link appended. The link is a credential: it goes in
  * the mail only, never in the stored row or the webhook, and a retried send issues a fresh one.
  */
-async function withTrackerLink(row: NotificationRow, trackerLinks: TrackerLinks | undefined): Promise<string> {
+async function withTrackerLink(
+  row: NotificationRow,
+  trackerLinks: TrackerLinks | undefined,
+  tx: EntityManager,
+): Promise<string> {
   if (row.event !== 'welcome' || !trackerLinks) return row.body;
-  const link = await trackerLinks.issue(row.onboarding_id);
+  // On the send's own transaction: a link from a send that fails is rolled back with it.
+  const link = await trackerLinks.issue(row.onboarding_id, { within: tx });
   return `${row.body}\n\nFollow your onboarding (stages, milestones, your tasks, your CSM) on your progress page:\n${link.url}\n\nThe link is personal to your team and works until ${link.expiresAt.slice(0, 10)}.`;
 }
 
@@ -108,17 +113,19 @@ export function messageIdFor(key: string): string {
 /**
  * Runs `send` unless `column` is already set, and sets it when `send` reports it sent. The row
  * stays locked (SELECT ... FOR UPDATE) until the commit; a failed send rolls back and throws.
+ * `send` does its own database work on `tx`: another connection taken from the pool while this
+ * one is held deadlocked the worker once a burst of welcome mails held every connection.
  */
 async function onceFor(
   dataSource: DataSource,
   key: string,
   column: 'email_sent_at' | 'webhook_sent_at',
-  send: (row: NotificationRow) => Promise<boolean>,
+  send: (row: NotificationRow, tx: EntityManager) => Promise<boolean>,
 ): Promise<boolean> {
   return dataSource.transaction(async (tx: EntityManager) => {
     const [row]: NotificationRow[] = await tx.query(`SELECT * FROM notifications WHERE key = $1 FOR UPDATE`, [key]);
     if (row[column] !== null) return false;
-    if (!(await send(row))) return false;
+    if (!(await send(row, tx))) return false;
     await tx.query(`UPDATE notifications SET ${column} = now() WHERE key = $1`, [key]);
     return true;
   });

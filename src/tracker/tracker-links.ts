@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DAY_MS } from '../domain/time';
 import { checkTrackerLink, signTrackerLink, type TrackerLinkClaims } from './tracker-link-token';
 
@@ -30,9 +30,16 @@ export class TrackerLinks {
     private readonly opts: TrackerLinkOptions,
   ) {}
 
-  /** A link signed with the onboarding's current generation, valid for the configured days. */
-  async issue(onboardingId: string, now = new Date()): Promise<IssuedTrackerLink> {
-    const [{ generation }] = await this.db.query(
+  /**
+   * A link signed with the onboarding's current generation, valid for the configured days. Inside
+   * a transaction, pass it as `within`: a second connection from the same pool, while the
+   * transaction holds one, can wait forever once every connection is held that way.
+   */
+  async issue(
+    onboardingId: string,
+    { now = new Date(), within }: { now?: Date; within?: EntityManager } = {},
+  ): Promise<IssuedTrackerLink> {
+    const [{ generation }] = await (within ?? this.db).query(
       `INSERT INTO tracker_links (onboarding_id) VALUES ($1)
        ON CONFLICT (onboarding_id) DO UPDATE SET issued_at = now()
        RETURNING generation`,

@@ -13,6 +13,7 @@ import {
 import type { OutboundMessage } from '../../src/contracts/notification.contract';
 import { createMailer } from '../../src/infra/mailer';
 import { dataSourceOptions } from '../../src/persistence/data-source';
+import { TrackerLinks } from '../../src/tracker/tracker-links';
 import { freePort } from '../support/free-port';
 import { type SmtpInbox, startSmtpInbox } from '../support/smtp-inbox';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
@@ -124,6 +125,31 @@ it('sends once when two attempts for the same key run at the same time', async (
   const results = await Promise.all([deliverMessage(m), deliverMessage(m), deliverMessage(m)]);
   expect(results.filter((r) => r.delivered)).toHaveLength(1);
   expect(mailsFor(inbox, m.key)).toHaveLength(1);
+});
+
+it('sends a burst of welcome mails with tracker links larger than its connection pool, without waiting on itself', async () => {
+  // Two connections, and a short wait for one: each send holds its message's row on one connection
+  // while it issues the tracker link. Taken from the pool apart, the link waited for a connection
+  // that every other send held the same way, until the pool gave up (the worker stalled so).
+  const options = dataSourceOptions(testEnv('databaseUrl'));
+  const small = await new DataSource({
+    ...options,
+    extra: { ...(options.extra as object), max: 2, connectionTimeoutMillis: 3_000 },
+  } as typeof options).initialize();
+  closeLater.push(() => small.destroy());
+  const links = new TrackerLinks(small, { secret: 'x'.repeat(32), ttlDays: 30, publicBaseUrl: 'https://cs.example' });
+  const { deliverMessage } = activities({ dataSource: small, trackerLinks: links });
+  const burst = Array.from({ length: 8 }, () => message());
+  const results = await Promise.all(burst.map((m) => deliverMessage(m)));
+  expect(results).toEqual(burst.map(() => ({ delivered: true })));
+  for (const m of burst) {
+    const [mail] = mailsFor(inbox, m.key);
+    expect(mail.mail.text).toContain('https://cs.example/tracker/');
+  }
+  const issued = await small.query('SELECT count(*)::int AS n FROM tracker_links WHERE onboarding_id = ANY($1)', [
+    burst.map((m) => m.onboardingId),
+  ]);
+  expect(issued).toEqual([{ n: 8 }]);
 });
 
 it('throws while the SMTP server is down, records nothing as sent, and sends once when it is back', async () => {
