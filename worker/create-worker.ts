@@ -68,6 +68,11 @@ export function createOnboardingWorker(opts: OnboardingWorkerOptions): Promise<W
     // Each cached workflow holds a V8 context (~1 MB); onboardings mostly sleep on long timers,
     // so a bounded cache is enough: evicted ones are replayed when they wake.
     maxCachedWorkflows: opts.maxCachedWorkflows,
+    // Half the workflow task polls on the shared queue (the SDK's default is a fifth): a new
+    // onboarding's first task comes from there, the later ones from this worker's sticky queue.
+    // With two pollers, a burst of 300 closed-won starts got about 5 first passes a second until
+    // the burst ended; with five, the worker keeps pace (npm run bench, catch-up after a burst).
+    nonStickyToStickyPollRatio: 1,
     shutdownGraceTime: opts.workerShutdownGraceMs ?? 0,
     // With OTEL_EXPORTER_OTLP_ENDPOINT: workflow and activity spans, children of the caller's.
     plugins: tracingPlugins(),
