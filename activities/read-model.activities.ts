@@ -98,12 +98,7 @@ export function createReadModelActivities(
   };
 }
 
-/**
- * Audit entries are keyed by (onboarding, seq): a retried or replayed batch inserts nothing twice.
- * A different entry at a stored seq replaces it. Only a workflow task that never completed can have
- * written that one (a local pass of a task lost to a restart, computed at another time than its
- * retry), or a run an operator reset; either way the history's entry is the one that stands.
- */
+/** An audit entry's columns besides its key. */
 const AUDIT_FIELDS = [
   'at',
   'actor',
@@ -116,6 +111,12 @@ const AUDIT_FIELDS = [
   'actor_note',
 ];
 
+/**
+ * Audit entries are keyed by (onboarding, seq): a retried or replayed batch inserts nothing twice.
+ * A different entry at a stored seq replaces it. Only a workflow task that never completed can have
+ * written that one (a local pass of a task lost to a restart, computed at another time than its
+ * retry), or a run an operator reset; either way the history's entry is the one that stands.
+ */
 async function insertAudit(db: EntityManager, onboardingId: string, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const COLUMNS = 10;

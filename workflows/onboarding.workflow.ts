@@ -391,9 +391,10 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       snapshot.revision > projectedRevision
         ? projectionOf(snapshot, playbook, projectionNeedsSanitising(snapshot))
         : undefined;
+    // Only messages to send: no transaction for nothing.
+    const writes = audit.length > 0 || projection !== undefined;
     try {
-      // Only messages to send: no transaction for nothing.
-      if (audit.length > 0 || projection)
+      if (writes)
         await (local ? firstTry : readModel).recordOnboardingPass({
           onboardingId: snapshot.onboardingId,
           audit,
@@ -405,8 +406,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       return false;
     }
     if (projection) projectedRevision = snapshot.revision;
-    // Stored by now either way (the regular write's result came in a later task): messages go locally first.
-    await carryOutEffects({ queued, from: snapshot });
+    // Messages are tried locally once what they render is stored: a local pass's inputs were; a
+    // regular write's result came in a later task, after the one that accepted the update.
+    await carryOutEffects({ queued, from: snapshot, locally: local || writes });
     return true;
   }
 
@@ -415,9 +417,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
    * with the pass), messages one by one. Only what was queued on entry: effects of updates that
    * arrive meanwhile wait for the next pass, so a stream of updates cannot hold off the
    * projection and the continue-as-new check. After a written pass, its messages are rendered from
-   * the state it wrote, and tried locally first.
+   * the state it wrote, and tried locally first when that state is stored.
    */
-  async function carryOutEffects(pass?: { queued: number; from: OnboardingState }): Promise<void> {
+  async function carryOutEffects(pass?: { queued: number; from: OnboardingState; locally: boolean }): Promise<void> {
     let budget = pass?.queued ?? state.outbox.length;
     while (budget > 0) {
       const head = state.outbox[0];
@@ -444,7 +446,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         const message = render(pass?.from ?? state, playbook, head.notice);
         if (message) {
           try {
-            if (pass) await deliverLocallyFirst(message);
+            if (pass?.locally) await deliverLocallyFirst(message);
             else await readModel.deliverMessage(message);
           } catch (err) {
             const refused = refusalOf(err);
