@@ -191,6 +191,25 @@ export class OnboardingsService {
     return this.temporal.workflow.getHandle(onboardingId).executeUpdate(update, { args: [command], updateId });
   }
 
+  /**
+   * Waits, up to `withinMs`, until the audit log holds the onboarding's entries up to `seq` (the
+   * `auditSeq` of a command's answer). The workflow writes them once the command's workflow task
+   * is stored, a moment after the answer: a page that shows the audit log right after its own
+   * command waits for them, so the user sees what they just did. Answers whether they came.
+   */
+  async untilAudited(onboardingId: string, seq: number, withinMs = 3000): Promise<boolean> {
+    const deadline = Date.now() + withinMs;
+    for (;;) {
+      const [{ last }] = await this.records.manager.query(
+        'SELECT coalesce(max(seq), 0)::int AS last FROM audit_log WHERE onboarding_id = $1',
+        [onboardingId],
+      );
+      if (last >= seq) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Who decided what (the authenticated principal and its role), when, on what evidence: the audit log, oldest first. */
   async audit(onboardingId: string) {
     const rows = await this.records.manager.query(

@@ -128,9 +128,10 @@ export class OnboardingPage {
     build: (caller: Caller) => C,
   ): Promise<void> {
     const caller = req.caller!;
+    let view: OnboardingView;
     try {
       await this.access.assertMayTouch(id, caller);
-      await this.onboardings.update(id, update, build(caller));
+      view = await this.onboardings.update(id, update, build(caller));
     } catch (err) {
       const known = problemOf(err);
       // Not a refusal (a dependency down, a bug): the page filter answers it.
@@ -138,6 +139,8 @@ export class OnboardingPage {
       await this.render(res, req, id, known.status, { kind: 'refused', text: `Refused: ${known.detail}` });
       return;
     }
+    // The page shows the audit log: its entry for this command first (else the page shows it on the next load).
+    await this.onboardings.untilAudited(id, view.auditSeq).catch(() => false);
     res.redirect(303, `/pages/onboardings/${encodeURIComponent(id)}?done=${done}`);
   }
 
