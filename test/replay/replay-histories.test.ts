@@ -72,15 +72,9 @@ it('reports a divergence when the workflow code changes non-deterministically', 
 });
 
 it('shows a running onboarding switching to the local activities at its first pass after the deploy', () => {
-  const decoded = (payloads: { payloads: Array<{ data: string }> }) =>
-    JSON.parse(Buffer.from(payloads.payloads[0].data, 'base64').toString());
-  const steps = (load('switched-to-local-activities.json').events as any[]).flatMap((e): string[] => {
-    if (e.activityTaskScheduledEventAttributes) return [e.activityTaskScheduledEventAttributes.activityType.name];
-    const marker = e.markerRecordedEventAttributes;
-    if (marker?.markerName === 'core_patch') return [`patch:${decoded(marker.details['patch-data']).id}`];
-    if (marker?.markerName === 'core_local_activity') return [`local:${decoded(marker.details.data).activity_type}`];
-    return [];
-  });
+  const steps = workflowTasks(load('switched-to-local-activities.json'))
+    .flatMap((t) => t.commands)
+    .map((c) => c.replace(/^activity:/, ''));
   const switched = steps.indexOf('patch:local-activities');
   expect(switched).toBeGreaterThan(0);
   // Before the deploy: the separate activities; after it, only the local pass writes them.
