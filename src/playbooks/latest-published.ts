@@ -9,7 +9,7 @@ import type { SegmentationStore } from './segmentation-store';
 /**
  * The latest segmentation rule and each tier's latest playbook, as every start reads them, kept in
  * memory until a publish is notified (src/persistence/notified-cache.ts says when memory is not
- * trusted). They change a few times a year; a start is the API's busiest write.
+ * trusted), or at once when the publish went through this process's own stores. They change a few times a year; a start is the API's busiest write.
  */
 export class LatestPublished {
   private readonly rules: NotifiedCache<'latest', SegmentationRule>;
@@ -25,6 +25,9 @@ export class LatestPublished {
     feed.on(CHANGE_CHANNELS.segmentationRulePublished, () => this.rules.invalidate());
     // The payload is the tier; anything else (an operator's hand-written NOTIFY) clears them all.
     feed.on(CHANGE_CHANNELS.playbookPublished, (tier) => this.playbooks.invalidate((tier as Tier) || undefined));
+    // Publishes through this process: at once, so its own next start reads what it just published.
+    segmentationStore.onPublished(() => this.rules.invalidate());
+    playbookStore.onPublished((tier) => this.playbooks.invalidate(tier));
   }
 
   segmentationRule(): Promise<SegmentationRule> {

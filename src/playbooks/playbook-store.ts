@@ -26,7 +26,18 @@ export class PlaybookNotPublishedError extends Error {
  * version, so an onboarding started on version n can always be explained by reading version n.
  */
 export class PlaybookStore {
+  private readonly published: Array<(tier: Tier) => void> = [];
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Told after each publish through this store has committed: this process's caches drop the
+   * tier at once, before the publish answers, instead of when PostgreSQL's notification arrives
+   * a moment later (a caller that publishes and then starts must get the new version).
+   */
+  onPublished(listener: (tier: Tier) => void): void {
+    this.published.push(listener);
+  }
 
   private get versions() {
     return this.dataSource.getRepository(PlaybookVersion);
@@ -72,7 +83,7 @@ export class PlaybookStore {
     }
     if (!validation.ok || errors.length) return { ok: false, errors };
 
-    return this.dataSource.transaction(async (tx) => {
+    const stored = await this.dataSource.transaction(async (tx) => {
       // Serialises publishes of one tier, so concurrent ones get consecutive versions.
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`playbooks:${tier}`]);
       const [{ next }] = await tx.query('SELECT coalesce(max(version), 0) + 1 AS next FROM playbooks WHERE tier = $1', [
@@ -85,6 +96,8 @@ export class PlaybookStore {
       );
       return { ok: true as const, playbook };
     });
+    for (const listener of this.published) listener(tier);
+    return stored;
   }
 
   /** Loads version 1 of each default playbook unless that version exists; safe on every start. */

@@ -22,7 +22,14 @@ export class SegmentationRuleNotPublishedError extends Error {
  * and tier can always be explained by reading the version in its memo.
  */
 export class SegmentationStore {
+  private readonly published: Array<() => void> = [];
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /** Told after each publish through this store has committed (see PlaybookStore.onPublished). */
+  onPublished(listener: () => void): void {
+    this.published.push(listener);
+  }
 
   private get versions() {
     return this.dataSource.getRepository(SegmentationRuleVersion);
@@ -58,7 +65,7 @@ export class SegmentationStore {
     const validation = validateSegmentationRule(candidate);
     if (!validation.ok) return validation;
 
-    return this.dataSource.transaction(async (tx) => {
+    const published = await this.dataSource.transaction(async (tx) => {
       // Serialises publishes, so concurrent ones get consecutive versions.
       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['segmentation_rules']);
       const [{ next }] = await tx.query('SELECT coalesce(max(version), 0) + 1 AS next FROM segmentation_rules');
@@ -69,6 +76,8 @@ export class SegmentationStore {
       );
       return { ok: true as const, rule: stored };
     });
+    for (const listener of this.published) listener();
+    return published;
   }
 
   /** Loads version 1, the default rule, unless that version exists; safe on every start. */
