@@ -46,6 +46,7 @@ import { dataSourceOptions, migrate } from '../persistence/data-source';
 import { PlaybookStore } from '../playbooks/playbook-store';
 import { type BurstSummary, percentile, ratio, summarizeBurst } from './bench-stats';
 import { bumpUpdate, finishSignal, MINIMAL_TASK_QUEUE } from './minimal-workflow';
+import { KeepAliveHttp } from './keep-alive-http';
 import { cpuBetween, sampleUsage, type Usage } from './proc-usage';
 
 const env = (name: string, fallback: number) => {
@@ -250,7 +251,11 @@ class Bench {
   private tier?: Tier;
   private serial = 0;
 
-  constructor(private readonly s: Stack) {}
+  private readonly api: KeepAliveHttp;
+
+  constructor(private readonly s: Stack) {
+    this.api = new KeepAliveHttp(s.apiUrl, { authorization: `Bearer ${s.apiKey}` }, CONCURRENCY);
+  }
 
   /** A fresh batch of account ids. */
   accounts(label: string, count: number): string[] {
@@ -260,17 +265,13 @@ class Bench {
   }
 
   async http(method: string, url: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${this.s.apiUrl}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.s.apiKey}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 200)}`);
+    const { status, text } = await this.api.request(method, url, body);
+    if (status >= 300) throw new Error(`${method} ${url}: ${status} ${text.slice(0, 200)}`);
     return text ? JSON.parse(text) : undefined;
+  }
+
+  close(): void {
+    this.api.close();
   }
 
   apiStart = (accountId: string) => this.http('POST', '/onboardings', closedWonBody(accountId));
@@ -335,8 +336,20 @@ class Bench {
   rawQuery = (accountId: string) =>
     this.s.raw.workflow.getHandle(onboardingIdForAccount(accountId)).query(getStateQuery);
 
+  /** The servers' process trees, and this process as `client`: the raw client's or the HTTP client's work. */
   usage(): Usage {
-    return sampleUsage(this.s.pids);
+    const usage = sampleUsage(this.s.pids);
+    const self = process.cpuUsage();
+    usage.cpuMs.client = (self.user + self.system) / 1000;
+    return usage;
+  }
+
+  /** A timed burst, with the CPU each process spent per call while it ran. */
+  async measured(count: number, fn: (i: number) => Promise<unknown>): Promise<MeasuredBurst> {
+    const before = this.usage();
+    const summary = await burst(count, CONCURRENCY, (i) => fn(i).then(() => undefined));
+    const cpu = cpuBetween(before, this.usage());
+    return { ...summary, cpuPerCall: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / count])) };
   }
 
   /**
@@ -453,10 +466,15 @@ class Bench {
   }
 }
 
+interface MeasuredBurst extends BurstSummary {
+  /** CPU ms per call of each process while the burst ran (work it left for later is not in it). */
+  cpuPerCall?: Record<string, number>;
+}
+
 interface StartRun {
   label: string;
-  api: BurstSummary;
-  raw: BurstSummary;
+  api: MeasuredBurst;
+  raw: MeasuredBurst;
 }
 
 interface FirstPassCost {
@@ -571,10 +589,9 @@ async function main(): Promise<void> {
       const accounts = b.accounts(`${via}-${label}`, REQUESTS);
       const before = b.usage();
       const t0 = performance.now();
-      const summary = await burst(REQUESTS, CONCURRENCY, async (i) => {
-        if (via === 'api') await b.apiStart(accounts[i]);
-        else await b.rawStart(accounts[i]);
-      });
+      const summary = await b.measured(REQUESTS, (i) =>
+        via === 'api' ? b.apiStart(accounts[i]) : b.rawStart(accounts[i]),
+      );
       const burstMs = performance.now() - t0;
       if (waitForCatchUp) {
         await b.untilCaughtUp(accounts);
@@ -616,10 +633,9 @@ async function main(): Promise<void> {
       await b.cacheIn(accounts);
       const before = b.usage();
       const t0 = performance.now();
-      const summary = await burst(REQUESTS, CONCURRENCY, async (i) => {
-        if (via === 'api') await b.apiMilestone(accounts[i], milestone);
-        else await b.rawMilestone(accounts[i], milestone);
-      });
+      const summary = await b.measured(REQUESTS, (i) =>
+        via === 'api' ? b.apiMilestone(accounts[i], milestone) : b.rawMilestone(accounts[i], milestone),
+      );
       const burstMs = performance.now() - t0;
       await b.untilWorkerQuiet();
       // Includes the idle check's own second (two half-second samples).
@@ -662,14 +678,14 @@ async function main(): Promise<void> {
     const queries: StartRun[] = [];
     log('queries: both orders, and while the worker catches up');
     await b.cacheIn(a1.accounts);
-    const qa1 = await burst(REQUESTS, CONCURRENCY, (i) => b.apiQuery(a1.accounts[i]).then(() => undefined));
+    const qa1 = await b.measured(REQUESTS, (i) => b.apiQuery(a1.accounts[i]));
     await b.cacheIn(r1.accounts);
-    const qr1 = await burst(REQUESTS, CONCURRENCY, (i) => b.rawQuery(r1.accounts[i]).then(() => undefined));
+    const qr1 = await b.measured(REQUESTS, (i) => b.rawQuery(r1.accounts[i]));
     queries.push({ label: 'API first, then raw', api: qa1, raw: qr1 });
     await b.cacheIn(r2.accounts);
-    const qr2 = await burst(REQUESTS, CONCURRENCY, (i) => b.rawQuery(r2.accounts[i]).then(() => undefined));
+    const qr2 = await b.measured(REQUESTS, (i) => b.rawQuery(r2.accounts[i]));
     await b.cacheIn(a2.accounts);
-    const qa2 = await burst(REQUESTS, CONCURRENCY, (i) => b.apiQuery(a2.accounts[i]).then(() => undefined));
+    const qa2 = await b.measured(REQUESTS, (i) => b.apiQuery(a2.accounts[i]));
     queries.push({ label: 'raw first, then API', api: qa2, raw: qr2 });
     await b.cacheIn(a1.accounts);
     const bgQ1 = await startBurst('background', 'raw', false);
@@ -715,6 +731,7 @@ async function main(): Promise<void> {
       minutes: (performance.now() - started) / 60_000,
     });
   } finally {
+    b.close();
     log('stopping the servers');
     await stack.stop();
   }
@@ -760,6 +777,38 @@ function report(r: {
   say(
     `  lowest API/raw: ${fmt(Math.min(...minRatio), 2)}× (goal ≥ 0.90×: ${Math.min(...minRatio) >= 0.9 ? 'met' : 'not met'})`,
   );
+  say();
+  say('CPU per call while each burst ran, ms (client: the bench process, as the raw client or the HTTP client)');
+  say(
+    '  Every process shares the same cores: when they are busy, a path whose calls cost more CPU runs that much slower,',
+  );
+  say('  so raw total / API total is about the API/raw ratio those bursts can reach.');
+  const cpuLine = (cpu: Record<string, number>) => {
+    const parts = (['worker', 'temporal', 'postgres', 'api', 'client'] as const).map((k) => cpu[k] ?? 0);
+    const names = ['worker', 'server', 'postgres', 'API', 'client'];
+    return {
+      text: `${parts.map((v, i) => `${names[i]} ${fmt(v, 2).padStart(6)}`).join('  ')}  = ${fmt(
+        parts.reduce((a, b) => a + b, 0),
+        2,
+      ).padStart(6)}`,
+      total: parts.reduce((a, b) => a + b, 0),
+    };
+  };
+  for (const [what, runs] of [
+    ['start', r.starts],
+    ['command', r.commands],
+    ['query', r.queries],
+  ] as const) {
+    for (const run of runs) {
+      if (!run.api.cpuPerCall || !run.raw.cpuPerCall) continue;
+      const api = cpuLine(run.api.cpuPerCall);
+      const raw = cpuLine(run.raw.cpuPerCall);
+      say(`  ${`${what}, ${run.label}`.padEnd(36)} API ${api.text}`);
+      say(
+        `  ${''.padEnd(36)} raw ${raw.text}   raw/API CPU ${fmt(raw.total / api.total, 2)}× (measured rate ratio ${ratio(run.api.rate, run.raw.rate)})`,
+      );
+    }
+  }
   say();
   say("The server's ceiling: a minimal workflow on the bench's own worker");
   say(`  starts                       ${line(r.minimalStarts)}`);
