@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: the service's speed, CPU and memory against the Temporal server it runs on,
  * measured in one run on the same servers (issue 11). It starts its own embedded PostgreSQL and
- * Temporal dev server in a temporary folder, then the API, the onboarding worker and a minimal
- * worker as separate processes (so each one's CPU and memory can be read from /proc), and prints:
- * the API's start, command and query paths against the raw Temporal client doing the same work
- * (both orders, and while the worker catches up with an earlier burst); the minimal workflow's
+ * Temporal dev server in a temporary folder, then the API, the onboarding worker, a minimal
+ * worker and a bare HTTP query server as separate processes (so each one's CPU and memory can be
+ * read from /proc), and prints: the API's start, command and query paths against the raw Temporal
+ * client doing the same work (both orders, and while the worker catches up with an earlier
+ * burst), queries also through the bare server, with each burst's CPU per call; the minimal workflow's
  * rates as the server's ceiling; CPU per first pass and per accepted command; catch-up time;
  * memory per live onboarding and list latency as the live count grows; timer-fire lag under load.
  * A measurement, not a test: nothing fails on a slow machine. Linux only (/proc).
@@ -80,7 +81,9 @@ interface Stack {
   apiUrl: string;
   apiKey: string;
   keyPrefix: string;
-  pids: { worker: number; api: number; temporal: number; postgres: number; minimal: number };
+  /** The bare query server (src/bench/bare-query-server.ts): the HTTP hop without the API. */
+  bareUrl: string;
+  pids: { worker: number; api: number; temporal: number; postgres: number; minimal: number; bare: number };
   stop(): Promise<void>;
 }
 
@@ -132,6 +135,7 @@ async function startStack(): Promise<Stack> {
     const keyFile = path.join(dir, 'payload-keys.json');
     ensureKeyFile(keyFile);
     const apiPort = await freePort();
+    const barePort = await freePort();
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: pg.url,
@@ -140,6 +144,7 @@ async function startStack(): Promise<Stack> {
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       HOST: '127.0.0.1',
       PORT: String(apiPort),
+      BARE_QUERY_PORT: String(barePort),
       DATA_DIR: path.join(dir, 'data'),
       // The bench is one caller sending hundreds of requests a second.
       RATE_LIMIT_PER_MINUTE: '0',
@@ -159,8 +164,11 @@ async function startStack(): Promise<Stack> {
     const worker = spawnNode('worker', path.join(root, 'worker/main.js'));
     const api = spawnNode('api', path.join(root, 'api/main.js'));
     const minimal = spawnNode('minimal-worker', path.join(__dirname, 'minimal-worker.js'));
+    const bare = spawnNode('bare-query-server', path.join(__dirname, 'bare-query-server.js'));
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await untilHealthy(apiUrl, api);
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    await untilHealthy(bareUrl, bare);
     const settings = loadSettings(childEnv);
     const codec = payloadCodecFor(settings, { embedded: false });
     const { client, connection } = await connectClient(temporal.address, NAMESPACE, codec);
@@ -174,12 +182,14 @@ async function startStack(): Promise<Stack> {
       raw: client,
       plain: plain.client,
       apiUrl,
+      bareUrl,
       apiKey: key,
       keyPrefix: summary.prefix,
       pids: {
         worker: worker.pid,
         api: api.pid,
         minimal: minimal.pid,
+        bare: bare.pid,
         temporal: pidOf(path.join(temporalDir, 'temporal.pid')),
         postgres: pidOf(path.join(pgDir, 'postmaster.pid')),
       },
@@ -202,16 +212,16 @@ function spawnNodeProcess(script: string, childEnv: NodeJS.ProcessEnv, logFile: 
   });
 }
 
-async function untilHealthy(apiUrl: string, api: ServerProcess): Promise<void> {
+async function untilHealthy(url: string, server: ServerProcess): Promise<void> {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    if (api.hasExited()) throw new Error(`the API ${await api.exited}; see ${api.logFile}`);
+    if (server.hasExited()) throw new Error(`${server.logFile}: ${await server.exited}`);
     try {
-      if ((await fetch(`${apiUrl}/health`)).ok) return;
+      if ((await fetch(`${url}/health`)).ok) return;
     } catch {
       // Not listening yet.
     }
-    if (Date.now() > deadline) throw new Error(`the API did not answer /health within 180 s; see ${api.logFile}`);
+    if (Date.now() > deadline) throw new Error(`${url}/health did not answer within 180 s; see ${server.logFile}`);
     await sleep(500);
   }
 }
@@ -252,9 +262,11 @@ class Bench {
   private serial = 0;
 
   private readonly api: KeepAliveHttp;
+  private readonly bare: KeepAliveHttp;
 
   constructor(private readonly s: Stack) {
     this.api = new KeepAliveHttp(s.apiUrl, { authorization: `Bearer ${s.apiKey}` }, CONCURRENCY);
+    this.bare = new KeepAliveHttp(s.bareUrl, {}, CONCURRENCY);
   }
 
   /** A fresh batch of account ids. */
@@ -272,6 +284,7 @@ class Bench {
 
   close(): void {
     this.api.close();
+    this.bare.close();
   }
 
   apiStart = (accountId: string) => this.http('POST', '/onboardings', closedWonBody(accountId));
@@ -333,6 +346,12 @@ class Bench {
   };
 
   apiQuery = (accountId: string) => this.http('GET', `/onboardings/${onboardingIdForAccount(accountId)}`);
+  /** The same query through the bare HTTP server: the HTTP hop alone. */
+  bareQuery = async (accountId: string) => {
+    const { status, text } = await this.bare.request('GET', `/onboardings/${onboardingIdForAccount(accountId)}`);
+    if (status !== 200) throw new Error(`bare query: ${status} ${text.slice(0, 200)}`);
+    return JSON.parse(text) as unknown;
+  };
   rawQuery = (accountId: string) =>
     this.s.raw.workflow.getHandle(onboardingIdForAccount(accountId)).query(getStateQuery);
 
@@ -475,6 +494,8 @@ interface StartRun {
   label: string;
   api: MeasuredBurst;
   raw: MeasuredBurst;
+  /** Queries only: the same burst through the bare HTTP server. */
+  bare?: MeasuredBurst;
 }
 
 interface FirstPassCost {
@@ -681,12 +702,16 @@ async function main(): Promise<void> {
     const qa1 = await b.measured(REQUESTS, (i) => b.apiQuery(a1.accounts[i]));
     await b.cacheIn(r1.accounts);
     const qr1 = await b.measured(REQUESTS, (i) => b.rawQuery(r1.accounts[i]));
-    queries.push({ label: 'API first, then raw', api: qa1, raw: qr1 });
+    await b.cacheIn(a1.accounts);
+    const qb1 = await b.measured(REQUESTS, (i) => b.bareQuery(a1.accounts[i]));
+    queries.push({ label: 'API first, then raw', api: qa1, raw: qr1, bare: qb1 });
     await b.cacheIn(r2.accounts);
     const qr2 = await b.measured(REQUESTS, (i) => b.rawQuery(r2.accounts[i]));
     await b.cacheIn(a2.accounts);
     const qa2 = await b.measured(REQUESTS, (i) => b.apiQuery(a2.accounts[i]));
-    queries.push({ label: 'raw first, then API', api: qa2, raw: qr2 });
+    await b.cacheIn(r2.accounts);
+    const qb2 = await b.measured(REQUESTS, (i) => b.bareQuery(r2.accounts[i]));
+    queries.push({ label: 'raw first, then API', api: qa2, raw: qr2, bare: qb2 });
     await b.cacheIn(a1.accounts);
     const bgQ1 = await startBurst('background', 'raw', false);
     const qa3 = await burst(REQUESTS, CONCURRENCY, (i) => b.apiQuery(a1.accounts[i]).then(() => undefined));
@@ -772,26 +797,30 @@ function report(r: {
       say(
         `    ${''.padEnd(28)} raw ${line(run.raw)}   API/raw ${ratio(run.api.rate, run.raw.rate)}${x >= 0.9 ? '' : '  below goal'}`,
       );
+      if (run.bare)
+        say(`    ${''.padEnd(23)}bare HTTP ${line(run.bare)}   bare/raw ${ratio(run.bare.rate, run.raw.rate)}`);
     }
   }
   say(
     `  lowest API/raw: ${fmt(Math.min(...minRatio), 2)}× (goal ≥ 0.90×: ${Math.min(...minRatio) >= 0.9 ? 'met' : 'not met'})`,
   );
   say();
-  say('CPU per call while each burst ran, ms (client: the bench process, as the raw client or the HTTP client)');
+  say(
+    'CPU per call while each burst ran, ms (front: the API, or the bare HTTP server; client: the bench, as the raw or the HTTP client)',
+  );
   say(
     '  Every process shares the same cores: when they are busy, a path whose calls cost more CPU runs that much slower,',
   );
   say('  so raw total / API total is about the API/raw ratio those bursts can reach.');
   const cpuLine = (cpu: Record<string, number>) => {
-    const parts = (['worker', 'temporal', 'postgres', 'api', 'client'] as const).map((k) => cpu[k] ?? 0);
-    const names = ['worker', 'server', 'postgres', 'API', 'client'];
+    const parts = [cpu.worker, cpu.temporal, cpu.postgres, (cpu.api ?? 0) + (cpu.bare ?? 0), cpu.client].map(
+      (v) => v ?? 0,
+    );
+    const names = ['worker', 'server', 'postgres', 'front', 'client'];
+    const total = parts.reduce((a, b) => a + b, 0);
     return {
-      text: `${parts.map((v, i) => `${names[i]} ${fmt(v, 2).padStart(6)}`).join('  ')}  = ${fmt(
-        parts.reduce((a, b) => a + b, 0),
-        2,
-      ).padStart(6)}`,
-      total: parts.reduce((a, b) => a + b, 0),
+      text: `${parts.map((v, i) => `${names[i]} ${fmt(v, 2).padStart(6)}`).join('  ')}  = ${fmt(total, 2).padStart(6)}`,
+      total,
     };
   };
   for (const [what, runs] of [
@@ -803,10 +832,16 @@ function report(r: {
       if (!run.api.cpuPerCall || !run.raw.cpuPerCall) continue;
       const api = cpuLine(run.api.cpuPerCall);
       const raw = cpuLine(run.raw.cpuPerCall);
-      say(`  ${`${what}, ${run.label}`.padEnd(36)} API ${api.text}`);
+      say(`  ${`${what}, ${run.label}`.padEnd(36)}  API ${api.text}`);
       say(
-        `  ${''.padEnd(36)} raw ${raw.text}   raw/API CPU ${fmt(raw.total / api.total, 2)}× (measured rate ratio ${ratio(run.api.rate, run.raw.rate)})`,
+        `  ${''.padEnd(36)}  raw ${raw.text}   raw/API CPU ${fmt(raw.total / api.total, 2)}× (measured rate ratio ${ratio(run.api.rate, run.raw.rate)})`,
       );
+      if (run.bare?.cpuPerCall) {
+        const bare = cpuLine(run.bare.cpuPerCall);
+        say(
+          `  ${''.padEnd(36)} bare ${bare.text}   raw/bare CPU ${fmt(raw.total / bare.total, 2)}× (measured rate ratio ${ratio(run.bare.rate, run.raw.rate)})`,
+        );
+      }
     }
   }
   say();
