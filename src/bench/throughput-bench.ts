@@ -5,8 +5,8 @@
  * worker and a bare HTTP query server as separate processes (so each one's CPU and memory can be
  * read from /proc), and prints: the API's start, command and query paths against the raw Temporal
  * client doing the same work (both orders, and while the worker catches up with an earlier
- * burst), queries also through the bare server, with each burst's CPU per call; the minimal workflow's
- * rates as the server's ceiling; CPU per first pass and per accepted command; catch-up time;
+ * burst), queries also through the bare server, with each burst's CPU per call; the minimal
+ * workflow's rates as the server's ceiling; CPU per first pass and per accepted command; catch-up time;
  * memory per live onboarding and list latency as the live count grows; timer-fire lag under load.
  * A measurement, not a test: nothing fails on a slow machine. Linux only (/proc).
  */

@@ -9,7 +9,8 @@ import type { SegmentationStore } from './segmentation-store';
 /**
  * The latest segmentation rule and each tier's latest playbook, as every start reads them, kept in
  * memory until a publish is notified (src/persistence/notified-cache.ts says when memory is not
- * trusted), or at once when the publish went through this process's own stores. They change a few times a year; a start is the API's busiest write.
+ * trusted), or dropped at once when the publish went through this process's own stores. They
+ * change a few times a year; a start is the API's busiest write.
  */
 export class LatestPublished {
   private readonly rules: NotifiedCache<'latest', SegmentationRule>;
